@@ -1,0 +1,319 @@
+//! Everything that touches FFmpeg: audio probing, encoder choice, encoding and muxing.
+//!
+//! Frames arrive in timeline order as (frame, first frame index, repeat count). A repeat is the
+//! same FFmpeg frame sent again with the next pts: nothing is redrawn or copied. The MP4 is
+//! written under a temporary name beside the target and renamed only once complete; dropping an
+//! unfinished `Mp4Writer` (error, Ctrl-C) removes the temporary file.
+
+pub mod audio;
+pub mod video;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Once;
+use std::thread::JoinHandle;
+
+use anyhow::Context as _;
+use ffmpeg::{format, Packet, Rational};
+use ffmpeg_next as ffmpeg;
+
+use crate::project::{Fps, Project};
+use crate::render::Yuv420;
+pub use video::{Codec, Speed, VideoSettings};
+
+/// Quietens FFmpeg's own logging (errors are reported through ours) once per process.
+pub fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        let _ = ffmpeg::init();
+        let level = if log::log_enabled!(log::Level::Trace) {
+            ffmpeg::util::log::Level::Info
+        } else {
+            ffmpeg::util::log::Level::Fatal
+        };
+        ffmpeg::util::log::set_level(level);
+    });
+}
+
+/// Where rendered frames go, in timeline order.
+pub trait FrameSink {
+    /// `frame` is shown from frame index `start` for `count` frames.
+    fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()>;
+    /// Flushes everything; the output is complete and in place when this returns.
+    fn finish(self: Box<Self>) -> anyhow::Result<()>;
+}
+
+/// A file that exists under its final name only once `commit` is called.
+pub struct PendingFile {
+    target: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl PendingFile {
+    pub fn new(target: &Path) -> PendingFile {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let temp = target.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+        pending_files().push(temp.clone());
+        PendingFile {
+            target: target.to_path_buf(),
+            temp,
+            committed: false,
+        }
+    }
+
+    pub fn temp(&self) -> &Path {
+        &self.temp
+    }
+
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        std::fs::rename(&self.temp, &self.target).with_context(|| {
+            format!(
+                "cannot move {} into place as {}",
+                self.temp.display(),
+                self.target.display()
+            )
+        })?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+        pending_files().retain(|p| p != &self.temp);
+    }
+}
+
+fn pending_files() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    static FILES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    FILES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every unfinished output, for an exit that cannot unwind (a second Ctrl-C).
+pub fn remove_pending_files() {
+    for p in pending_files().iter() {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// H.264 (or as chosen) plus AAC in MP4, with `+faststart`.
+pub struct Mp4Writer {
+    // Declared before `file`: the muxer closes the file before an unfinished one is removed.
+    octx: format::context::Output,
+    file: PendingFile,
+    video: video::VideoEncoder,
+    video_stream: usize,
+    video_tb: Rational,
+    audio_rx: Receiver<Packet>,
+    audio_thread: Option<JoinHandle<anyhow::Result<()>>>,
+    audio_enc_tb: Rational,
+    audio_stream: usize,
+    audio_tb: Rational,
+    vfr: bool,
+    /// With `vfr`, each sent frame's duration by pts, for its packet.
+    durations: HashMap<i64, i64>,
+    frames_sent: u64,
+}
+
+impl Mp4Writer {
+    pub fn create(
+        target: &Path,
+        project: &Project,
+        settings: &VideoSettings,
+        vfr: bool,
+    ) -> anyhow::Result<Mp4Writer> {
+        init();
+        let file = PendingFile::new(target);
+        let mut octx = format::output_as(file.temp(), "mp4")
+            .with_context(|| format!("cannot create {}", file.temp().display()))?;
+        let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
+        let video = video::choose(
+            settings,
+            project.width,
+            project.height,
+            project.fps,
+            global_header,
+        )?;
+        let Fps { num, den } = project.fps;
+        let video_stream = {
+            let mut st = octx.add_stream(ffmpeg::encoder::find_by_name(&video.name))?;
+            st.set_parameters(&video.encoder);
+            st.set_time_base(video.time_base);
+            st.set_avg_frame_rate(Rational(num as i32, den as i32));
+            st.set_rate(Rational(num as i32, den as i32));
+            st.index()
+        };
+        let aenc = audio::open_encoder(&project.audio_info, global_header)?;
+        let audio_enc_tb = Rational(1, aenc.rate() as i32);
+        let audio_stream = {
+            let mut st = octx.add_stream(ffmpeg::encoder::find(ffmpeg::codec::Id::AAC))?;
+            st.set_parameters(&aenc);
+            st.set_time_base(audio_enc_tb);
+            st.index()
+        };
+        let mut opts = ffmpeg::Dictionary::new();
+        opts.set("movflags", "+faststart");
+        octx.write_header_with(opts)
+            .with_context(|| format!("cannot write to {}", file.temp().display()))?;
+        let video_tb = octx.stream(video_stream).expect("added").time_base();
+        let audio_tb = octx.stream(audio_stream).expect("added").time_base();
+
+        // Enough packets to stay ahead of the video without holding the whole narration.
+        let (tx, audio_rx) = mpsc::sync_channel(256);
+        let path = project.audio.clone();
+        let audio_thread = std::thread::Builder::new()
+            .name("gpucast-audio".into())
+            .spawn(move || audio::encode(&path, aenc, tx))?;
+        Ok(Mp4Writer {
+            file,
+            octx,
+            video,
+            video_stream,
+            video_tb,
+            audio_rx,
+            audio_thread: Some(audio_thread),
+            audio_enc_tb,
+            audio_stream,
+            audio_tb,
+            vfr,
+            durations: HashMap::new(),
+            frames_sent: 0,
+        })
+    }
+
+    pub fn encoder_name(&self) -> &str {
+        &self.video.name
+    }
+
+    fn drain_video(&mut self) -> anyhow::Result<()> {
+        let mut p = Packet::empty();
+        while self.video.encoder.receive_packet(&mut p).is_ok() {
+            if self.vfr {
+                if let Some(d) = p.pts().and_then(|pts| self.durations.remove(&pts)) {
+                    p.set_duration(d);
+                }
+            } else {
+                p.set_duration(1);
+            }
+            p.set_stream(self.video_stream);
+            p.rescale_ts(self.video.time_base, self.video_tb);
+            p.write_interleaved(&mut self.octx)
+                .context("writing video failed")?;
+        }
+        self.drain_audio(false)
+    }
+
+    /// Writes the audio packets encoded so far; with `all`, waits for the rest.
+    fn drain_audio(&mut self, all: bool) -> anyhow::Result<()> {
+        loop {
+            let p = if all {
+                self.audio_rx.recv().ok()
+            } else {
+                self.audio_rx.try_recv().ok()
+            };
+            let Some(mut p) = p else { return Ok(()) };
+            p.set_stream(self.audio_stream);
+            p.rescale_ts(self.audio_enc_tb, self.audio_tb);
+            p.write_interleaved(&mut self.octx)
+                .context("writing audio failed")?;
+        }
+    }
+}
+
+impl FrameSink for Mp4Writer {
+    fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()> {
+        let mut f = self.video.frame(frame);
+        if self.vfr {
+            f.set_pts(Some(start as i64));
+            self.durations.insert(start as i64, count as i64);
+            self.video.encoder.send_frame(&f)?;
+            self.drain_video()?;
+        } else {
+            for i in 0..count {
+                f.set_pts(Some((start + i) as i64));
+                self.video.encoder.send_frame(&f)?;
+                self.drain_video()?;
+            }
+        }
+        self.frames_sent += count;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
+        self.video.encoder.send_eof()?;
+        self.drain_video()?;
+        self.drain_audio(true)?;
+        let audio = self
+            .audio_thread
+            .take()
+            .expect("joined once")
+            .join()
+            .map_err(|_| anyhow::anyhow!("the audio encoder panicked"))?;
+        audio.context("audio encoding failed")?;
+        self.octx
+            .write_trailer()
+            .context("finishing the MP4 failed")?;
+        let Mp4Writer { file, octx, .. } = *self;
+        drop(octx); // closes the file before it is renamed
+        file.commit()
+    }
+}
+
+/// Raw frames as yuv4mpegpipe, for piping into any encoder (video only).
+pub struct Y4mWriter<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Y4mWriter<W> {
+    pub fn new(mut out: W, width: u32, height: u32, fps: Fps) -> anyhow::Result<Self> {
+        writeln!(
+            out,
+            "YUV4MPEG2 W{width} H{height} F{}:{} Ip A1:1 C420jpeg XYSCSS=420JPEG XCOLORRANGE=LIMITED",
+            fps.num, fps.den
+        )?;
+        Ok(Y4mWriter { out })
+    }
+}
+
+impl<W: Write> FrameSink for Y4mWriter<W> {
+    fn write(&mut self, frame: &Yuv420, _start: u64, count: u64) -> anyhow::Result<()> {
+        for _ in 0..count {
+            self.out.write_all(b"FRAME\n")?;
+            self.out.write_all(&frame.data)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// What `gpucast probe` prints about encoders: every candidate, usable or why not.
+pub fn probe_encoders(settings: &VideoSettings) -> Vec<(String, Result<(), String>)> {
+    let fps = Fps { num: 30, den: 1 };
+    let mut out = Vec::new();
+    for codec in [Codec::H264, Codec::Hevc, Codec::Av1] {
+        let s = VideoSettings {
+            codec,
+            ..settings.clone()
+        };
+        for name in video::candidates(codec) {
+            out.push((
+                name.to_string(),
+                video::try_encoder(name, &s, 256, 144, fps),
+            ));
+        }
+    }
+    out
+}

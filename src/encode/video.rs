@@ -1,0 +1,368 @@
+//! Video encoder choice and settings: one vocabulary (speed, quality) mapped onto every encoder.
+//!
+//! An encoder being compiled into FFmpeg proves nothing: hardware encoders fail to open where no
+//! device or driver exists. Each candidate is therefore opened and made to encode a first frame;
+//! the first that succeeds is used, and every refusal is logged with FFmpeg's own error.
+
+use ffmpeg::{codec, format, frame, Dictionary, Packet, Rational};
+use ffmpeg_next as ffmpeg;
+
+use crate::project::Fps;
+use crate::render::Yuv420;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Codec {
+    H264,
+    Hevc,
+    Av1,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Speed {
+    Fast,
+    Balanced,
+    Quality,
+}
+
+/// What the user asked of the video encoder.
+#[derive(Debug, Clone)]
+pub struct VideoSettings {
+    /// `None`: try the candidates of `codec` in order.
+    pub encoder: Option<String>,
+    pub codec: Codec,
+    pub speed: Speed,
+    /// CRF for software encoders, CQ/QP for hardware ones; `None`: the codec's default.
+    pub quality: Option<u32>,
+    /// An encoder-specific preset name that overrides `speed`'s mapping.
+    pub preset: Option<String>,
+    /// Encoder threads, pinned because x264's output depends on the count.
+    pub threads: usize,
+    /// Seconds between keyframes.
+    pub keyframe_interval: f64,
+}
+
+impl Default for VideoSettings {
+    fn default() -> Self {
+        VideoSettings {
+            encoder: None,
+            codec: Codec::H264,
+            speed: Speed::Fast,
+            quality: None,
+            preset: None,
+            threads: DEFAULT_THREADS,
+            keyframe_interval: 2.0,
+        }
+    }
+}
+
+/// Fixed rather than one per core, so that the same input gives the same bytes on any machine.
+pub const DEFAULT_THREADS: usize = 4;
+
+/// Encoders tried for each codec, fastest first; the last is the software fallback.
+pub fn candidates(codec: Codec) -> &'static [&'static str] {
+    match codec {
+        Codec::H264 => &[
+            "h264_nvenc",
+            "h264_qsv",
+            "h264_amf",
+            "h264_vaapi",
+            "h264_videotoolbox",
+            "libx264",
+        ],
+        Codec::Hevc => &[
+            "hevc_nvenc",
+            "hevc_qsv",
+            "hevc_amf",
+            "hevc_vaapi",
+            "hevc_videotoolbox",
+            "libx265",
+        ],
+        Codec::Av1 => &[
+            "av1_nvenc",
+            "av1_qsv",
+            "av1_amf",
+            "av1_vaapi",
+            "libsvtav1",
+            "libaom-av1",
+        ],
+    }
+}
+
+pub fn default_quality(codec: Codec) -> u32 {
+    match codec {
+        Codec::H264 => 23,
+        Codec::Hevc => 28,
+        Codec::Av1 => 35,
+    }
+}
+
+/// The FFmpeg private options for `name` under `s` (documented in the README's table).
+pub fn options_for(name: &str, s: &VideoSettings) -> Vec<(&'static str, String)> {
+    let q = s
+        .quality
+        .unwrap_or_else(|| default_quality(s.codec))
+        .to_string();
+    let pick = |fast: &str, balanced: &str, quality: &str| {
+        s.preset.clone().unwrap_or_else(|| {
+            match s.speed {
+                Speed::Fast => fast,
+                Speed::Balanced => balanced,
+                Speed::Quality => quality,
+            }
+            .to_string()
+        })
+    };
+    let family = name.split('_').next_back().unwrap_or(name);
+    match (name, family) {
+        ("libx264", _) | ("libx265", _) => {
+            let mut o = vec![("preset", pick("veryfast", "medium", "slow")), ("crf", q)];
+            if name == "libx265" {
+                o.push((
+                    "x265-params",
+                    format!("pools={}:log-level=error", s.threads),
+                ));
+            }
+            o
+        }
+        ("libsvtav1", _) => vec![("preset", pick("10", "8", "5")), ("crf", q)],
+        ("libaom-av1", _) => vec![("cpu-used", pick("8", "6", "4")), ("crf", q)],
+        (_, "nvenc") => vec![
+            ("preset", pick("p2", "p4", "p6")),
+            ("rc", "vbr".into()),
+            ("cq", q),
+            ("b", "0".into()),
+        ],
+        (_, "qsv") => vec![
+            ("preset", pick("veryfast", "medium", "veryslow")),
+            ("global_quality", q),
+        ],
+        (_, "amf") => vec![
+            ("quality", pick("speed", "balanced", "quality")),
+            ("rc", "cqp".into()),
+            ("qp_i", q.clone()),
+            ("qp_p", q.clone()),
+            ("qp_b", q),
+        ],
+        (_, "vaapi") => vec![("rc_mode", "CQP".into()), ("qp", q)],
+        (_, "videotoolbox") => vec![("q", q)],
+        _ => vec![],
+    }
+}
+
+/// An opened video encoder with what the muxer needs to know about it.
+pub struct VideoEncoder {
+    pub name: String,
+    pub encoder: ffmpeg::encoder::Video,
+    pub time_base: Rational,
+    width: u32,
+    height: u32,
+}
+
+/// Opens `name` for `width`×`height` at `fps`.
+pub fn open(
+    name: &str,
+    s: &VideoSettings,
+    width: u32,
+    height: u32,
+    fps: Fps,
+    global_header: bool,
+) -> Result<VideoEncoder, String> {
+    super::init();
+    let codec = ffmpeg::encoder::find_by_name(name)
+        .ok_or_else(|| "not compiled into this FFmpeg".to_string())?;
+    let mut enc = codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .video()
+        .map_err(|e| e.to_string())?;
+    let time_base = Rational(fps.den as i32, fps.num as i32);
+    enc.set_width(width);
+    enc.set_height(height);
+    enc.set_format(format::Pixel::YUV420P);
+    enc.set_time_base(time_base);
+    enc.set_frame_rate(Some(Rational(fps.num as i32, fps.den as i32)));
+    enc.set_gop((s.keyframe_interval * fps.as_f64()).round().max(1.0) as u32);
+    enc.set_colorspace(ffmpeg::color::Space::BT709);
+    enc.set_color_range(ffmpeg::color::Range::MPEG);
+    enc.set_color_primaries(ffmpeg::color::Primaries::BT709);
+    enc.set_color_transfer_characteristic(ffmpeg::color::TransferCharacteristic::BT709);
+    if global_header {
+        enc.set_flags(codec::Flags::GLOBAL_HEADER);
+    }
+    let mut opts = Dictionary::new();
+    for (k, v) in options_for(name, s) {
+        opts.set(k, &v);
+    }
+    opts.set("threads", &s.threads.to_string());
+    let encoder = enc.open_as_with(codec, opts).map_err(|e| e.to_string())?;
+    Ok(VideoEncoder {
+        name: name.to_string(),
+        encoder,
+        time_base,
+        width,
+        height,
+    })
+}
+
+/// Opens `name` and encodes one grey frame with it: the only real proof that it works here.
+pub fn try_encoder(
+    name: &str,
+    s: &VideoSettings,
+    width: u32,
+    height: u32,
+    fps: Fps,
+) -> Result<(), String> {
+    let mut enc = open(name, s, width, height, fps, true)?;
+    let grey = Yuv420 {
+        width,
+        height,
+        data: vec![128; Yuv420::byte_len(width, height)],
+    };
+    let mut f = enc.frame(&grey);
+    f.set_pts(Some(0));
+    let e = |e: ffmpeg::Error| format!("opened, but encoding failed: {e}");
+    enc.encoder.send_frame(&f).map_err(e)?;
+    enc.encoder.send_eof().map_err(e)?;
+    let mut p = Packet::empty();
+    let mut got = false;
+    loop {
+        match enc.encoder.receive_packet(&mut p) {
+            Ok(()) => got = true,
+            Err(ffmpeg::Error::Eof) => break,
+            Err(err) => return Err(e(err)),
+        }
+    }
+    if got {
+        Ok(())
+    } else {
+        Err("opened, but produced no packet".into())
+    }
+}
+
+/// Opens the first candidate that really encodes. Returns it and what each refusal said.
+pub fn choose(
+    s: &VideoSettings,
+    width: u32,
+    height: u32,
+    fps: Fps,
+    global_header: bool,
+) -> anyhow::Result<VideoEncoder> {
+    let names: Vec<&str> = match &s.encoder {
+        Some(n) => vec![n.as_str()],
+        None => candidates(s.codec).to_vec(),
+    };
+    let mut refusals = Vec::new();
+    for name in names {
+        let tried = try_encoder(name, s, width, height, fps)
+            .and_then(|_| open(name, s, width, height, fps, global_header));
+        match tried {
+            Ok(enc) => {
+                log::info!("video encoder: {name}");
+                return Ok(enc);
+            }
+            Err(e) => {
+                log::info!("encoder {name} is not usable: {e}");
+                refusals.push(format!("{name}: {e}"));
+            }
+        }
+    }
+    anyhow::bail!("no usable video encoder:\n  {}", refusals.join("\n  "))
+}
+
+impl VideoEncoder {
+    /// Copies a rendered frame into a new FFmpeg frame, once per distinct frame.
+    pub fn frame(&self, yuv: &Yuv420) -> frame::Video {
+        debug_assert_eq!((yuv.width, yuv.height), (self.width, self.height));
+        let mut f = frame::Video::new(format::Pixel::YUV420P, self.width, self.height);
+        f.set_color_space(ffmpeg::color::Space::BT709);
+        f.set_color_range(ffmpeg::color::Range::MPEG);
+        f.set_color_primaries(ffmpeg::color::Primaries::BT709);
+        f.set_color_transfer_characteristic(ffmpeg::color::TransferCharacteristic::BT709);
+        let (y, u, v) = yuv.planes();
+        let w = self.width as usize;
+        for (i, (src, pw)) in [(y, w), (u, w / 2), (v, w / 2)].into_iter().enumerate() {
+            let stride = f.stride(i);
+            let dst = f.data_mut(i);
+            for (row, chunk) in src.chunks_exact(pw).enumerate() {
+                dst[row * stride..row * stride + pw].copy_from_slice(chunk);
+            }
+        }
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opt<'a>(o: &'a [(&str, String)], k: &str) -> Option<&'a str> {
+        o.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn speed_and_quality_map_per_encoder() {
+        let mut s = VideoSettings::default();
+        let x = options_for("libx264", &s);
+        assert_eq!(opt(&x, "preset"), Some("veryfast"));
+        assert_eq!(opt(&x, "crf"), Some("23"));
+        s.speed = Speed::Quality;
+        s.quality = Some(19);
+        let n = options_for("h264_nvenc", &s);
+        assert_eq!(opt(&n, "preset"), Some("p6"));
+        assert_eq!(opt(&n, "cq"), Some("19"));
+        assert_eq!(opt(&n, "rc"), Some("vbr"));
+        let q = options_for("h264_qsv", &s);
+        assert_eq!(opt(&q, "global_quality"), Some("19"));
+        assert_eq!(opt(&q, "preset"), Some("veryslow"));
+        let a = options_for("h264_amf", &s);
+        assert_eq!(opt(&a, "quality"), Some("quality"));
+        assert_eq!(opt(&a, "qp_p"), Some("19"));
+        let v = options_for("h264_vaapi", &s);
+        assert_eq!(opt(&v, "qp"), Some("19"));
+        s.preset = Some("ultrafast".into());
+        assert_eq!(
+            opt(&options_for("libx264", &s), "preset"),
+            Some("ultrafast")
+        );
+        s.codec = Codec::Av1;
+        s.quality = None;
+        s.preset = None;
+        s.speed = Speed::Balanced;
+        let sv = options_for("libsvtav1", &s);
+        assert_eq!(opt(&sv, "preset"), Some("8"));
+        assert_eq!(opt(&sv, "crf"), Some("35"));
+    }
+
+    #[test]
+    fn hardware_first_software_last() {
+        for c in [Codec::H264, Codec::Hevc, Codec::Av1] {
+            let list = candidates(c);
+            assert!(list[0].ends_with("_nvenc"));
+            assert!(list.last().unwrap().starts_with("lib"));
+        }
+    }
+
+    #[test]
+    fn fallback_skips_encoders_that_cannot_open() {
+        // No NVENC device exists on test machines (and if one does, it must really encode).
+        let s = VideoSettings::default();
+        let fps = Fps { num: 30, den: 1 };
+        let enc = choose(&s, 128, 72, fps, true).expect("libx264 at least works");
+        let list = candidates(Codec::H264);
+        let pos = list.iter().position(|n| *n == enc.name).unwrap();
+        for earlier in &list[..pos] {
+            assert!(
+                try_encoder(earlier, &s, 128, 72, fps).is_err(),
+                "{earlier} works but was skipped"
+            );
+        }
+        let forced = VideoSettings {
+            encoder: Some("no_such_encoder".into()),
+            ..VideoSettings::default()
+        };
+        let err = choose(&forced, 128, 72, fps, true)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("no_such_encoder: not compiled"), "{err}");
+    }
+}

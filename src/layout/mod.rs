@@ -1,0 +1,361 @@
+//! Text layout: fonts resolved, every word shaped in both weights, lines wrapped, glyphs placed.
+//!
+//! Each word is shaped on its own with cosmic-text, so each gets a fixed slot as wide as the wider
+//! of its two weights: a word never moves when its weight changes, and nothing after it shifts.
+//! Lines are filled greedily inside the margins. A slide whose first word is right-to-left
+//! (Arabic, Hebrew) is laid out right to left. Glyphs missing from the chosen font fall back to
+//! any installed font (cosmic-text's fallback); characters that no font has are warned about once.
+
+mod atlas;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use glyphon::{
+    fontdb, Attrs, Buffer, Family, FontSystem, LayoutGlyph, Metrics, Shaping, Weight, Wrap,
+};
+
+use crate::project::{Align, FontChoice, Project, Style};
+use crate::scene::{Atlas, GlyphInstance, SlideScene, WordSlot};
+pub use atlas::ATLAS_WIDTH;
+
+const BUNDLED_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BUNDLED_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+const BUNDLED_FAMILY: &str = "DejaVu Sans";
+
+pub struct Layout {
+    pub atlas: Atlas,
+    pub slides: Vec<SlideScene>,
+    pub missing_glyphs: Vec<char>,
+}
+
+/// A font ready for cosmic-text: a family name and the weight to ask it for.
+#[derive(Debug, Clone, PartialEq)]
+struct Face {
+    family: String,
+    weight: Weight,
+}
+
+struct Fonts {
+    system: FontSystem,
+    /// Font files already loaded, by path.
+    files: HashMap<PathBuf, Face>,
+}
+
+impl Fonts {
+    fn new() -> Fonts {
+        let mut db = fontdb::Database::new();
+        // The bundled faces go first so that they win over an installed copy of the same family.
+        db.load_font_data(BUNDLED_REGULAR.to_vec());
+        db.load_font_data(BUNDLED_BOLD.to_vec());
+        db.load_system_fonts();
+        let locale = std::env::var("LANG")
+            .ok()
+            .and_then(|l| l.split('.').next().map(|s| s.replace('_', "-")))
+            .filter(|l| !l.is_empty() && l != "C" && l != "POSIX")
+            .unwrap_or_else(|| "en-US".to_string());
+        Fonts {
+            system: FontSystem::new_with_locale_and_db(locale, db),
+            files: HashMap::new(),
+        }
+    }
+
+    fn resolve(&mut self, choice: &FontChoice, bold: bool) -> Result<Face, String> {
+        let weight = if bold { Weight::BOLD } else { Weight::NORMAL };
+        match choice {
+            FontChoice::Bundled => Ok(Face {
+                family: BUNDLED_FAMILY.to_string(),
+                weight,
+            }),
+            FontChoice::Family(name) => {
+                let found = self.system.db().faces().find_map(|f| {
+                    f.families
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .map(|(n, _)| n.clone())
+                });
+                match found {
+                    Some(family) => Ok(Face { family, weight }),
+                    None => Err(format!("no installed font family is named \"{name}\"")),
+                }
+            }
+            FontChoice::File(path) => {
+                if let Some(face) = self.files.get(path) {
+                    return Ok(Face {
+                        weight: if bold { Weight::BOLD } else { face.weight },
+                        ..face.clone()
+                    });
+                }
+                let data = std::fs::read(path)
+                    .map_err(|e| format!("cannot read font file {}: {e}", path.display()))?;
+                let ids = self
+                    .system
+                    .db_mut()
+                    .load_font_source(fontdb::Source::Binary(std::sync::Arc::new(data)));
+                let face = ids
+                    .first()
+                    .and_then(|id| self.system.db().face(*id))
+                    .and_then(|f| {
+                        Some(Face {
+                            family: f.families.first()?.0.clone(),
+                            weight: f.weight,
+                        })
+                    })
+                    .ok_or_else(|| {
+                        format!("{} is not a font file cosmic-text can read", path.display())
+                    })?;
+                self.files.insert(path.clone(), face.clone());
+                Ok(Face {
+                    weight: if bold { Weight::BOLD } else { face.weight },
+                    ..face
+                })
+            }
+        }
+    }
+
+    /// The regular and bold faces of a style.
+    fn faces(&mut self, style: &Style) -> Result<[Face; 2], String> {
+        let regular = self
+            .resolve(&style.font, false)
+            .map_err(|e| format!("{}.font: {e}", style.field))?;
+        let bold = match &style.bold_font {
+            None => self
+                .resolve(&style.font, true)
+                .map_err(|e| format!("{}.font: {e}", style.field))?,
+            Some(choice) => {
+                let mut f = self
+                    .resolve(choice, false)
+                    .map_err(|e| format!("{}.bold_font: {e}", style.field))?;
+                // A bold font given as a file keeps its own weight; a family is asked for bold.
+                if matches!(choice, FontChoice::Family(_)) {
+                    f.weight = Weight::BOLD;
+                }
+                f
+            }
+        };
+        Ok([regular, bold])
+    }
+}
+
+/// One word shaped in one weight.
+struct Shaped {
+    width: f32,
+    glyphs: Vec<LayoutGlyph>,
+    rtl: bool,
+    baseline: f32,
+}
+
+fn shape(fonts: &mut FontSystem, text: &str, face: &Face, metrics: Metrics) -> Shaped {
+    let mut buffer = Buffer::new(fonts, metrics);
+    buffer.set_wrap(Wrap::None);
+    buffer.set_size(None, None);
+    let attrs = Attrs::new()
+        .family(Family::Name(&face.family))
+        .weight(face.weight);
+    buffer.set_text(text, &attrs, Shaping::Advanced, None);
+    buffer.shape_until_scroll(fonts, false);
+    let mut out = Shaped {
+        width: 0.0,
+        glyphs: Vec::new(),
+        rtl: false,
+        baseline: metrics.line_height * 0.8,
+    };
+    if let Some(run) = buffer.layout_runs().next() {
+        out.width = run.line_w;
+        out.rtl = run.rtl;
+        out.baseline = run.line_y - run.line_top;
+        out.glyphs = run.glyphs.to_vec();
+    }
+    out
+}
+
+/// Lays out every slide of the project into one atlas.
+pub fn build(project: &Project) -> anyhow::Result<Layout> {
+    let mut fonts = Fonts::new();
+    let mut atlas = atlas::AtlasBuilder::new();
+    let mut missing = BTreeSet::new();
+    let mut font_errors = BTreeSet::new();
+    let mut slides = Vec::with_capacity(project.slides.len());
+    for (i, slide) in project.slides.iter().enumerate() {
+        let faces = match fonts.faces(&slide.style) {
+            Ok(f) => f,
+            Err(e) => {
+                font_errors.insert(e);
+                continue;
+            }
+        };
+        let texts: Vec<&str> = slide.words.iter().map(|w| w.text.as_str()).collect();
+        let ctx = SlideContext {
+            index: i,
+            width: project.width as f32,
+            height: project.height as f32,
+            style: &slide.style,
+            faces: &faces,
+        };
+        let scene = layout_slide(&ctx, &texts, &mut fonts.system, &mut atlas, &mut missing);
+        slides.push(scene);
+    }
+    if !font_errors.is_empty() {
+        let list: Vec<String> = font_errors.into_iter().collect();
+        anyhow::bail!("{}", list.join("\n"));
+    }
+    for ch in &missing {
+        log::warn!(
+            "no available font has a glyph for {ch:?} (U+{:04X}); it is left blank",
+            *ch as u32
+        );
+    }
+    Ok(Layout {
+        atlas: atlas.finish(),
+        slides,
+        missing_glyphs: missing.into_iter().collect(),
+    })
+}
+
+struct SlideContext<'a> {
+    index: usize,
+    width: f32,
+    height: f32,
+    style: &'a Style,
+    faces: &'a [Face; 2],
+}
+
+fn layout_slide(
+    ctx: &SlideContext<'_>,
+    words: &[&str],
+    fonts: &mut FontSystem,
+    atlas: &mut atlas::AtlasBuilder,
+    missing: &mut BTreeSet<char>,
+) -> SlideScene {
+    let style = ctx.style;
+    let line_h = style.font_size * style.line_height;
+    let metrics = Metrics::new(style.font_size, line_h);
+    let shaped: Vec<[Shaped; 2]> = words
+        .iter()
+        .map(|w| {
+            [
+                shape(fonts, w, &ctx.faces[0], metrics),
+                shape(fonts, w, &ctx.faces[1], metrics),
+            ]
+        })
+        .collect();
+    for (w, pair) in words.iter().zip(&shaped) {
+        for s in pair {
+            for g in s.glyphs.iter().filter(|g| g.glyph_id == 0) {
+                missing.extend(w[g.start..g.end].chars().filter(|c| !c.is_whitespace()));
+            }
+        }
+    }
+    let space = {
+        let two = shape(fonts, "x x", &ctx.faces[0], metrics).width;
+        let one = shape(fonts, "xx", &ctx.faces[0], metrics).width;
+        (two - one).max(style.font_size * 0.25)
+    };
+    let slot_w: Vec<f32> = shaped.iter().map(|p| p[0].width.max(p[1].width)).collect();
+    let rtl = shaped.first().is_some_and(|p| p[0].rtl);
+    let baseline = shaped.first().map_or(line_h * 0.8, |p| p[0].baseline);
+
+    // Greedy wrapping inside the margins; a word wider than the room gets a line of its own.
+    let room = ctx.width - 2.0 * style.margin;
+    let mut lines: Vec<(usize, usize, f32)> = Vec::new(); // (first word, end, width)
+    for (i, &w) in slot_w.iter().enumerate() {
+        match lines.last_mut() {
+            Some((_, end, lw)) if *lw + space + w <= room => {
+                *end = i + 1;
+                *lw += space + w;
+            }
+            _ => {
+                if w > room {
+                    log::warn!(
+                        "slides[{}].words[{i}]: \"{}\" is wider than the room between the margins and will be cut",
+                        ctx.index,
+                        words[i]
+                    );
+                }
+                lines.push((i, i + 1, w));
+            }
+        }
+    }
+    let text_h = lines.len() as f32 * line_h;
+    if text_h > ctx.height - 2.0 * style.margin + 0.5 {
+        log::warn!(
+            "slides[{}]: {} lines of text are taller than the room between the margins",
+            ctx.index,
+            lines.len()
+        );
+    }
+    let top = match style.vertical_align {
+        Align::Start => style.margin,
+        Align::Center => (ctx.height - text_h) / 2.0,
+        Align::End => ctx.height - style.margin - text_h,
+    };
+
+    let mut slots = vec![
+        WordSlot {
+            x: 0.0,
+            y: 0.0,
+            width: 0.0,
+            height: line_h,
+            line: 0
+        };
+        words.len()
+    ];
+    for (li, &(first, end, lw)) in lines.iter().enumerate() {
+        let left = match (style.align, rtl) {
+            (Align::Center, _) => (ctx.width - lw) / 2.0,
+            (Align::Start, false) | (Align::End, true) => style.margin,
+            (Align::End, false) | (Align::Start, true) => ctx.width - style.margin - lw,
+        };
+        let y = top + li as f32 * line_h;
+        let mut pen = 0.0;
+        for i in first..end {
+            // Right-to-left lines are filled from their right end.
+            let x = if rtl {
+                left + lw - pen - slot_w[i]
+            } else {
+                left + pen
+            };
+            slots[i] = WordSlot {
+                x,
+                y,
+                width: slot_w[i],
+                height: line_h,
+                line: li as u32,
+            };
+            pen += slot_w[i] + space;
+        }
+    }
+
+    let mut glyphs = Vec::new();
+    for (i, pair) in shaped.iter().enumerate() {
+        let slot = slots[i];
+        for (bold, s) in pair.iter().enumerate() {
+            // The narrower weight is centred in the slot.
+            let x0 = slot.x + (slot.width - s.width) / 2.0;
+            for g in &s.glyphs {
+                let phys = g.physical((x0, slot.y + baseline), 1.0);
+                let Some(p) = atlas.glyph(fonts, phys.cache_key) else {
+                    continue;
+                };
+                glyphs.push(GlyphInstance {
+                    x: phys.x + p.left,
+                    y: phys.y - p.top,
+                    atlas_x: p.atlas_x,
+                    atlas_y: p.atlas_y,
+                    width: p.width,
+                    height: p.height,
+                    word: i as u32,
+                    bold: bold as u32,
+                });
+            }
+        }
+    }
+    SlideScene {
+        looks: style.looks,
+        slots,
+        glyphs,
+    }
+}
+
+#[cfg(test)]
+mod tests;

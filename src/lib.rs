@@ -1,0 +1,131 @@
+//! gpucast: narrated slides with word-by-word highlighting, rendered straight into video.
+//!
+//! Data flows one way: `project::load` → `timeline::plan` → `Scene::build` → a `render`
+//! backend → `encode`. Everything that can be wrong with the input fails in the first three
+//! steps, before an output file exists. The functions here are what the CLI calls.
+
+pub mod encode;
+pub mod layout;
+pub mod pipeline;
+pub mod project;
+pub mod render;
+pub mod scene;
+pub mod timeline;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+pub use encode::VideoSettings;
+pub use project::Project;
+pub use render::{Backend, RenderOptions};
+pub use scene::Scene;
+pub use timeline::Timeline;
+
+/// Where the video goes.
+#[derive(Debug, Clone)]
+pub enum Output {
+    /// An MP4 file (video and audio).
+    File(PathBuf),
+    /// yuv4mpegpipe on standard output (video only), for piping into another encoder.
+    Stdout,
+}
+
+#[derive(Debug, Clone)]
+pub struct RenderJob {
+    pub project: PathBuf,
+    pub output: Output,
+    pub backend: Backend,
+    pub render: RenderOptions,
+    pub video: VideoSettings,
+    /// Encode only the distinct frames, each with its duration.
+    pub vfr: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub renderer: String,
+    pub encoder: String,
+    pub stats: pipeline::Stats,
+    pub prepare: std::time::Duration,
+}
+
+/// A project loaded, planned and laid out: everything a render needs, all input checked.
+pub struct Prepared {
+    pub project: Project,
+    pub timeline: Timeline,
+    pub scene: Arc<Scene>,
+}
+
+pub fn prepare(path: &Path) -> anyhow::Result<Prepared> {
+    let project = project::load(path)?;
+    let timeline = timeline::plan(&project);
+    let scene = Scene::build(&project)?;
+    Ok(Prepared {
+        project,
+        timeline,
+        scene: Arc::new(scene),
+    })
+}
+
+/// Renders a whole project. `progress` is called with the number of frames written so far.
+pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Result<Summary> {
+    let t = Instant::now();
+    let p = prepare(&job.project)?;
+    if let (Output::Stdout, true) = (&job.output, job.vfr) {
+        anyhow::bail!("--vfr needs an MP4 output: yuv4mpegpipe has a constant frame rate");
+    }
+    let renderer = render::create(job.backend, p.scene.clone(), &job.render)?;
+    let renderer_name = renderer.describe();
+    log::info!(
+        "{} frames, {} distinct, drawn by {renderer_name}",
+        p.timeline.frame_count,
+        p.timeline.distinct_frames()
+    );
+    let (sink, encoder): (Box<dyn encode::FrameSink>, String) = match &job.output {
+        Output::File(path) => {
+            let w = encode::Mp4Writer::create(path, &p.project, &job.video, job.vfr)?;
+            let name = w.encoder_name().to_string();
+            (Box::new(w), name)
+        }
+        Output::Stdout => {
+            let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            let w = encode::Y4mWriter::new(out, p.project.width, p.project.height, p.project.fps)?;
+            (Box::new(w), "yuv4mpegpipe".into())
+        }
+    };
+    let prepare = t.elapsed();
+    let stats = pipeline::run(&p.timeline, renderer, sink, progress)?;
+    Ok(Summary {
+        renderer: renderer_name,
+        encoder,
+        stats,
+        prepare,
+    })
+}
+
+/// Draws the frame shown at `seconds` as an RGB image.
+pub fn render_frame(
+    path: &Path,
+    seconds: f64,
+    backend: Backend,
+    opts: &RenderOptions,
+) -> anyhow::Result<image::RgbImage> {
+    let p = prepare(path)?;
+    let duration = p.project.duration();
+    anyhow::ensure!(
+        seconds.is_finite() && seconds >= 0.0 && seconds < duration,
+        "--at {seconds} is outside the video (0 to {duration:.3} s)"
+    );
+    // The frame on screen at `seconds` is the last one that started at or before it.
+    let exact = seconds * p.project.fps.as_f64();
+    let frame = ((exact + project::TIME_EPSILON).floor() as u64).min(p.timeline.frame_count - 1);
+    let key = p
+        .timeline
+        .key_at(frame)
+        .context("frame outside the timeline")?;
+    let yuv = render::render_one(backend, p.scene.clone(), opts, key)?;
+    Ok(yuv.to_rgb())
+}

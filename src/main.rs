@@ -1,0 +1,311 @@
+//! The `gpucast` command line: parse, run, report. All work is in the library.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use gpucast::encode::{Codec, Speed, VideoSettings};
+use gpucast::{Backend, Output, RenderJob, RenderOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "gpucast",
+    version,
+    about = "Narrated slides with word-by-word highlighting, rendered to video"
+)]
+struct Cli {
+    /// More log output (-v: stages and timings, -vv: debug). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Only errors: no progress, no warnings.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DrawArgs {
+    /// Which renderer draws the frames.
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: Backend,
+    /// Use the GPU adapter whose name contains this text.
+    #[arg(long)]
+    adapter: Option<String>,
+    /// Drawing threads for the CPU renderer (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Frames per batch (0: the backend's choice).
+    #[arg(long, default_value_t = 0)]
+    batch: usize,
+}
+
+impl DrawArgs {
+    fn options(&self) -> RenderOptions {
+        RenderOptions {
+            threads: self.threads,
+            batch: self.batch,
+            adapter: self.adapter.clone(),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render a project to an MP4 (or y4m on stdout with `-o -`).
+    Render {
+        project: PathBuf,
+        /// Output MP4 file, or `-` for yuv4mpegpipe on standard output.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        draw: DrawArgs,
+        /// Video encoder: auto (first that works: hardware, then software) or an FFmpeg name.
+        #[arg(long, default_value = "auto")]
+        encoder: String,
+        #[arg(long, value_enum, default_value = "h264")]
+        codec: Codec,
+        /// Speed/size trade-off, mapped onto each encoder's presets.
+        #[arg(long, value_enum, default_value = "fast")]
+        speed: Speed,
+        /// Quality: CRF for software encoders, CQ/QP for hardware ones (lower is better).
+        #[arg(long, visible_alias = "crf")]
+        quality: Option<u32>,
+        /// Encoder-specific preset (e.g. x264's `veryfast`), overriding --speed.
+        #[arg(long)]
+        preset: Option<String>,
+        /// Encoder threads; fixed so that output bytes do not depend on the machine.
+        #[arg(long, default_value_t = gpucast::encode::video::DEFAULT_THREADS)]
+        encoder_threads: usize,
+        /// Encode only the distinct frames, each with its duration (variable frame rate).
+        #[arg(long)]
+        vfr: bool,
+    },
+    /// Render the single frame shown at a time, as PNG, to iterate on a style.
+    Frame {
+        project: PathBuf,
+        /// Time in seconds.
+        #[arg(long)]
+        at: f64,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        draw: DrawArgs,
+    },
+    /// Check a project and summarise it, or list every problem in it.
+    Validate { project: PathBuf },
+    /// List GPU adapters and video encoders, with whether each is usable here.
+    Probe,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or(format!("gpucast={level}")),
+    )
+    .format_timestamp(None)
+    .format_target(false)
+    .init();
+    install_interrupt_handler();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if gpucast::pipeline::CANCELLED.load(std::sync::atomic::Ordering::Relaxed) {
+                eprintln!("gpucast: interrupted; no output was written");
+                return ExitCode::from(130);
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        use std::sync::atomic::Ordering;
+        if gpucast::pipeline::CANCELLED.swap(true, Ordering::SeqCst) {
+            // Second Ctrl-C: stop now, still leaving nothing half-written.
+            gpucast::encode::remove_pending_files();
+            std::process::exit(130);
+        }
+    });
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Render {
+            project,
+            output,
+            draw,
+            encoder,
+            codec,
+            speed,
+            quality,
+            preset,
+            encoder_threads,
+            vfr,
+        } => {
+            let to_stdout = output.as_os_str() == "-";
+            let job = RenderJob {
+                project,
+                output: if to_stdout {
+                    Output::Stdout
+                } else {
+                    Output::File(output.clone())
+                },
+                backend: draw.backend,
+                render: draw.options(),
+                video: VideoSettings {
+                    encoder: (encoder != "auto").then_some(encoder),
+                    codec,
+                    speed,
+                    quality,
+                    preset,
+                    threads: encoder_threads.max(1),
+                    ..VideoSettings::default()
+                },
+                vfr,
+            };
+            let started = Instant::now();
+            let mut reporter = Reporter::new(quiet);
+            let summary = gpucast::render(&job, &mut |done, total| reporter.update(done, total))?;
+            reporter.done();
+            let s = &summary.stats;
+            log::info!(
+                "timings: prepare {:.2?}, render busy {:.2?}, encode busy {:.2?}, encoder waited {:.2?}",
+                summary.prepare,
+                s.render_busy,
+                s.encode_busy,
+                s.encode_waiting
+            );
+            if !quiet && !to_stdout {
+                let secs = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "wrote {}: {} frames ({} distinct) in {secs:.1} s, {:.0} frames/s; {}, {}",
+                    output.display(),
+                    s.frames,
+                    s.distinct_frames,
+                    s.frames as f64 / secs.max(1e-9),
+                    summary.renderer,
+                    summary.encoder
+                );
+            }
+            Ok(())
+        }
+        Command::Frame {
+            project,
+            at,
+            output,
+            draw,
+        } => {
+            let img = gpucast::render_frame(&project, at, draw.backend, &draw.options())?;
+            img.save_with_format(&output, image::ImageFormat::Png)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            if !quiet {
+                eprintln!("wrote {}", output.display());
+            }
+            Ok(())
+        }
+        Command::Validate { project } => {
+            let p = gpucast::prepare(&project)?;
+            let pr = &p.project;
+            println!("{}: valid", project.display());
+            println!("  video      {}x{} at {} fps", pr.width, pr.height, pr.fps);
+            println!("  duration   {:.3} s (from the audio)", pr.duration());
+            println!("  slides     {}", pr.slides.len());
+            println!("  words      {}", pr.word_count());
+            println!("  frames     {}", p.timeline.frame_count);
+            println!("  distinct   {}", p.timeline.distinct_frames());
+            if !pr.warnings.is_empty() || !p.scene.missing_glyphs.is_empty() {
+                println!(
+                    "  warnings   {}",
+                    pr.warnings.len() + p.scene.missing_glyphs.len()
+                );
+            }
+            Ok(())
+        }
+        Command::Probe => {
+            println!("GPU adapters:");
+            let adapters = gpucast::render::gpu::list_adapters();
+            if adapters.is_empty() {
+                println!("  none found");
+            }
+            for a in adapters {
+                println!("  {a}");
+            }
+            println!("Video encoders (opened and tried on one frame):");
+            for (name, result) in gpucast::encode::probe_encoders(&VideoSettings::default()) {
+                match result {
+                    Ok(()) => println!("  {name:<18} usable"),
+                    Err(e) => println!("  {name:<18} not usable: {e}"),
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A progress bar on a terminal, a log line every few seconds otherwise.
+struct Reporter {
+    bar: Option<indicatif::ProgressBar>,
+    quiet: bool,
+    total: Option<u64>,
+    last_line: Instant,
+    started: Instant,
+}
+
+impl Reporter {
+    fn new(quiet: bool) -> Reporter {
+        Reporter {
+            bar: None,
+            quiet,
+            total: None,
+            last_line: Instant::now(),
+            started: Instant::now(),
+        }
+    }
+
+    fn update(&mut self, done: u64, total: u64) {
+        if self.quiet {
+            return;
+        }
+        self.total = Some(total);
+        if std::io::stderr().is_terminal() {
+            let bar = self.bar.get_or_insert_with(|| {
+                let b = indicatif::ProgressBar::new(0);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40.cyan/blue} {pos}/{len} frames  {per_sec}  ETA {eta}",
+                    )
+                    .expect("valid template"),
+                );
+                b
+            });
+            if bar.length() == Some(0) {
+                if let Some(t) = self.total {
+                    bar.set_length(t);
+                }
+            }
+            bar.set_position(done);
+        } else if self.last_line.elapsed() > Duration::from_secs(5) {
+            self.last_line = Instant::now();
+            let fps = done as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+            log::info!("{done} frames written, {fps:.0} frames/s");
+        }
+    }
+
+    fn done(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,793 @@
+//! The input contract: a project file resolved into typed, validated values.
+//!
+//! `load` reads the file, applies every default and per-slide style override, checks every rule of
+//! the format and reports all problems at once, each prefixed by its path (`slides[3].words[7]: ...`).
+//! Nothing downstream reads raw JSON or re-checks input: a `Project` is always valid.
+
+mod raw;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use raw::{RawBackground, RawFps, RawLook, RawProject, RawSlide, RawStyle, RawVideo};
+
+/// Frames per second as an exact ratio, so that 30000/1001 stays exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fps {
+    pub num: u32,
+    pub den: u32,
+}
+
+impl Fps {
+    pub fn as_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+}
+
+impl fmt::Display for Fps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.den == 1 {
+            write!(f, "{}", self.num)
+        } else {
+            write!(f, "{}/{}", self.num, self.den)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    Cover,
+    Contain,
+    Stretch,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Background {
+    Color([u8; 3]),
+    Image { path: PathBuf, fit: Fit },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Start,
+    Center,
+    End,
+}
+
+/// How a word in one state is drawn. Colors are straight (not premultiplied) RGBA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Look {
+    pub bold: bool,
+    pub color: [u8; 4],
+}
+
+/// A font named by the project: a file, an installed family, or the bundled one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FontChoice {
+    Bundled,
+    File(PathBuf),
+    Family(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    pub font: FontChoice,
+    /// `None`: the bold weight of `font`.
+    pub bold_font: Option<FontChoice>,
+    pub font_size: f32,
+    pub line_height: f32,
+    pub margin: f32,
+    pub align: Align,
+    pub vertical_align: Align,
+    /// Indexed by `WordState as usize`.
+    pub looks: [Look; 3],
+    pub fade: f64,
+    /// Path of the style the fonts came from (`style` or `slides[2].style`), for error messages.
+    pub field: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub start: f64,
+    pub end: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slide {
+    pub start: f64,
+    pub end: f64,
+    pub words: Vec<Word>,
+    pub style: Style,
+}
+
+/// What the audio file holds, measured by decoding it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioInfo {
+    pub duration: f64,
+    pub sample_rate: u32,
+    pub channels: u16,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    pub width: u32,
+    pub height: u32,
+    pub fps: Fps,
+    pub audio: PathBuf,
+    pub audio_info: AudioInfo,
+    pub background: Background,
+    pub slides: Vec<Slide>,
+    /// Problems that were repaired rather than rejected (clamped word ends, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Project {
+    pub fn duration(&self) -> f64 {
+        self.audio_info.duration
+    }
+
+    /// round(duration × fps), as the format requires.
+    pub fn frame_count(&self) -> u64 {
+        (self.duration() * self.fps.as_f64()).round() as u64
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.slides.iter().map(|s| s.words.len()).sum()
+    }
+}
+
+/// Every problem found in a project, each with the path of its field.
+#[derive(Debug)]
+pub struct InvalidProject {
+    pub file: PathBuf,
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for InvalidProject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{} is not a valid project ({n} problem{}):",
+            self.file.display(),
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidProject {}
+
+/// Reads and validates a project file. Audio is decoded once here to learn its exact length.
+pub fn load(path: &Path) -> anyhow::Result<Project> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read project file {}", path.display()))?;
+    let raw: RawProject = parse(path, &text)?;
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    resolve(raw, &base, &|p: &Path| crate::encode::audio::probe(p)).map_err(|problems| {
+        InvalidProject {
+            file: path.to_path_buf(),
+            problems,
+        }
+        .into()
+    })
+}
+
+fn parse(path: &Path, text: &str) -> anyhow::Result<RawProject> {
+    let is_toml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    if is_toml {
+        anyhow::bail!(
+            "{}: TOML projects are not supported; write the project as JSON",
+            path.display()
+        );
+    }
+    serde_json::from_str(text).map_err(|e| {
+        InvalidProject {
+            file: path.to_path_buf(),
+            problems: vec![format!(
+                "invalid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            )],
+        }
+        .into()
+    })
+}
+
+/// Times closer than this are equal: JSON times are decimal milliseconds, and `0.3 * 30` is not 9.
+pub const TIME_EPSILON: f64 = 1e-6;
+
+struct Checker {
+    problems: Vec<String>,
+    warnings: Vec<String>,
+}
+
+impl Checker {
+    fn err(&mut self, path: impl fmt::Display, msg: impl fmt::Display) {
+        self.problems.push(format!("{path}: {msg}"));
+    }
+    fn warn(&mut self, path: impl fmt::Display, msg: impl fmt::Display) {
+        let w = format!("{path}: {msg}");
+        log::warn!("{w}");
+        self.warnings.push(w);
+    }
+}
+
+type Probe<'a> = &'a dyn Fn(&Path) -> anyhow::Result<AudioInfo>;
+
+/// Turns the raw file into a `Project`, or the list of every problem in it.
+pub(crate) fn resolve(
+    raw: RawProject,
+    base: &Path,
+    probe: Probe<'_>,
+) -> Result<Project, Vec<String>> {
+    let mut c = Checker {
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let (width, height, fps) = video(&mut c, raw.video.unwrap_or_default());
+
+    let audio = raw.audio.map(|a| base.join(a));
+    let audio_info = match &audio {
+        None => {
+            c.err("audio", "required: the narration file to render against");
+            None
+        }
+        Some(p) if !p.is_file() => {
+            c.err("audio", format!("file not found: {}", p.display()));
+            None
+        }
+        Some(p) => match probe(p) {
+            Ok(info) if info.duration > 0.0 => Some(info),
+            Ok(_) => {
+                c.err("audio", format!("{} holds no audio samples", p.display()));
+                None
+            }
+            Err(e) => {
+                c.err("audio", format!("cannot decode {}: {e:#}", p.display()));
+                None
+            }
+        },
+    };
+
+    let background = background(&mut c, raw.background, base);
+    let project_style = raw.style.unwrap_or_default();
+    let duration = audio_info.as_ref().map(|a| a.duration);
+    let slides = slides(
+        &mut c,
+        raw.slides,
+        &project_style,
+        base,
+        (width, height),
+        duration,
+    );
+
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    Ok(Project {
+        width,
+        height,
+        fps,
+        audio: audio.expect("checked above"),
+        audio_info: audio_info.expect("checked above"),
+        background,
+        slides,
+        warnings: c.warnings,
+    })
+}
+
+const MAX_SIDE: i64 = 8192;
+
+fn video(c: &mut Checker, v: RawVideo) -> (u32, u32, Fps) {
+    let mut side = |name: &str, value: Option<i64>, default: u32| -> u32 {
+        let Some(n) = value else { return default };
+        if n <= 0 || n > MAX_SIDE {
+            c.err(
+                format!("video.{name}"),
+                format!("{n} is out of range (1 to {MAX_SIDE})"),
+            );
+            default
+        } else if n % 2 != 0 {
+            c.err(
+                format!("video.{name}"),
+                format!("{n} is odd; 4:2:0 video needs an even size"),
+            );
+            default
+        } else {
+            n as u32
+        }
+    };
+    let width = side("width", v.width, 1920);
+    let height = side("height", v.height, 1080);
+    let fps = match v.fps {
+        None => Fps { num: 30, den: 1 },
+        Some(f) => parse_fps(&f).unwrap_or_else(|msg| {
+            c.err("video.fps", msg);
+            Fps { num: 30, den: 1 }
+        }),
+    };
+    (width, height, fps)
+}
+
+fn parse_fps(f: &RawFps) -> Result<Fps, String> {
+    let (num, den) = match f {
+        RawFps::Number(x) => {
+            if !x.is_finite() || *x <= 0.0 {
+                return Err(format!("{x} must be greater than 0"));
+            }
+            if x.fract() == 0.0 {
+                (*x, 1.0)
+            } else {
+                ((x * 1000.0).round(), 1000.0)
+            }
+        }
+        RawFps::Text(s) => {
+            let parse = |t: &str| t.trim().parse::<f64>().ok();
+            let parsed = match s.split_once('/') {
+                Some((n, d)) => parse(n).zip(parse(d)),
+                None => parse(s).map(|n| (n, 1.0)),
+            };
+            match parsed {
+                Some((n, d)) if n.fract() == 0.0 && d.fract() == 0.0 => (n, d),
+                _ => {
+                    return Err(format!(
+                        "\"{s}\" is not a number or a ratio like \"30000/1001\""
+                    ))
+                }
+            }
+        }
+    };
+    if num <= 0.0 || den <= 0.0 {
+        return Err(format!("{num}/{den} must be greater than 0"));
+    }
+    if num > 1_000_000.0 || den > 1_000_000.0 || num / den > 240.0 {
+        return Err(format!(
+            "{num}/{den} is out of range (at most 240 frames per second)"
+        ));
+    }
+    let (mut n, mut d) = (num as u64, den as u64);
+    let g = gcd(n, d);
+    n /= g;
+    d /= g;
+    Ok(Fps {
+        num: n as u32,
+        den: d as u32,
+    })
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+fn background(c: &mut Checker, b: Option<RawBackground>, base: &Path) -> Background {
+    let Some(b) = b else {
+        return Background::Color([0, 0, 0]);
+    };
+    match (b.image, b.color) {
+        (Some(_), Some(_)) => {
+            c.err("background", "give either `image` or `color`, not both");
+            Background::Color([0, 0, 0])
+        }
+        (None, Some(col)) => {
+            if b.fit.is_some() {
+                c.err("background.fit", "only applies to an image background");
+            }
+            match parse_color(&col) {
+                Ok([r, g, b, 255]) => Background::Color([r, g, b]),
+                Ok(_) => {
+                    c.err("background.color", "must be opaque (#rrggbb)");
+                    Background::Color([0, 0, 0])
+                }
+                Err(e) => {
+                    c.err("background.color", e);
+                    Background::Color([0, 0, 0])
+                }
+            }
+        }
+        (Some(img), None) => {
+            let path = base.join(&img);
+            let fit = match b.fit.as_deref() {
+                None | Some("cover") => Fit::Cover,
+                Some("contain") => Fit::Contain,
+                Some("stretch") => Fit::Stretch,
+                Some(other) => {
+                    c.err(
+                        "background.fit",
+                        format!("\"{other}\" is not one of cover, contain, stretch"),
+                    );
+                    Fit::Cover
+                }
+            };
+            let readable = image::ImageReader::open(&path)
+                .map_err(anyhow::Error::from)
+                .and_then(|r| Ok(r.with_guessed_format()?))
+                .and_then(|r| Ok(r.into_dimensions()?));
+            if let Err(e) = readable {
+                c.err(
+                    "background.image",
+                    format!("cannot read image {}: {e}", path.display()),
+                );
+            }
+            Background::Image { path, fit }
+        }
+        (None, None) => {
+            c.err("background", "needs `image` or `color`");
+            Background::Color([0, 0, 0])
+        }
+    }
+}
+
+/// `#rrggbb` or `#rrggbbaa`.
+pub fn parse_color(s: &str) -> Result<[u8; 4], String> {
+    let hex = s
+        .strip_prefix('#')
+        .ok_or_else(|| format!("\"{s}\" is not a color like #rrggbb or #rrggbbaa"))?;
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16);
+    let ok_len = (hex.len() == 6 || hex.len() == 8) && hex.is_ascii();
+    let parsed = if ok_len {
+        (|| -> Result<[u8; 4], std::num::ParseIntError> {
+            let a = if hex.len() == 8 { byte(6)? } else { 255 };
+            Ok([byte(0)?, byte(2)?, byte(4)?, a])
+        })()
+        .ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| format!("\"{s}\" is not a color like #rrggbb or #rrggbbaa"))
+}
+
+fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32)) -> Style {
+    let (width, height) = size;
+    let font_choice = |c: &mut Checker, field: &str, v: &Option<String>| -> Option<FontChoice> {
+        let v = v.as_ref()?;
+        let looks_like_file = v.contains('/')
+            || [".ttf", ".otf", ".ttc", ".otc"]
+                .iter()
+                .any(|ext| v.to_ascii_lowercase().ends_with(ext));
+        if v.trim().is_empty() {
+            c.err(format!("{path}.{field}"), "empty font name");
+            None
+        } else if looks_like_file {
+            let p = base.join(v);
+            if !p.is_file() {
+                c.err(
+                    format!("{path}.{field}"),
+                    format!("font file not found: {}", p.display()),
+                );
+            }
+            Some(FontChoice::File(p))
+        } else {
+            Some(FontChoice::Family(v.clone()))
+        }
+    };
+    let font = font_choice(c, "font", &s.font).unwrap_or(FontChoice::Bundled);
+    let bold_font = font_choice(c, "bold_font", &s.bold_font);
+
+    let positive = |c: &mut Checker, field: &str, v: Option<f64>, default: f64, max: f64| match v {
+        None => default,
+        Some(x) if x.is_finite() && x > 0.0 && x <= max => x,
+        Some(x) => {
+            c.err(
+                format!("{path}.{field}"),
+                format!("{x} is out of range (above 0, at most {max})"),
+            );
+            default
+        }
+    };
+    let font_size = positive(c, "font_size", s.font_size, height as f64 * 0.06, 2000.0);
+    let line_height = positive(c, "line_height", s.line_height, 1.25, 10.0);
+    let margin = match s.margin {
+        None => width as f64 * 0.08,
+        Some(m) if m.is_finite() && m >= 0.0 && 2.0 * m < width.min(height) as f64 => m,
+        Some(m) => {
+            c.err(
+                format!("{path}.margin"),
+                format!("{m} leaves no room for text in a {width}x{height} frame"),
+            );
+            0.0
+        }
+    };
+    let fade = match s.fade {
+        None => 0.25,
+        Some(f) if f.is_finite() && f >= 0.0 => f,
+        Some(f) => {
+            c.err(
+                format!("{path}.fade"),
+                format!("{f} must be 0 or more seconds"),
+            );
+            0.0
+        }
+    };
+    let mut align = |field: &str, v: &Option<String>, names: [&str; 3]| match v.as_deref() {
+        None => Align::Center,
+        Some(x) if x == names[0] => Align::Start,
+        Some("center") => Align::Center,
+        Some(x) if x == names[2] => Align::End,
+        Some(x) => {
+            c.err(
+                format!("{path}.{field}"),
+                format!("\"{x}\" is not one of {}, center, {}", names[0], names[2]),
+            );
+            Align::Center
+        }
+    };
+    let h_align = align("align", &s.align, ["left", "center", "right"]);
+    let v_align = align(
+        "vertical_align",
+        &s.vertical_align,
+        ["top", "center", "bottom"],
+    );
+
+    let defaults = [
+        Look {
+            bold: false,
+            color: [0xb8, 0xc2, 0xd6, 255],
+        },
+        Look {
+            bold: true,
+            color: [0xff, 0xd5, 0x4a, 255],
+        },
+        Look {
+            bold: true,
+            color: [0xff, 0xff, 0xff, 255],
+        },
+    ];
+    let raws: [(&str, &Option<RawLook>); 3] = [
+        ("upcoming", &s.upcoming),
+        ("current", &s.current),
+        ("spoken", &s.spoken),
+    ];
+    let mut looks = defaults;
+    for (i, (name, raw)) in raws.iter().enumerate() {
+        let Some(raw) = raw else { continue };
+        if let Some(w) = &raw.weight {
+            match w.as_str() {
+                "regular" | "normal" => looks[i].bold = false,
+                "bold" => looks[i].bold = true,
+                other => c.err(
+                    format!("{path}.{name}.weight"),
+                    format!("\"{other}\" is not one of regular, bold"),
+                ),
+            }
+        }
+        if let Some(col) = &raw.color {
+            match parse_color(col) {
+                Ok(rgba) => looks[i].color = rgba,
+                Err(e) => c.err(format!("{path}.{name}.color"), e),
+            }
+        }
+    }
+    Style {
+        font,
+        bold_font,
+        font_size: font_size as f32,
+        line_height: line_height as f32,
+        margin: margin as f32,
+        align: h_align,
+        vertical_align: v_align,
+        looks,
+        fade,
+        field: path.to_string(),
+    }
+}
+
+fn time_ok(t: f64) -> bool {
+    t.is_finite() && t >= 0.0
+}
+
+fn slides(
+    c: &mut Checker,
+    raw: Option<Vec<RawSlide>>,
+    project_style: &RawStyle,
+    base: &Path,
+    size: (u32, u32),
+    audio_duration: Option<f64>,
+) -> Vec<Slide> {
+    let project = style(c, "style", project_style, base, size);
+    let Some(raw) = raw else {
+        c.err("slides", "required: a list of slides");
+        return Vec::new();
+    };
+    if raw.is_empty() {
+        c.err("slides", "the list is empty; give at least one slide");
+    }
+    let mut out: Vec<Slide> = Vec::new();
+    let mut prev_end: Option<f64> = None;
+    for (i, s) in raw.iter().enumerate() {
+        let path = format!("slides[{i}]");
+        let style = match &s.style {
+            Some(over) => {
+                let mut st = style(
+                    c,
+                    &format!("{path}.style"),
+                    &project_style.merged(over),
+                    base,
+                    size,
+                );
+                if over.font.is_none() && over.bold_font.is_none() {
+                    st.field = project.field.clone();
+                }
+                st
+            }
+            None => project.clone(),
+        };
+        let Some(start) = s.start else {
+            c.err(format!("{path}.start"), "required");
+            continue;
+        };
+        if !time_ok(start) {
+            c.err(
+                format!("{path}.start"),
+                format!("{start} must be 0 or more seconds"),
+            );
+            continue;
+        }
+        let next_start = raw.get(i + 1).and_then(|n| n.start);
+        let end = match s.end.or(next_start).or(audio_duration) {
+            Some(e) => e,
+            None => continue, // the audio problem is already reported
+        };
+        if !end.is_finite() || end <= start {
+            c.err(
+                format!("{path}.end"),
+                format!("{end:.3} s is not after start {start:.3} s"),
+            );
+            continue;
+        }
+        if let Some(pe) = prev_end {
+            if start < pe - TIME_EPSILON {
+                c.err(
+                    format!("{path}.start"),
+                    format!(
+                        "{start:.3} s overlaps slides[{}], which ends at {pe:.3} s",
+                        i - 1
+                    ),
+                );
+            }
+        }
+        prev_end = Some(end);
+        if let Some(d) = audio_duration {
+            if start >= d {
+                c.warn(
+                    &path,
+                    format!("starts at {start:.3} s, after the audio ends at {d:.3} s; it is never shown"),
+                );
+            }
+        }
+        let words = match (&s.words, &s.text) {
+            (Some(_), Some(_)) => {
+                c.err(&path, "give either `words` or `text`, not both");
+                Vec::new()
+            }
+            (None, None) => {
+                c.err(&path, "needs `words` (timed) or `text` (timings estimated)");
+                Vec::new()
+            }
+            (None, Some(text)) => estimate_words(text, start, end),
+            (Some(words), None) => timed_words(c, &path, words, start, end),
+        };
+        out.push(Slide {
+            start,
+            end,
+            words,
+            style,
+        });
+    }
+    out
+}
+
+fn timed_words(
+    c: &mut Checker,
+    path: &str,
+    raw: &[raw::RawWord],
+    slide_start: f64,
+    slide_end: f64,
+) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::with_capacity(raw.len());
+    for (j, w) in raw.iter().enumerate() {
+        let wpath = format!("{path}.words[{j}]");
+        let text = w.text.as_deref().map(str::trim).unwrap_or("");
+        let mut ok = true;
+        if text.is_empty() {
+            c.err(
+                &wpath,
+                "empty word: `text` must hold at least one visible character",
+            );
+            ok = false;
+        }
+        let (Some(start), Some(end)) = (w.start, w.end) else {
+            c.err(&wpath, "needs both `start` and `end`");
+            continue;
+        };
+        if !time_ok(start) || !time_ok(end) {
+            c.err(&wpath, "start and end must be 0 or more seconds");
+            continue;
+        }
+        if end < start - TIME_EPSILON {
+            c.err(
+                &wpath,
+                format!("end {end:.3} s is before start {start:.3} s"),
+            );
+            ok = false;
+        }
+        if start < slide_start - TIME_EPSILON || end > slide_end + TIME_EPSILON {
+            c.err(
+                &wpath,
+                format!(
+                    "{start:.3}-{end:.3} s is outside its slide ({slide_start:.3}-{slide_end:.3} s)"
+                ),
+            );
+            ok = false;
+        }
+        if let Some(prev) = words.last_mut() {
+            if start < prev.start - TIME_EPSILON {
+                c.err(
+                    &wpath,
+                    format!(
+                        "start {start:.3} s is before the previous word's start {:.3} s (words must be in spoken order)",
+                        prev.start
+                    ),
+                );
+                ok = false;
+            } else if prev.end > start + TIME_EPSILON {
+                c.warn(
+                    format!("{path}.words[{}]", j - 1),
+                    format!(
+                        "end {:.3} s overlaps the next word's start; clamped to {start:.3} s",
+                        prev.end
+                    ),
+                );
+                prev.end = start;
+            }
+        }
+        if ok {
+            words.push(Word {
+                text: text.to_string(),
+                start,
+                end: end.max(start),
+            });
+        }
+    }
+    words
+}
+
+/// Spreads a slide's plain text over its time, each word's share proportional to its length.
+fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    // The space after a word counts toward its share, as speech pauses between words.
+    let weight = |w: &str| w.chars().count() as f64 + 1.0;
+    let total: f64 = parts.iter().map(|w| weight(w)).sum();
+    let span = end - start;
+    let mut t = start;
+    parts
+        .iter()
+        .map(|w| {
+            let d = span * weight(w) / total;
+            let word = Word {
+                text: w.to_string(),
+                start: t,
+                end: (t + d).min(end),
+            };
+            t += d;
+            word
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

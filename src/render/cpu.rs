@@ -1,0 +1,328 @@
+//! The CPU renderer: tiny-skia compositing of cached glyph sprites, then RGB → YUV.
+//!
+//! Every glyph is turned once into a premultiplied sprite per color it is drawn in. A frame is
+//! drawn as horizontal bands in parallel. Consecutive distinct frames of a slide usually differ by
+//! one or two words, so when the slide and fade level are unchanged only the rectangles of the
+//! words whose state changed are redrawn (background, every glyph touching the rectangle) and
+//! reconverted, on a copy of the previous frame: the result is identical to a full redraw.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tiny_skia::{IntSize, Pixmap, PixmapPaint, Transform};
+
+use super::{color, RenderOptions, Renderer, Yuv420};
+use crate::project::Look;
+use crate::scene::{GlyphInstance, Scene};
+use crate::timeline::{FrameKey, WordState};
+
+/// An axis-aligned region with even corners, so that it maps onto whole chroma samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rect {
+    x0: u32,
+    y0: u32,
+    x1: u32,
+    y1: u32,
+}
+
+impl Rect {
+    fn is_empty(&self) -> bool {
+        self.x0 >= self.x1 || self.y0 >= self.y1
+    }
+    fn touches(&self, g: &GlyphInstance) -> bool {
+        let (gx1, gy1) = (g.x + g.width as i32, g.y + g.height as i32);
+        g.x < self.x1 as i32 && gx1 > self.x0 as i32 && g.y < self.y1 as i32 && gy1 > self.y0 as i32
+    }
+}
+
+struct SlideSprites {
+    /// Per glyph instance, the sprite drawn for each word state (None: other weight).
+    sprites: Vec<[Option<Arc<Pixmap>>; 3]>,
+    /// Per word, the even-aligned rectangle covering all its glyphs in both weights.
+    word_rects: Vec<Rect>,
+}
+
+pub struct CpuRenderer {
+    scene: Arc<Scene>,
+    pool: rayon::ThreadPool,
+    slides: Vec<Option<SlideSprites>>,
+    sprite_pool: HashMap<(u32, u32, u32, u32, [u8; 4]), Arc<Pixmap>>,
+    blank: Option<Yuv420>,
+    prev: Option<(FrameKey, Yuv420)>,
+    pending: Vec<FrameKey>,
+    batch: usize,
+}
+
+const BAND_ROWS: u32 = 32;
+
+impl CpuRenderer {
+    pub fn new(scene: Arc<Scene>, opts: &RenderOptions) -> anyhow::Result<CpuRenderer> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .thread_name(|i| format!("gpucast-cpu-{i}"))
+            .build()?;
+        let slides = (0..scene.slides.len()).map(|_| None).collect();
+        Ok(CpuRenderer {
+            scene,
+            pool,
+            slides,
+            sprite_pool: HashMap::new(),
+            blank: None,
+            prev: None,
+            pending: Vec::new(),
+            batch: if opts.batch > 0 { opts.batch } else { 16 },
+        })
+    }
+
+    fn sprite(&mut self, g: &GlyphInstance, look: Look) -> Arc<Pixmap> {
+        let key = (g.atlas_x, g.atlas_y, g.width, g.height, look.color);
+        let atlas = &self.scene.atlas;
+        self.sprite_pool
+            .entry(key)
+            .or_insert_with(|| {
+                let mut data = Vec::with_capacity((g.width * g.height * 4) as usize);
+                let [r, gg, b, a] = look.color;
+                for row in 0..g.height {
+                    let start = ((g.atlas_y + row) * atlas.width + g.atlas_x) as usize;
+                    for &cov in &atlas.data[start..start + g.width as usize] {
+                        let alpha = div255(cov as u32 * a as u32);
+                        data.extend_from_slice(&[
+                            div255(r as u32 * alpha) as u8,
+                            div255(gg as u32 * alpha) as u8,
+                            div255(b as u32 * alpha) as u8,
+                            alpha as u8,
+                        ]);
+                    }
+                }
+                let size = IntSize::from_wh(g.width, g.height).expect("glyphs are never empty");
+                Arc::new(Pixmap::from_vec(data, size).expect("size matches data"))
+            })
+            .clone()
+    }
+
+    fn prepare_slide(&mut self, slide: usize) {
+        if self.slides[slide].is_some() {
+            return;
+        }
+        let scene = self.scene.clone();
+        let s = &scene.slides[slide];
+        let sprites = s
+            .glyphs
+            .iter()
+            .map(|g| {
+                std::array::from_fn(|state| {
+                    let look = s.looks[state];
+                    (look.bold as u32 == g.bold).then(|| self.sprite(g, look))
+                })
+            })
+            .collect();
+        let (w, h) = (scene.width as i32, scene.height as i32);
+        let mut word_rects = vec![
+            Rect {
+                x0: 0,
+                y0: 0,
+                x1: 0,
+                y1: 0
+            };
+            s.slots.len()
+        ];
+        let mut bounds: Vec<Option<(i32, i32, i32, i32)>> = vec![None; s.slots.len()];
+        for g in &s.glyphs {
+            let b = &mut bounds[g.word as usize];
+            let (x1, y1) = (g.x + g.width as i32, g.y + g.height as i32);
+            *b = Some(match *b {
+                None => (g.x, g.y, x1, y1),
+                Some((a, bb, c, d)) => (a.min(g.x), bb.min(g.y), c.max(x1), d.max(y1)),
+            });
+        }
+        for (r, b) in word_rects.iter_mut().zip(bounds) {
+            if let Some((x0, y0, x1, y1)) = b {
+                let even_down = |v: i32, max: i32| (v.clamp(0, max) & !1) as u32;
+                let even_up = |v: i32, max: i32| ((v.clamp(0, max) + 1) & !1).min(max) as u32;
+                *r = Rect {
+                    x0: even_down(x0, w),
+                    y0: even_down(y0, h),
+                    x1: even_up(x1, w),
+                    y1: even_up(y1, h),
+                };
+            }
+        }
+        self.slides[slide] = Some(SlideSprites {
+            sprites,
+            word_rects,
+        });
+    }
+
+    fn blank(&mut self) -> Yuv420 {
+        if self.blank.is_none() {
+            let full = self.full_frame(None);
+            self.blank = Some(full);
+        }
+        self.blank.clone().expect("just set")
+    }
+
+    /// Draws a whole frame, in bands across the worker threads.
+    fn full_frame(&self, text: Option<(usize, u8, &[WordState])>) -> Yuv420 {
+        let (w, h) = (self.scene.width, self.scene.height);
+        let mut frame = Yuv420 {
+            width: w,
+            height: h,
+            data: vec![0; Yuv420::byte_len(w, h)],
+        };
+        let (yp, up, vp) = frame.planes_mut();
+        let (wu, cw) = (w as usize, w as usize / 2);
+        let band = BAND_ROWS as usize;
+        self.pool.install(|| {
+            yp.par_chunks_mut(band * wu)
+                .zip(up.par_chunks_mut(band / 2 * cw))
+                .zip(vp.par_chunks_mut(band / 2 * cw))
+                .enumerate()
+                .for_each(|(i, ((y, u), v))| {
+                    let y0 = i as u32 * BAND_ROWS;
+                    let rect = Rect {
+                        x0: 0,
+                        y0,
+                        x1: w,
+                        y1: (y0 + BAND_ROWS).min(h),
+                    };
+                    let rgba = self.compose(rect, text);
+                    let rh = (rect.y1 - rect.y0) as usize;
+                    color::rgba_to_yuv_region(&rgba, wu, rh, (y, u, v), wu, 0, 0);
+                });
+        });
+        frame
+    }
+
+    /// The RGBA pixels of `rect`: background, then every glyph touching it.
+    fn compose(&self, rect: Rect, text: Option<(usize, u8, &[WordState])>) -> Vec<u8> {
+        let scene = &*self.scene;
+        let (rw, rh) = (rect.x1 - rect.x0, rect.y1 - rect.y0);
+        let mut data = Vec::with_capacity((rw * rh * 4) as usize);
+        for row in rect.y0..rect.y1 {
+            let start = ((row * scene.width + rect.x0) * 4) as usize;
+            data.extend_from_slice(&scene.background[start..start + (rw * 4) as usize]);
+        }
+        let Some((slide, fade, states)) = text else {
+            return data;
+        };
+        let size = IntSize::from_wh(rw, rh).expect("rect is not empty");
+        let mut canvas = Pixmap::from_vec(data, size).expect("size matches data");
+        let paint = PixmapPaint {
+            opacity: fade as f32 / 255.0,
+            ..PixmapPaint::default()
+        };
+        let sprites = self.slides[slide]
+            .as_ref()
+            .expect("prepared before drawing");
+        for (g, per_state) in scene.slides[slide].glyphs.iter().zip(&sprites.sprites) {
+            if !rect.touches(g) {
+                continue;
+            }
+            let state = states[g.word as usize] as usize;
+            if let Some(sprite) = &per_state[state] {
+                canvas.draw_pixmap(
+                    g.x - rect.x0 as i32,
+                    g.y - rect.y0 as i32,
+                    sprite.as_ref().as_ref(),
+                    &paint,
+                    Transform::identity(),
+                    None,
+                );
+            }
+        }
+        canvas.take()
+    }
+
+    fn render_key(&mut self, key: &FrameKey) -> Yuv420 {
+        let FrameKey::Slide {
+            slide,
+            fade,
+            states,
+        } = key
+        else {
+            return self.blank();
+        };
+        self.prepare_slide(*slide);
+        let text = Some((*slide, *fade, states.as_slice()));
+        if let Some((
+            FrameKey::Slide {
+                slide: ps,
+                fade: pf,
+                states: pstates,
+            },
+            prev,
+        )) = &self.prev
+        {
+            if ps == slide && pf == fade {
+                let mut frame = prev.clone();
+                let rects = &self.slides[*slide].as_ref().expect("prepared").word_rects;
+                for (i, (a, b)) in pstates.iter().zip(states).enumerate() {
+                    let r = rects[i];
+                    if a == b || r.is_empty() {
+                        continue;
+                    }
+                    let rgba = self.compose(r, text);
+                    let width = frame.width as usize;
+                    color::rgba_to_yuv_region(
+                        &rgba,
+                        (r.x1 - r.x0) as usize,
+                        (r.y1 - r.y0) as usize,
+                        frame.planes_mut(),
+                        width,
+                        r.x0 as usize,
+                        r.y0 as usize,
+                    );
+                }
+                return frame;
+            }
+        }
+        self.full_frame(text)
+    }
+}
+
+#[inline(always)]
+fn div255(x: u32) -> u32 {
+    (x + 127) / 255
+}
+
+impl Renderer for CpuRenderer {
+    fn describe(&self) -> String {
+        format!(
+            "CPU (tiny-skia, {} thread{})",
+            self.pool.current_num_threads(),
+            if self.pool.current_num_threads() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )
+    }
+
+    fn batch_size(&self) -> usize {
+        self.batch
+    }
+
+    fn depth(&self) -> usize {
+        1
+    }
+
+    fn submit(&mut self, keys: &[FrameKey]) -> anyhow::Result<()> {
+        anyhow::ensure!(self.pending.is_empty(), "CPU renderer: one batch at a time");
+        self.pending = keys.to_vec();
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<Vec<Yuv420>> {
+        let keys = std::mem::take(&mut self.pending);
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let frame = self.render_key(&key);
+            if matches!(key, FrameKey::Slide { .. }) {
+                self.prev = Some((key, frame.clone()));
+            }
+            out.push(frame);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,137 @@
+//! The backend-neutral scene: everything either renderer needs, already shaped and rasterized.
+//!
+//! Built once per project. Neither backend shapes text, reads the project or touches files: they
+//! only combine this scene with a `FrameKey`. The compositing rule both must follow, per pixel:
+//! `out = bg + (color − bg) × a`, with `a = coverage/255 × color.alpha/255 × fade/255`, in the
+//! sRGB-encoded values (no linearisation), then converted with `color::rgb_to_yuv`.
+
+use anyhow::Context;
+use image::imageops::FilterType;
+
+use crate::layout;
+use crate::project::{Background, Fit, Look, Project};
+
+/// One glyph bitmap placed in the frame. Keep in sync with `GlyphInstance` in shaders/frame.wgsl.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct GlyphInstance {
+    /// Top-left of the bitmap in frame pixels (may lie partly outside the frame).
+    pub x: i32,
+    pub y: i32,
+    /// The bitmap's rectangle in the atlas.
+    pub atlas_x: u32,
+    pub atlas_y: u32,
+    pub width: u32,
+    pub height: u32,
+    /// Index of the word in its slide.
+    pub word: u32,
+    /// 1 when this glyph belongs to the word's bold shaping, 0 for regular.
+    pub bold: u32,
+}
+
+/// Where a word sits: its slot is as wide as the wider of its two weights and never moves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordSlot {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct SlideScene {
+    /// Indexed by `WordState as usize`.
+    pub looks: [Look; 3],
+    pub slots: Vec<WordSlot>,
+    /// Both weights of every word; a frame draws the ones its word's state selects.
+    pub glyphs: Vec<GlyphInstance>,
+}
+
+/// A single-channel (coverage) glyph atlas.
+#[derive(Debug, Clone)]
+pub struct Atlas {
+    pub width: u32,
+    pub height: u32,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scene {
+    pub width: u32,
+    pub height: u32,
+    /// Opaque RGBA8 at output size, already fitted.
+    pub background: Vec<u8>,
+    pub atlas: Atlas,
+    pub slides: Vec<SlideScene>,
+    /// Characters no available font could draw (each warned about once).
+    pub missing_glyphs: Vec<char>,
+}
+
+impl Scene {
+    /// Lays out every slide and fits the background. Fails on fonts that cannot be found or
+    /// images that cannot be decoded, before any frame is drawn.
+    pub fn build(project: &Project) -> anyhow::Result<Scene> {
+        let background = fit_background(&project.background, project.width, project.height)?;
+        let layout = layout::build(project)?;
+        Ok(Scene {
+            width: project.width,
+            height: project.height,
+            background,
+            atlas: layout.atlas,
+            slides: layout.slides,
+            missing_glyphs: layout.missing_glyphs,
+        })
+    }
+}
+
+/// The background as opaque RGBA at exactly `width`×`height`.
+pub fn fit_background(bg: &Background, width: u32, height: u32) -> anyhow::Result<Vec<u8>> {
+    let (path, fit) = match bg {
+        Background::Color([r, g, b]) => {
+            return Ok([*r, *g, *b, 255].repeat((width * height) as usize));
+        }
+        Background::Image { path, fit } => (path, *fit),
+    };
+    let img = image::ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(anyhow::Error::from)
+        .and_then(|r| Ok(r.decode()?))
+        .with_context(|| format!("background.image: cannot decode {}", path.display()))?
+        .to_rgba8();
+    let (iw, ih) = (img.width() as f64, img.height() as f64);
+    let (w, h) = (width as f64, height as f64);
+    let mut canvas = image::RgbaImage::from_pixel(width, height, image::Rgba([0, 0, 0, 255]));
+    let resized = |nw: u32, nh: u32| {
+        if (nw, nh) == img.dimensions() {
+            img.clone()
+        } else {
+            image::imageops::resize(&img, nw.max(1), nh.max(1), FilterType::Triangle)
+        }
+    };
+    match fit {
+        Fit::Stretch => canvas = resized(width, height),
+        Fit::Cover | Fit::Contain => {
+            let scale = if fit == Fit::Cover {
+                (w / iw).max(h / ih)
+            } else {
+                (w / iw).min(h / ih)
+            };
+            let (nw, nh) = ((iw * scale).round() as u32, (ih * scale).round() as u32);
+            let scaled = resized(nw, nh);
+            let dx = (width as i64 - nw as i64) / 2;
+            let dy = (height as i64 - nh as i64) / 2;
+            image::imageops::overlay(&mut canvas, &scaled, dx, dy);
+        }
+    }
+    // Transparent images are shown over black, as a video has no alpha.
+    let mut out = canvas.into_raw();
+    for px in out.chunks_exact_mut(4) {
+        let a = px[3] as u32;
+        for c in &mut px[..3] {
+            *c = ((*c as u32 * a + 127) / 255) as u8;
+        }
+        px[3] = 255;
+    }
+    Ok(out)
+}

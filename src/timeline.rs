@@ -1,0 +1,360 @@
+//! Frame planning: which slide, which word states and which fade level every frame shows.
+//!
+//! Frame i shows time i / fps. A change at time s first shows on frame ceil(s × fps), computed
+//! with exact rational fps and a 1 µs tolerance so that decimal timings land on the frame they
+//! name. Consecutive frames with equal keys collapse into runs; each run is drawn once.
+
+use crate::project::{Fps, Project, TIME_EPSILON};
+
+/// The state of one word at one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum WordState {
+    Upcoming = 0,
+    Current = 1,
+    Spoken = 2,
+}
+
+/// Everything that decides a frame's pixels. Equal keys draw identical frames.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FrameKey {
+    /// Only the background: outside every slide, or a slide's text fully faded out.
+    Blank,
+    Slide {
+        slide: usize,
+        /// Text opacity, 0 (never stored: that is `Blank`) to 255.
+        fade: u8,
+        states: Vec<WordState>,
+    },
+}
+
+/// A stretch of consecutive frames that all show the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub start_frame: u64,
+    pub frames: u64,
+    pub key: FrameKey,
+}
+
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub fps: Fps,
+    pub frame_count: u64,
+    pub runs: Vec<Run>,
+}
+
+impl Timeline {
+    pub fn distinct_frames(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// The key of one frame (for `gpucast frame`).
+    pub fn key_at(&self, frame: u64) -> Option<&FrameKey> {
+        let i = self
+            .runs
+            .partition_point(|r| r.start_frame + r.frames <= frame);
+        self.runs
+            .get(i)
+            .filter(|r| r.start_frame <= frame)
+            .map(|r| &r.key)
+    }
+}
+
+/// The first frame that shows a change happening at `t` seconds: ceil(t × fps).
+pub fn first_frame_at(t: f64, fps: Fps) -> u64 {
+    let x = t * fps.num as f64 / fps.den as f64;
+    // Decimal timings rarely multiply exactly (0.3 × 30 = 9.000000000000002).
+    let eps = TIME_EPSILON * fps.as_f64();
+    (x - eps).ceil().max(0.0) as u64
+}
+
+/// The time frame `i` shows.
+pub fn frame_time(i: u64, fps: Fps) -> f64 {
+    i as f64 * fps.den as f64 / fps.num as f64
+}
+
+/// Plans every frame of the project.
+pub fn plan(project: &Project) -> Timeline {
+    let fps = project.fps;
+    let frame_count = project.frame_count();
+    let mut runs: Vec<Run> = Vec::new();
+    let mut push = |frame: u64, key: FrameKey| match runs.last_mut() {
+        Some(last) if last.key == key => last.frames += 1,
+        _ => runs.push(Run {
+            start_frame: frame,
+            frames: 1,
+            key,
+        }),
+    };
+
+    // Frame ranges of each slide and of each word's states, computed once.
+    struct SlideFrames {
+        first: u64,
+        end: u64,
+        words: Vec<(u64, u64)>,
+    }
+    let slides: Vec<SlideFrames> = project
+        .slides
+        .iter()
+        .map(|s| SlideFrames {
+            first: first_frame_at(s.start, fps),
+            end: first_frame_at(s.end, fps),
+            words: s
+                .words
+                .iter()
+                .map(|w| (first_frame_at(w.start, fps), first_frame_at(w.end, fps)))
+                .collect(),
+        })
+        .collect();
+
+    let mut slide_i = 0;
+    for frame in 0..frame_count {
+        while slide_i < slides.len() && slides[slide_i].end <= frame {
+            slide_i += 1;
+        }
+        let key = match slides.get(slide_i) {
+            Some(sf) if sf.first <= frame => {
+                let slide = &project.slides[slide_i];
+                let fade = fade_level(slide.start, slide.end, slide.style.fade, frame, fps);
+                if fade == 0 {
+                    FrameKey::Blank
+                } else {
+                    let states = sf
+                        .words
+                        .iter()
+                        .map(|&(s, e)| {
+                            if frame < s {
+                                WordState::Upcoming
+                            } else if frame < e {
+                                WordState::Current
+                            } else {
+                                WordState::Spoken
+                            }
+                        })
+                        .collect();
+                    FrameKey::Slide {
+                        slide: slide_i,
+                        fade,
+                        states,
+                    }
+                }
+            }
+            _ => FrameKey::Blank,
+        };
+        push(frame, key);
+    }
+    Timeline {
+        fps,
+        frame_count,
+        runs,
+    }
+}
+
+/// Text opacity at a frame: linear in over `fade` s after start, out over `fade` s before end.
+fn fade_level(start: f64, end: f64, fade: f64, frame: u64, fps: Fps) -> u8 {
+    if fade <= 0.0 {
+        return 255;
+    }
+    let t = frame_time(frame, fps);
+    let a = ((t - start) / fade).min((end - t) / fade).clamp(0.0, 1.0);
+    (a * 255.0).round() as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::{AudioInfo, Background, FontChoice, Look, Slide, Style, Word};
+
+    fn style(fade: f64) -> Style {
+        let look = Look {
+            bold: false,
+            color: [255; 4],
+        };
+        Style {
+            font: FontChoice::Bundled,
+            bold_font: None,
+            font_size: 20.0,
+            line_height: 1.25,
+            margin: 10.0,
+            align: crate::project::Align::Center,
+            vertical_align: crate::project::Align::Center,
+            looks: [look; 3],
+            fade,
+            field: "style".into(),
+        }
+    }
+
+    fn project(
+        fps: Fps,
+        duration: f64,
+        slides: Vec<(f64, f64, Vec<(f64, f64)>)>,
+        fade: f64,
+    ) -> Project {
+        Project {
+            width: 64,
+            height: 36,
+            fps,
+            audio: "a.wav".into(),
+            audio_info: AudioInfo {
+                duration,
+                sample_rate: 48000,
+                channels: 1,
+            },
+            background: Background::Color([0, 0, 0]),
+            slides: slides
+                .into_iter()
+                .map(|(start, end, words)| Slide {
+                    start,
+                    end,
+                    words: words
+                        .into_iter()
+                        .map(|(s, e)| Word {
+                            text: "w".into(),
+                            start: s,
+                            end: e,
+                        })
+                        .collect(),
+                    style: style(fade),
+                })
+                .collect(),
+            warnings: vec![],
+        }
+    }
+
+    const FPS30: Fps = Fps { num: 30, den: 1 };
+
+    fn states_at(t: &Timeline, frame: u64) -> Option<Vec<WordState>> {
+        match t.key_at(frame)? {
+            FrameKey::Blank => None,
+            FrameKey::Slide { states, .. } => Some(states.clone()),
+        }
+    }
+
+    #[test]
+    fn ceil_rule_on_decimal_times() {
+        assert_eq!(first_frame_at(0.3, FPS30), 9);
+        assert_eq!(first_frame_at(0.30001, FPS30), 10);
+        assert_eq!(first_frame_at(0.0, FPS30), 0);
+        assert_eq!(first_frame_at(1.0 / 30.0, FPS30), 1);
+        assert_eq!(first_frame_at(0.034, FPS30), 2);
+    }
+
+    #[test]
+    fn word_changes_on_ceil_frame() {
+        let p = project(
+            FPS30,
+            2.0,
+            vec![(0.0, 2.0, vec![(0.3, 0.62), (0.66, 1.1)])],
+            0.0,
+        );
+        let t = plan(&p);
+        assert_eq!(t.frame_count, 60);
+        use WordState::*;
+        assert_eq!(states_at(&t, 8).unwrap(), vec![Upcoming, Upcoming]);
+        assert_eq!(states_at(&t, 9).unwrap(), vec![Current, Upcoming]);
+        // 0.62 × 30 = 18.6 -> frame 19
+        assert_eq!(states_at(&t, 18).unwrap(), vec![Current, Upcoming]);
+        assert_eq!(states_at(&t, 19).unwrap(), vec![Spoken, Upcoming]);
+        // 0.66 × 30 = 19.8 -> frame 20; 1.1 × 30 = 33 -> frame 33
+        assert_eq!(states_at(&t, 20).unwrap(), vec![Spoken, Current]);
+        assert_eq!(states_at(&t, 32).unwrap(), vec![Spoken, Current]);
+        assert_eq!(states_at(&t, 33).unwrap(), vec![Spoken, Spoken]);
+        // runs: [0,9) [9,19) [19,20) [20,33) [33,60)
+        let starts: Vec<u64> = t.runs.iter().map(|r| r.start_frame).collect();
+        assert_eq!(starts, vec![0, 9, 19, 20, 33]);
+        assert_eq!(t.runs.iter().map(|r| r.frames).sum::<u64>(), 60);
+    }
+
+    #[test]
+    fn fractional_fps() {
+        let fps = Fps {
+            num: 30000,
+            den: 1001,
+        };
+        let p = project(fps, 10.0, vec![(0.0, 10.0, vec![(1.0, 2.0)])], 0.0);
+        let t = plan(&p);
+        // round(10 × 29.97002997) = 300
+        assert_eq!(t.frame_count, 300);
+        // 1.0 s × 29.97 = 29.97 -> frame 30; frame 29 shows t = 0.9676 s
+        assert_eq!(states_at(&t, 29).unwrap(), vec![WordState::Upcoming]);
+        assert_eq!(states_at(&t, 30).unwrap(), vec![WordState::Current]);
+        // 2.0 × 29.97 = 59.94 -> frame 60
+        assert_eq!(states_at(&t, 59).unwrap(), vec![WordState::Current]);
+        assert_eq!(states_at(&t, 60).unwrap(), vec![WordState::Spoken]);
+    }
+
+    #[test]
+    fn gaps_between_slides_are_blank() {
+        let p = project(
+            FPS30,
+            4.0,
+            vec![(0.5, 1.5, vec![(0.6, 0.8)]), (2.0, 4.0, vec![(2.1, 2.5)])],
+            0.0,
+        );
+        let t = plan(&p);
+        assert_eq!(t.key_at(14), Some(&FrameKey::Blank));
+        assert!(matches!(
+            t.key_at(15),
+            Some(FrameKey::Slide { slide: 0, .. })
+        ));
+        assert!(matches!(
+            t.key_at(44),
+            Some(FrameKey::Slide { slide: 0, .. })
+        ));
+        assert_eq!(t.key_at(45), Some(&FrameKey::Blank));
+        assert_eq!(t.key_at(59), Some(&FrameKey::Blank));
+        assert!(matches!(
+            t.key_at(60),
+            Some(FrameKey::Slide { slide: 1, .. })
+        ));
+        assert_eq!(t.key_at(120), None);
+    }
+
+    #[test]
+    fn fades_in_and_out_linearly() {
+        // fade 0.1 s = 3 frames at 30 fps
+        let p = project(FPS30, 2.0, vec![(0.0, 1.0, vec![(0.5, 0.6)])], 0.1);
+        let t = plan(&p);
+        let fade = |f| match t.key_at(f) {
+            Some(FrameKey::Slide { fade, .. }) => *fade,
+            _ => 0,
+        };
+        assert_eq!(
+            t.key_at(0),
+            Some(&FrameKey::Blank),
+            "fully transparent at start"
+        );
+        assert_eq!(fade(1), 85);
+        assert_eq!(fade(2), 170);
+        assert_eq!(fade(3), 255);
+        assert_eq!(fade(26), 255);
+        assert_eq!(fade(27), 255);
+        assert_eq!(fade(28), 170);
+        assert_eq!(fade(29), 85);
+        assert_eq!(t.key_at(30), Some(&FrameKey::Blank));
+    }
+
+    #[test]
+    fn runs_cover_every_frame_once() {
+        let p = project(
+            FPS30,
+            3.0,
+            vec![
+                (0.0, 1.5, vec![(0.1, 0.5), (0.5, 1.0)]),
+                (1.5, 3.0, vec![(1.6, 2.0)]),
+            ],
+            0.25,
+        );
+        let t = plan(&p);
+        let mut next = 0;
+        for r in &t.runs {
+            assert_eq!(r.start_frame, next);
+            assert!(r.frames > 0);
+            next += r.frames;
+        }
+        assert_eq!(next, t.frame_count);
+        for w in t.runs.windows(2) {
+            assert_ne!(w[0].key, w[1].key, "adjacent runs must differ");
+        }
+    }
+}
