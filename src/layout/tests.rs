@@ -1,1 +1,139 @@
+use super::*;
+use crate::project::from_json;
 
+fn layout(json_style: &str, words: &[&str], size: (u32, u32)) -> (Layout, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    let words_json: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            format!(
+                r#"{{"text": {}, "start": {}, "end": {}}}"#,
+                serde_json::to_string(w).unwrap(),
+                i as f64 * 0.5,
+                i as f64 * 0.5 + 0.4
+            )
+        })
+        .collect();
+    let json = format!(
+        r#"{{"video": {{"width": {}, "height": {}}}, "audio": "a.wav", "style": {json_style},
+            "slides": [{{"start": 0, "words": [{}]}}]}}"#,
+        size.0,
+        size.1,
+        words_json.join(",")
+    );
+    let p = from_json(&json, dir.path(), 60.0);
+    (build(&p).expect("layout succeeds"), p)
+}
+
+const SENTENCE: &[&str] = &[
+    "The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog,", "while", "seven",
+    "bright", "engineers", "render", "narrated", "slides.",
+];
+
+#[test]
+fn glyphs_stay_inside_their_fixed_slots() {
+    let (l, _) = layout(r#"{"font_size": 40, "margin": 40}"#, SENTENCE, (640, 360));
+    let s = &l.slides[0];
+    assert_eq!(s.slots.len(), SENTENCE.len());
+    for g in &s.glyphs {
+        let slot = s.slots[g.word as usize];
+        // Glyph bitmaps may overhang their advance by a few pixels (italic-like shapes, 'j').
+        let slack = 4.0;
+        assert!(g.x as f32 >= slot.x - slack, "{g:?} left of {slot:?}");
+        assert!((g.x + g.width as i32) as f32 <= slot.x + slot.width + slack, "{g:?} right of {slot:?}");
+    }
+    // Both weights are present for every word.
+    for w in 0..SENTENCE.len() as u32 {
+        for bold in [0, 1] {
+            assert!(s.glyphs.iter().any(|g| g.word == w && g.bold == bold), "word {w} weight {bold}");
+        }
+    }
+    // Bold is wider than regular, so a slot is as wide as the bold shaping.
+    let wide = s.slots.iter().find(|_| true).unwrap();
+    assert!(wide.width > 0.0);
+}
+
+#[test]
+fn lines_wrap_inside_the_margins_without_overlap() {
+    let (l, p) = layout(r#"{"font_size": 40, "margin": 40}"#, SENTENCE, (640, 360));
+    let s = &l.slides[0];
+    let margin = p.slides[0].style.margin;
+    let lines = s.slots.iter().map(|s| s.line).max().unwrap() + 1;
+    assert!(lines >= 3, "{lines} lines");
+    for slot in &s.slots {
+        assert!(slot.x >= margin - 0.5 && slot.x + slot.width <= 640.0 - margin + 0.5, "{slot:?}");
+    }
+    for pair in s.slots.windows(2) {
+        if pair[0].line == pair[1].line {
+            assert!(pair[0].x + pair[0].width < pair[1].x, "{pair:?}");
+            assert_eq!(pair[0].y, pair[1].y);
+        } else {
+            assert_eq!(pair[1].line, pair[0].line + 1);
+            assert!(pair[1].y > pair[0].y);
+        }
+    }
+}
+
+#[test]
+fn alignment_places_lines() {
+    let words = &["one", "two"];
+    let (l, _) = layout(
+        r#"{"font_size": 30, "margin": 50, "align": "left", "vertical_align": "top"}"#,
+        words,
+        (640, 360),
+    );
+    let s = &l.slides[0].slots;
+    assert_eq!(s[0].x, 50.0);
+    assert_eq!(s[0].y, 50.0);
+    let (l, _) = layout(
+        r#"{"font_size": 30, "margin": 50, "align": "right", "vertical_align": "bottom"}"#,
+        words,
+        (640, 360),
+    );
+    let s = &l.slides[0].slots;
+    assert!((s[1].x + s[1].width - 590.0).abs() < 1e-3);
+    assert!((s[1].y + s[1].height - 310.0).abs() < 1e-3);
+    let (l, _) = layout(r#"{"font_size": 30, "margin": 50}"#, words, (640, 360));
+    let s = &l.slides[0].slots;
+    let (left, right) = (s[0].x, 640.0 - (s[1].x + s[1].width));
+    assert!((left - right).abs() < 1e-3, "{left} vs {right}");
+}
+
+#[test]
+fn right_to_left_text_starts_at_the_right() {
+    let (l, _) = layout(r#"{"font_size": 30, "margin": 20}"#, &["שלום", "עולם"], (640, 360));
+    let s = &l.slides[0];
+    assert!(s.slots[0].x > s.slots[1].x, "{:?}", s.slots);
+    assert!(l.missing_glyphs.is_empty(), "{:?}", l.missing_glyphs);
+}
+
+#[test]
+fn accents_cyrillic_arabic_shape_with_the_bundled_font() {
+    let (l, _) = layout(r#"{"font_size": 30}"#, &["Crème", "brûlée", "Привет", "مرحبا"], (640, 360));
+    assert!(l.missing_glyphs.is_empty(), "{:?}", l.missing_glyphs);
+    assert!(l.slides[0].glyphs.len() >= 2 * (5 + 6 + 6));
+}
+
+#[test]
+fn characters_no_font_has_are_reported_once() {
+    let (l, _) = layout(r#"{"font_size": 30}"#, &["a\u{10FFFD}b", "\u{10FFFD}"], (640, 360));
+    assert_eq!(l.missing_glyphs, vec!['\u{10FFFD}']);
+}
+
+#[test]
+fn fonts_by_family_and_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let font = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/DejaVuSans-Bold.ttf");
+    let json = format!(
+        r#"{{"audio": "a.wav", "style": {{"font": {}}}, "slides": [{{"start": 0, "text": "hello"}}]}}"#,
+        serde_json::to_string(&font).unwrap()
+    );
+    let p = from_json(&json, dir.path(), 10.0);
+    assert!(build(&p).is_ok());
+
+    let json = r#"{"audio": "a.wav", "style": {"font": "No Such Family"}, "slides": [{"start": 0, "text": "x"}]}"#;
+    let p = from_json(json, dir.path(), 10.0);
+    let err = build(&p).err().expect("unknown family is an error").to_string();
+    assert!(err.contains("style.font: no installed font family is named \"No Such Family\""), "{err}");
+}

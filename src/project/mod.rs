@@ -699,6 +699,8 @@ fn timed_words(
     slide_end: f64,
 ) -> Vec<Word> {
     let mut words: Vec<Word> = Vec::with_capacity(raw.len());
+    let mut prev_start: Option<f64> = None;
+    let mut last_pushed: Option<usize> = None;
     for (j, w) in raw.iter().enumerate() {
         let wpath = format!("{path}.words[{j}]");
         let text = w.text.as_deref().map(str::trim).unwrap_or("");
@@ -734,17 +736,20 @@ fn timed_words(
             );
             ok = false;
         }
-        if let Some(prev) = words.last_mut() {
-            if start < prev.start - TIME_EPSILON {
+        if let Some(prev_start) = prev_start {
+            if start < prev_start - TIME_EPSILON {
                 c.err(
                     &wpath,
                     format!(
-                        "start {start:.3} s is before the previous word's start {:.3} s (words must be in spoken order)",
-                        prev.start
+                        "start {start:.3} s is before the previous word's start {prev_start:.3} s (words must be in spoken order)"
                     ),
                 );
                 ok = false;
-            } else if prev.end > start + TIME_EPSILON {
+            }
+        }
+        prev_start = Some(start);
+        if let (true, Some(prev)) = (ok && last_pushed == Some(j.wrapping_sub(1)), words.last_mut()) {
+            if prev.end > start + TIME_EPSILON {
                 c.warn(
                     format!("{path}.words[{}]", j - 1),
                     format!(
@@ -756,6 +761,7 @@ fn timed_words(
             }
         }
         if ok {
+            last_pushed = Some(j);
             words.push(Word {
                 text: text.to_string(),
                 start,
@@ -787,6 +793,25 @@ fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
             word
         })
         .collect()
+}
+
+/// A project from JSON text, with relative paths resolved against `base` and a stand-in for
+/// the audio file of `duration` seconds (for tests of later stages).
+#[cfg(test)]
+pub(crate) fn from_json(json: &str, base: &Path, duration: f64) -> Project {
+    let raw: RawProject = serde_json::from_str(json).expect("test JSON parses");
+    let probe = move |_: &Path| {
+        Ok(AudioInfo {
+            duration,
+            sample_rate: 48000,
+            channels: 1,
+        })
+    };
+    let audio = base.join("a.wav");
+    if !audio.exists() {
+        std::fs::write(&audio, b"stand-in").expect("temp dir is writable");
+    }
+    resolve(raw, base, &probe).unwrap_or_else(|p| panic!("invalid test project: {p:#?}"))
 }
 
 #[cfg(test)]

@@ -1,1 +1,230 @@
+use super::*;
 
+/// Resolves `json` against a fake audio file of `duration` seconds.
+fn resolve_json(json: &str, duration: f64) -> Result<Project, Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.wav"), b"fake").unwrap();
+    let raw: RawProject = serde_json::from_str(json).expect("test JSON parses");
+    let probe = move |_: &Path| {
+        Ok(AudioInfo {
+            duration,
+            sample_rate: 48000,
+            channels: 1,
+        })
+    };
+    resolve(raw, dir.path(), &probe)
+}
+
+fn problems(json: &str) -> Vec<String> {
+    resolve_json(json, 10.0).expect_err("should be rejected")
+}
+
+fn assert_problem(json: &str, needle: &str) {
+    let p = problems(json);
+    assert!(
+        p.iter().any(|m| m.contains(needle)),
+        "expected a problem containing {needle:?}, got {p:#?}"
+    );
+}
+
+const OK: &str = r#"{"audio": "a.wav", "slides": [
+    {"start": 0, "end": 5, "words": [{"text": "Hello", "start": 0.3, "end": 0.6}, {"text": "world.", "start": 0.66, "end": 1.1}]},
+    {"start": 5, "text": "A slide with estimated timings"}
+]}"#;
+
+#[test]
+fn defaults_apply() {
+    let p = resolve_json(OK, 10.0).unwrap();
+    assert_eq!((p.width, p.height), (1920, 1080));
+    assert_eq!(p.fps, Fps { num: 30, den: 1 });
+    assert_eq!(p.background, Background::Color([0, 0, 0]));
+    let s = &p.slides[0].style;
+    assert_eq!(s.font, FontChoice::Bundled);
+    assert!((s.font_size - 1080.0 * 0.06).abs() < 1e-3);
+    assert!((s.margin - 1920.0 * 0.08).abs() < 1e-3);
+    assert_eq!(s.line_height, 1.25);
+    assert_eq!((s.align, s.vertical_align), (Align::Center, Align::Center));
+    assert!(!s.looks[0].bold && s.looks[1].bold && s.looks[2].bold);
+    assert_eq!(s.looks[1].color, [0xff, 0xd5, 0x4a, 0xff]);
+    assert_eq!(s.fade, 0.25);
+    // the last slide ends with the audio
+    assert_eq!(p.slides[1].end, 10.0);
+    assert_eq!(p.frame_count(), 300);
+}
+
+#[test]
+fn estimated_words_fill_the_slide_in_proportion() {
+    let p = resolve_json(OK, 10.0).unwrap();
+    let w = &p.slides[1].words;
+    assert_eq!(w.len(), 5);
+    assert_eq!(w[0].start, 5.0);
+    assert!((w.last().unwrap().end - 10.0).abs() < 1e-9);
+    for pair in w.windows(2) {
+        assert!((pair[0].end - pair[1].start).abs() < 1e-9);
+    }
+    // "estimated" (9 chars) gets more time than "A" (1 char)
+    let d = |i: usize| w[i].end - w[i].start;
+    assert!((d(3) / d(0) - 10.0 / 2.0).abs() < 1e-6, "{} vs {}", d(3), d(0));
+}
+
+#[test]
+fn fractional_fps_and_ratio_strings() {
+    let p = resolve_json(
+        r#"{"video": {"fps": "30000/1001"}, "audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#,
+        10.0,
+    )
+    .unwrap();
+    assert_eq!(p.fps, Fps { num: 30000, den: 1001 });
+    let p = resolve_json(
+        r#"{"video": {"fps": 29.97}, "audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#,
+        10.0,
+    )
+    .unwrap();
+    assert_eq!(p.fps, Fps { num: 2997, den: 100 });
+}
+
+#[test]
+fn slide_style_overrides_field_by_field() {
+    let p = resolve_json(
+        r##"{"audio": "a.wav", "style": {"font_size": 50, "current": {"color": "#ff0000"}},
+            "slides": [{"start": 0, "end": 1, "text": "a"},
+                       {"start": 1, "text": "b", "style": {"align": "left", "current": {"weight": "regular"}}}]}"##,
+        10.0,
+    )
+    .unwrap();
+    let (a, b) = (&p.slides[0].style, &p.slides[1].style);
+    assert_eq!(a.font_size, 50.0);
+    assert_eq!(b.font_size, 50.0);
+    assert_eq!(a.align, Align::Center);
+    assert_eq!(b.align, Align::Start);
+    assert!(a.looks[1].bold);
+    assert!(!b.looks[1].bold);
+    assert_eq!(b.looks[1].color, [255, 0, 0, 255], "color kept from the project style");
+    assert_eq!(b.field, "style", "fonts still come from the project style");
+}
+
+#[test]
+fn overlapping_words_are_clamped_with_a_warning() {
+    let p = resolve_json(
+        r#"{"audio": "a.wav", "slides": [{"start": 0, "words": [
+            {"text": "a", "start": 0.1, "end": 0.52}, {"text": "b", "start": 0.5, "end": 0.9}]}]}"#,
+        10.0,
+    )
+    .unwrap();
+    assert_eq!(p.slides[0].words[0].end, 0.5);
+    assert_eq!(p.warnings.len(), 1);
+    assert!(p.warnings[0].starts_with("slides[0].words[0]:"), "{:?}", p.warnings);
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_path() {
+    let p = problems(
+        r##"{"video": {"width": 1921, "height": 1080, "fps": 0}, "audio": "a.wav",
+            "background": {"color": "blue"},
+            "style": {"align": "middle", "upcoming": {"weight": "heavy"}},
+            "slides": [{"start": 0, "end": 5, "words": [
+                {"text": "a", "start": 1.0, "end": 0.5},
+                {"text": " ", "start": 1.1, "end": 1.2},
+                {"text": "c", "start": 0.9, "end": 1.0},
+                {"text": "d", "start": 4.9, "end": 5.5}]},
+              {"start": 4, "end": 6, "text": "overlap"}]}"##,
+    );
+    let expect = [
+        "video.width: 1921 is odd",
+        "video.fps:",
+        "background.color:",
+        "style.align: \"middle\"",
+        "style.upcoming.weight: \"heavy\"",
+        "slides[0].words[0]: end 0.500 s is before start 1.000 s",
+        "slides[0].words[1]: empty word",
+        "slides[0].words[2]: start 0.900 s is before the previous word's start",
+        "slides[0].words[3]: 4.900-5.500 s is outside its slide",
+        "slides[1].start: 4.000 s overlaps slides[0]",
+    ];
+    for e in expect {
+        assert!(p.iter().any(|m| m.contains(e)), "missing {e:?} in {p:#?}");
+    }
+}
+
+#[test]
+fn rejected_inputs_name_their_field() {
+    assert_problem(r#"{"slides": [{"start": 0, "text": "x"}]}"#, "audio: required");
+    assert_problem(
+        r#"{"audio": "missing.wav", "slides": [{"start": 0, "text": "x"}]}"#,
+        "audio: file not found",
+    );
+    assert_problem(
+        r#"{"audio": "a.wav", "background": {"image": "nope.png"}, "slides": [{"start": 0, "text": "x"}]}"#,
+        "background.image: cannot read image",
+    );
+    assert_problem(
+        r#"{"video": {"height": 0}, "audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#,
+        "video.height: 0 is out of range",
+    );
+    assert_problem(
+        r#"{"video": {"fps": -5}, "audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#,
+        "video.fps: -5 must be greater than 0",
+    );
+    assert_problem(
+        r#"{"video": {"fps": "abc"}, "audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#,
+        "video.fps: \"abc\"",
+    );
+    assert_problem(
+        r#"{"audio": "a.wav", "style": {"font": "fonts/missing.ttf"}, "slides": [{"start": 0, "text": "x"}]}"#,
+        "style.font: font file not found",
+    );
+    assert_problem(r#"{"audio": "a.wav", "slides": []}"#, "slides: the list is empty");
+    assert_problem(
+        r#"{"audio": "a.wav", "slides": [{"start": 2, "end": 1, "text": "x"}]}"#,
+        "slides[0].end: 1.000 s is not after start 2.000 s",
+    );
+    assert_problem(
+        r#"{"audio": "a.wav", "slides": [{"start": 0, "text": "x", "words": []}]}"#,
+        "slides[0]: give either `words` or `text`",
+    );
+    assert_problem(
+        r#"{"audio": "a.wav", "slides": [{"start": 0, "words": [{"text": "x", "start": 1}]}]}"#,
+        "slides[0].words[0]: needs both `start` and `end`",
+    );
+    assert_problem(
+        r#"{"audio": "a.wav", "slides": [{"start": 0, "text": "x", "style": {"fade": -1}}]}"#,
+        "slides[0].style.fade: -1 must be 0 or more",
+    );
+    assert_problem(
+        r##"{"audio": "a.wav", "slides": [{"start": 0, "text": "x", "style": {"spoken": {"color": "#12345"}}}]}"##,
+        "slides[0].style.spoken.color:",
+    );
+}
+
+#[test]
+fn undecodable_audio_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.wav"), b"not audio at all").unwrap();
+    let raw: RawProject =
+        serde_json::from_str(r#"{"audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#).unwrap();
+    let probe = |p: &Path| crate::encode::audio::probe(p);
+    let p = resolve(raw, dir.path(), &probe).unwrap_err();
+    assert!(p[0].starts_with("audio: cannot decode"), "{p:?}");
+}
+
+#[test]
+fn invalid_json_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.json");
+    std::fs::write(&path, "{\"audio\": \"a.wav\",\n \"slides\": [}").unwrap();
+    let e = format!("{:#}", load(&path).unwrap_err());
+    assert!(e.contains("invalid JSON at line 2"), "{e}");
+    std::fs::write(&path, r#"{"audio": "a.wav", "slidez": []}"#).unwrap();
+    let e = format!("{:#}", load(&path).unwrap_err());
+    assert!(e.contains("unknown field `slidez`"), "{e}");
+}
+
+#[test]
+fn colors_parse() {
+    assert_eq!(parse_color("#ffd54a"), Ok([0xff, 0xd5, 0x4a, 0xff]));
+    assert_eq!(parse_color("#ffd54a80"), Ok([0xff, 0xd5, 0x4a, 0x80]));
+    assert!(parse_color("ffd54a").is_err());
+    assert!(parse_color("#ffd54").is_err());
+    assert!(parse_color("#gggggg").is_err());
+    assert!(parse_color("#ffd5é").is_err());
+}
