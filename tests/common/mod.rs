@@ -1,0 +1,266 @@
+//! Shared by the end-to-end tests: fixture projects written from Rust, and decoding of what
+//! gpucast wrote, through FFmpeg, to check it as a viewer would see it.
+#![allow(dead_code, reason = "each test binary uses a different part")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ffmpeg_next as ffmpeg;
+
+pub const RATE: u32 = 24000;
+
+/// A fixture like shared/bench/make_fixture.py writes: words every 0.45 s, six to a slide with a
+/// pause between slides, a click in the audio at every word start (to check sync).
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub project: PathBuf,
+    pub word_starts: Vec<f64>,
+}
+
+pub fn fixture(width: u32, height: u32, seconds: f64, extra_style: &str) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let vocab = ["narrated", "slides", "turn", "bold", "exactly", "when", "spoken", "aloud,", "word", "by", "word."];
+    let mut slides = Vec::new();
+    let mut word_starts = Vec::new();
+    let mut t = 0.4;
+    let mut k = 0;
+    while t < seconds - 1.2 {
+        let slide_start = t - 0.3;
+        let mut words = Vec::new();
+        for _ in 0..6 {
+            if t >= seconds - 0.8 {
+                break;
+            }
+            let text = vocab[k % vocab.len()];
+            k += 1;
+            words.push(format!(r#"{{"text": "{text}", "start": {t:.3}, "end": {:.3}}}"#, t + 0.3));
+            word_starts.push((t * 1000.0).round() / 1000.0);
+            t += 0.45;
+        }
+        t += 0.6;
+        slides.push((slide_start, words));
+    }
+    let n = slides.len();
+    let slides_json: Vec<String> = slides
+        .iter()
+        .enumerate()
+        .map(|(i, (start, words))| {
+            let end = if i + 1 < n { slides[i + 1].0 } else { seconds };
+            format!(
+                r#"{{"start": {start:.3}, "end": {end:.3}, "words": [{}]}}"#,
+                words.join(", ")
+            )
+        })
+        .collect();
+    let json = format!(
+        r##"{{"video": {{"width": {width}, "height": {height}, "fps": 30}},
+  "audio": "narration.wav",
+  "background": {{"image": "background.png", "fit": "cover"}},
+  "style": {{"font_size": {fs}, "margin": {m}, "fade": 0.2 {extra_style}}},
+  "slides": [{}]}}"##,
+        slides_json.join(",\n"),
+        fs = (height as f64 * 0.09).round(),
+        m = (width as f64 * 0.06).round(),
+    );
+    let project = dir.path().join("project.json");
+    std::fs::write(&project, json).unwrap();
+    write_wav(&dir.path().join("narration.wav"), seconds, &word_starts);
+    image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (12 + 30 * x / width) as u8,
+            (24 + 40 * y / height) as u8,
+            (60 + 70 * (width - x) / width) as u8,
+        ])
+    })
+    .save(dir.path().join("background.png"))
+    .unwrap();
+    Fixture {
+        dir,
+        project,
+        word_starts,
+    }
+}
+
+/// Mono 16-bit PCM: a 30 ms 1 kHz click at each time in `clicks`, silence elsewhere.
+pub fn write_wav(path: &Path, seconds: f64, clicks: &[f64]) {
+    let n = (seconds * RATE as f64).round() as usize;
+    let mut samples = vec![0i16; n];
+    for &c in clicks {
+        let start = (c * RATE as f64).round() as usize;
+        for k in 0..(RATE as usize * 3 / 100) {
+            if let Some(s) = samples.get_mut(start + k) {
+                let v = (2.0 * std::f64::consts::PI * 1000.0 * k as f64 / RATE as f64).sin();
+                *s = (v * 0.6 * 32000.0) as i16;
+            }
+        }
+    }
+    let mut b = Vec::with_capacity(44 + 2 * n);
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + 2 * n as u32).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    b.extend_from_slice(&1u16.to_le_bytes()); // mono
+    b.extend_from_slice(&RATE.to_le_bytes());
+    b.extend_from_slice(&(RATE * 2).to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&(2 * n as u32).to_le_bytes());
+    for s in samples {
+        b.extend_from_slice(&s.to_le_bytes());
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+pub fn gpucast(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args(args)
+        .env("RUST_LOG", "gpucast=warn")
+        .output()
+        .expect("gpucast runs")
+}
+
+pub fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "gpucast failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub struct DecodedVideo {
+    /// Each frame's pts in frames (pts × time base × fps) and its Y, U, V planes, tightly packed.
+    pub frames: Vec<(i64, Vec<u8>)>,
+    pub width: u32,
+    pub height: u32,
+    pub frame_rate: (i32, i32),
+    /// Stream duration in seconds.
+    pub duration: f64,
+    pub start_time: f64,
+    pub pix_fmt: String,
+    pub color_range: String,
+}
+
+/// Decodes every frame of the video stream.
+pub fn decode_video(path: &Path, fps: f64) -> DecodedVideo {
+    ffmpeg::init().unwrap();
+    let mut input = ffmpeg::format::input(path).unwrap();
+    let stream = input.streams().best(ffmpeg::media::Type::Video).unwrap();
+    let index = stream.index();
+    let tb = stream.time_base();
+    let rate = stream.avg_frame_rate();
+    let duration = stream.duration() as f64 * f64::from(tb);
+    let start_time = stream.start_time() as f64 * f64::from(tb);
+    let ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters()).unwrap();
+    let mut dec = ctx.decoder().video().unwrap();
+    let mut frames = Vec::new();
+    let mut frame = ffmpeg::frame::Video::empty();
+    let mut info = None;
+    let mut take = |dec: &mut ffmpeg::decoder::Video, frames: &mut Vec<(i64, Vec<u8>)>| {
+        while dec.receive_frame(&mut frame).is_ok() {
+            let (w, h) = (frame.width() as usize, frame.height() as usize);
+            let mut data = Vec::with_capacity(w * h * 3 / 2);
+            for (i, (pw, ph)) in [(w, h), (w / 2, h / 2), (w / 2, h / 2)].into_iter().enumerate() {
+                let stride = frame.stride(i);
+                for row in 0..ph {
+                    data.extend_from_slice(&frame.data(i)[row * stride..row * stride + pw]);
+                }
+            }
+            let pts = frame.timestamp().unwrap_or(0) as f64 * f64::from(tb) * fps;
+            info = Some((frame.width(), frame.height(), format!("{:?}", frame.format()), format!("{:?}", frame.color_range())));
+            frames.push((pts.round() as i64, data));
+        }
+    };
+    for (s, p) in input.packets() {
+        if s.index() == index {
+            dec.send_packet(&p).unwrap();
+            take(&mut dec, &mut frames);
+        }
+    }
+    dec.send_eof().unwrap();
+    take(&mut dec, &mut frames);
+    let (width, height, pix_fmt, color_range) = info.expect("at least one frame");
+    DecodedVideo {
+        frames,
+        width,
+        height,
+        frame_rate: (rate.numerator(), rate.denominator()),
+        duration,
+        start_time,
+        pix_fmt,
+        color_range,
+    }
+}
+
+pub struct DecodedAudio {
+    pub rate: u32,
+    /// First channel, as f32.
+    pub samples: Vec<f32>,
+    pub start_time: f64,
+    pub codec: String,
+}
+
+pub fn decode_audio(path: &Path) -> DecodedAudio {
+    ffmpeg::init().unwrap();
+    let mut input = ffmpeg::format::input(path).unwrap();
+    let stream = input.streams().best(ffmpeg::media::Type::Audio).expect("an audio stream");
+    let index = stream.index();
+    let tb = stream.time_base();
+    let start_time = stream.start_time() as f64 * f64::from(tb);
+    let ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters()).unwrap();
+    let mut dec = ctx.decoder().audio().unwrap();
+    let codec = format!("{:?}", dec.id());
+    let mut samples = Vec::new();
+    let mut rate = 0;
+    let mut frame = ffmpeg::frame::Audio::empty();
+    let mut take = |dec: &mut ffmpeg::decoder::Audio, samples: &mut Vec<f32>| {
+        while dec.receive_frame(&mut frame).is_ok() {
+            rate = frame.rate();
+            assert!(frame.is_planar(), "AAC decodes to planar float");
+            samples.extend_from_slice(&frame.plane::<f32>(0)[..frame.samples()]);
+        }
+    };
+    for (s, p) in input.packets() {
+        if s.index() == index {
+            dec.send_packet(&p).unwrap();
+            take(&mut dec, &mut samples);
+        }
+    }
+    dec.send_eof().unwrap();
+    take(&mut dec, &mut samples);
+    DecodedAudio {
+        rate,
+        samples,
+        start_time,
+        codec,
+    }
+}
+
+/// Times where the audio jumps from silence to a click.
+pub fn click_onsets(a: &DecodedAudio) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut quiet_for = usize::MAX;
+    for (i, s) in a.samples.iter().enumerate() {
+        if s.abs() > 0.2 {
+            if quiet_for > a.rate as usize / 20 {
+                out.push(i as f64 / a.rate as f64);
+            }
+            quiet_for = 0;
+        } else {
+            quiet_for = quiet_for.saturating_add(1);
+        }
+    }
+    out
+}
+
+/// The files in `dir`, by name.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
