@@ -44,7 +44,7 @@ pub struct Stats {
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 /// Frames held between the two threads (about 3 MB each at 1080p).
-const CHANNEL_FRAMES: usize = 8;
+const CHANNEL_FRAMES: usize = 4;
 
 pub fn run(
     timeline: &Timeline,

@@ -71,7 +71,7 @@ impl CpuRenderer {
             blank: None,
             prev: None,
             pending: Vec::new(),
-            batch: if opts.batch > 0 { opts.batch } else { 16 },
+            batch: if opts.batch > 0 { opts.batch } else { 4 },
         })
     }
 
@@ -234,7 +234,8 @@ impl CpuRenderer {
         canvas.take()
     }
 
-    fn render_key(&mut self, key: &FrameKey) -> Yuv420 {
+    /// Draws `key`; `prev` is the frame drawn just before it, if any.
+    fn render_key(&mut self, key: &FrameKey, prev: Option<(&FrameKey, &Yuv420)>) -> Yuv420 {
         let FrameKey::Slide {
             slide,
             fade,
@@ -252,7 +253,7 @@ impl CpuRenderer {
                 states: pstates,
             },
             prev,
-        )) = &self.prev
+        )) = prev
         {
             if ps == slide && pf == fade {
                 let mut frame = prev.clone();
@@ -315,14 +316,21 @@ impl Renderer for CpuRenderer {
 
     fn finish(&mut self) -> anyhow::Result<Vec<Yuv420>> {
         let keys = std::mem::take(&mut self.pending);
-        let mut out = Vec::with_capacity(keys.len());
-        for key in keys {
-            let frame = self.render_key(&key);
-            if matches!(key, FrameKey::Slide { .. }) {
-                self.prev = Some((key, frame.clone()));
-            }
+        let mut out: Vec<Yuv420> = Vec::with_capacity(keys.len());
+        let carried = self.prev.take();
+        for (i, key) in keys.iter().enumerate() {
+            let prev = match i {
+                0 => carried.as_ref().map(|(k, f)| (k, f)),
+                _ => Some((&keys[i - 1], &out[i - 1])),
+            };
+            let frame = self.render_key(key, prev);
             out.push(frame);
         }
+        // Only the last frame is kept for the next batch, and only when a slide shows.
+        self.prev = match (keys.last(), out.last()) {
+            (Some(k @ FrameKey::Slide { .. }), Some(f)) => Some((k.clone(), f.clone())),
+            _ => None,
+        };
         Ok(out)
     }
 }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what gpucast needs to build, test and run on Debian/Ubuntu: FFmpeg's libraries and
+# headers (ffmpeg-next links the system FFmpeg), clang for its bindings, Mesa's software Vulkan
+# (lavapipe) so the GPU path runs without a GPU, and the ffmpeg/espeak-ng tools the scripts use.
+set -euo pipefail
+packages=(
+  build-essential pkg-config clang libclang-dev
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libavfilter-dev libavdevice-dev
+  mesa-vulkan-drivers libvulkan1
+  ffmpeg python3
+)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo not found: install Rust 1.87 or newer (https://rustup.rs), then run this again" >&2
+  exit 1
+fi
