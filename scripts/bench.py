@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: gpucast against the encoder alone on the same frames.
+
+For each fixture length (1920x1080, 30 fps, from shared/bench/make_fixture.py) it times, alternating
+the two and taking the median of --runs runs:
+  gpucast     `gpucast render` to MP4 (drawing + libx264 + AAC + mux), per backend;
+  encoder     `ffmpeg -i frames.y4m -c:v libx264 <identical settings>`: the encoder alone on the
+              very frames gpucast draws (gpucast's y4m output, written once to a file and read from
+              the page cache); when the y4m would not fit in memory, gpucast's y4m is piped into
+              ffmpeg instead, marked "piped" (that baseline then includes gpucast's drawing);
+  --vfr       gpucast encoding only the distinct frames.
+It prints a Markdown table: wall time ratio to the encoder alone, frames per second, peak RSS.
+
+  python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-threads", "4", "-g", "60",
+        "-pix_fmt", "yuv420p"]
+
+
+def timed(cmd, shell=False):
+    """Wall seconds and peak RSS (MB) of a command, measured by GNU time."""
+    with tempfile.NamedTemporaryFile("r") as t:
+        full = ["/usr/bin/time", "-f", "%e %M", "-o", t.name]
+        full += ["bash", "-c", cmd] if shell else cmd
+        subprocess.run(full, check=True, stdout=subprocess.DEVNULL)
+        wall, rss = t.read().split()[-2:]
+    return float(wall), int(rss) / 1024
+
+
+def mem_total_bytes():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, nargs="+", default=[20, 60, 300])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--backends", nargs="+", default=["cpu", "gpu"])
+    ap.add_argument("--gpucast", default=os.path.join(ROOT, "target", "release", "gpucast"))
+    ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "..", "shared", "bench", "make_fixture.py"))
+    ap.add_argument("--workdir", default=None, help="where fixtures and outputs go (default: a temp dir)")
+    a = ap.parse_args()
+
+    if not os.path.exists(a.gpucast):
+        sys.exit(f"{a.gpucast} not found: run `cargo build --release` first")
+    work = a.workdir or tempfile.mkdtemp(prefix="gpucast-bench-")
+    probe = subprocess.run([a.gpucast, "probe"], capture_output=True, text=True).stdout
+    has_gpu = "none found" not in probe.split("Video encoders")[0]
+    rows = []
+    for seconds in a.seconds:
+        fx = os.path.join(work, f"fx{int(seconds)}")
+        if not os.path.exists(os.path.join(fx, "project.json")):
+            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds)], check=True,
+                           stdout=subprocess.DEVNULL)
+        project = os.path.join(fx, "project.json")
+        summary = subprocess.run([a.gpucast, "validate", project], capture_output=True, text=True, check=True).stdout
+        frames = int(summary.split("frames")[1].split()[0])
+        distinct = int(summary.split("distinct")[1].split()[0])
+        y4m_size = frames * (1920 * 1080 * 3 // 2 + 6)
+        piped = y4m_size > mem_total_bytes() * 0.4
+        y4m = os.path.join(fx, "frames.y4m")
+        if piped:
+            encoder_cmd = (f"{a.gpucast} render {project} -o - -q --backend cpu | "
+                           f"ffmpeg -loglevel error -y -f yuv4mpegpipe -i - {' '.join(X264)} {fx}/alone.mp4")
+        else:
+            subprocess.run(f"{a.gpucast} render {project} -o - -q --backend cpu > {y4m}", shell=True, check=True)
+            subprocess.run(f"cat {y4m} > /dev/null", shell=True, check=True)
+            encoder_cmd = f"ffmpeg -loglevel error -y -i {y4m} {' '.join(X264)} {fx}/alone.mp4"
+
+        variants = []
+        for b in a.backends:
+            if b == "gpu" and not has_gpu:
+                continue
+            variants.append((f"{b}", [a.gpucast, "render", project, "-o", f"{fx}/out.mp4", "-q", "--backend", b]))
+        variants.append(("cpu --vfr", [a.gpucast, "render", project, "-o", f"{fx}/vfr.mp4", "-q", "--backend", "cpu", "--vfr"]))
+
+        times = {name: [] for name, _ in variants}
+        rss = {name: 0.0 for name, _ in variants}
+        alone = []
+        alone_rss = 0.0
+        for _ in range(a.runs):
+            w, m = timed(encoder_cmd, shell=True)
+            alone.append(w)
+            alone_rss = max(alone_rss, m)
+            for name, cmd in variants:
+                w, m = timed(cmd)
+                times[name].append(w)
+                rss[name] = max(rss[name], m)
+        if not piped:
+            os.remove(y4m)
+        base = statistics.median(alone)
+        label = "encoder alone" + (" (piped)" if piped else "")
+        rows.append((seconds, label, base, 1.0, frames / base, alone_rss, frames, distinct))
+        for name, _ in variants:
+            t = statistics.median(times[name])
+            rows.append((seconds, f"gpucast {name}", t, t / base, frames / t, rss[name], frames, distinct))
+        print(json.dumps({"seconds": seconds, "alone": alone, **times}), file=sys.stderr)
+
+    print("| fixture | what | wall (median) | ratio to encoder alone | frames/s | peak RSS |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for seconds, name, t, ratio, fps, mem, frames, distinct in rows:
+        print(f"| {int(seconds)} s, {frames} frames ({distinct} distinct) | {name} | {t:.2f} s | "
+              f"{ratio:.2f} | {fps:.0f} | {mem:.0f} MB |")
+    if not a.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
