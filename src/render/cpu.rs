@@ -41,6 +41,8 @@ struct SlideSprites {
     sprites: Vec<[Option<Arc<Pixmap>>; 3]>,
     /// Per word, the even-aligned rectangle covering all its glyphs in both weights.
     word_rects: Vec<Rect>,
+    /// The union of the word rectangles: outside it a frame is the background alone.
+    text_rect: Rect,
 }
 
 pub struct CpuRenderer {
@@ -148,50 +150,97 @@ impl CpuRenderer {
                 };
             }
         }
+        let text_rect = word_rects
+            .iter()
+            .filter(|r| !r.is_empty())
+            .fold(None, |acc: Option<Rect>, r| {
+                Some(match acc {
+                    None => *r,
+                    Some(a) => Rect {
+                        x0: a.x0.min(r.x0),
+                        y0: a.y0.min(r.y0),
+                        x1: a.x1.max(r.x1),
+                        y1: a.y1.max(r.y1),
+                    },
+                })
+            })
+            .unwrap_or(Rect {
+                x0: 0,
+                y0: 0,
+                x1: 0,
+                y1: 0,
+            });
         self.slides[slide] = Some(SlideSprites {
             sprites,
             word_rects,
+            text_rect,
         });
     }
 
     fn blank(&mut self) -> Yuv420 {
         if self.blank.is_none() {
-            let full = self.full_frame(None);
-            self.blank = Some(full);
+            let (w, h) = (self.scene.width, self.scene.height);
+            let mut frame = Yuv420 {
+                width: w,
+                height: h,
+                data: vec![0; Yuv420::byte_len(w, h)],
+            };
+            let whole = Rect {
+                x0: 0,
+                y0: 0,
+                x1: w,
+                y1: h,
+            };
+            self.draw_bands(&mut frame, whole, None);
+            self.blank = Some(frame);
         }
         self.blank.clone().expect("just set")
     }
 
-    /// Draws a whole frame, in bands across the worker threads.
-    fn full_frame(&self, text: Option<(usize, u8, &[WordState])>) -> Yuv420 {
-        let (w, h) = (self.scene.width, self.scene.height);
-        let mut frame = Yuv420 {
-            width: w,
-            height: h,
-            data: vec![0; Yuv420::byte_len(w, h)],
-        };
+    /// A slide frame drawn whole: the background frame with the text's rectangle drawn over it.
+    fn full_frame(&mut self, slide: usize, text: (usize, u8, &[WordState])) -> Yuv420 {
+        let mut frame = self.blank();
+        let rect = self.slides[slide].as_ref().expect("prepared").text_rect;
+        if !rect.is_empty() {
+            self.draw_bands(&mut frame, rect, Some(text));
+        }
+        frame
+    }
+
+    /// Redraws `rect` of `frame`, in bands of rows across the worker threads.
+    fn draw_bands(&self, frame: &mut Yuv420, rect: Rect, text: Option<(usize, u8, &[WordState])>) {
+        let w = frame.width as usize;
+        let cw = w / 2;
         let (yp, up, vp) = frame.planes_mut();
-        let (wu, cw) = (w as usize, w as usize / 2);
         let band = BAND_ROWS as usize;
         self.pool.install(|| {
-            yp.par_chunks_mut(band * wu)
+            yp.par_chunks_mut(band * w)
                 .zip(up.par_chunks_mut(band / 2 * cw))
                 .zip(vp.par_chunks_mut(band / 2 * cw))
                 .enumerate()
                 .for_each(|(i, ((y, u), v))| {
-                    let y0 = i as u32 * BAND_ROWS;
-                    let rect = Rect {
-                        x0: 0,
-                        y0,
-                        x1: w,
-                        y1: (y0 + BAND_ROWS).min(h),
+                    let band_y0 = i as u32 * BAND_ROWS;
+                    let part = Rect {
+                        x0: rect.x0,
+                        y0: rect.y0.max(band_y0),
+                        x1: rect.x1,
+                        y1: rect.y1.min(band_y0 + (y.len() / w) as u32),
                     };
-                    let rgba = self.compose(rect, text);
-                    let rh = (rect.y1 - rect.y0) as usize;
-                    color::rgba_to_yuv_region(&rgba, wu, rh, (y, u, v), wu, 0, 0);
+                    if part.is_empty() {
+                        return;
+                    }
+                    let rgba = self.compose(part, text);
+                    color::rgba_to_yuv_region(
+                        &rgba,
+                        (part.x1 - part.x0) as usize,
+                        (part.y1 - part.y0) as usize,
+                        (y, u, v),
+                        w,
+                        part.x0 as usize,
+                        (part.y0 - band_y0) as usize,
+                    );
                 });
         });
-        frame
     }
 
     /// The RGBA pixels of `rect`: background, then every glyph touching it.
@@ -278,7 +327,7 @@ impl CpuRenderer {
                 return frame;
             }
         }
-        self.full_frame(text)
+        self.full_frame(*slide, (*slide, *fade, states.as_slice()))
     }
 }
 
@@ -332,5 +381,71 @@ impl Renderer for CpuRenderer {
             _ => None,
         };
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::from_json;
+
+    /// The frame drawn the plain way: every pixel composed, every pixel converted.
+    fn reference(r: &mut CpuRenderer, key: &FrameKey) -> Yuv420 {
+        let (w, h) = (r.scene.width, r.scene.height);
+        let text = match key {
+            FrameKey::Blank => None,
+            FrameKey::Slide {
+                slide,
+                fade,
+                states,
+            } => {
+                r.prepare_slide(*slide);
+                Some((*slide, *fade, states.as_slice()))
+            }
+        };
+        let whole = Rect {
+            x0: 0,
+            y0: 0,
+            x1: w,
+            y1: h,
+        };
+        let rgba = r.compose(whole, text);
+        let mut f = Yuv420 {
+            width: w,
+            height: h,
+            data: vec![0; Yuv420::byte_len(w, h)],
+        };
+        color::rgba_to_yuv_region(&rgba, w as usize, h as usize, f.planes_mut(), w as usize, 0, 0);
+        f
+    }
+
+    #[test]
+    fn incremental_frames_equal_full_redraws() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = r##"{"video": {"width": 322, "height": 182}, "audio": "a.wav",
+            "background": {"color": "#203040"},
+            "style": {"font_size": 22, "margin": 12, "fade": 0.1,
+                      "current": {"color": "#ffd54acc"}},
+            "slides": [
+              {"start": 0, "end": 2, "text": "The quick brown fox jumps over the lazy dog while seven engineers watch"},
+              {"start": 2.5, "end": 4, "text": "Second slide, right aligned", "style": {"align": "right"}}]}"##;
+        let project = from_json(json, dir.path(), 4.0);
+        let timeline = crate::timeline::plan(&project);
+        let scene = Arc::new(Scene::build(&project).unwrap());
+        let opts = RenderOptions {
+            threads: 2,
+            batch: 3,
+            adapter: None,
+        };
+        let mut r = CpuRenderer::new(scene.clone(), &opts).unwrap();
+        let mut reference_r = CpuRenderer::new(scene, &opts).unwrap();
+        let keys: Vec<FrameKey> = timeline.runs.iter().map(|r| r.key.clone()).collect();
+        assert!(keys.len() > 20);
+        for chunk in keys.chunks(3) {
+            r.submit(chunk).unwrap();
+            for (key, frame) in chunk.iter().zip(r.finish().unwrap()) {
+                assert!(frame == reference(&mut reference_r, key), "{key:?} differs from a full redraw");
+            }
+        }
     }
 }
