@@ -1,42 +1,397 @@
-//! The wgpu compute renderer (placeholder until the GPU backend lands).
+//! The wgpu compute renderer: every frame of a batch drawn by one dispatch of shaders/frame.wgsl,
+//! straight into YUV 4:2:0, in one queue submission, read back through a ring of staging buffers.
+//!
+//! What must stay true:
+//! - Output equals the CPU renderer's (src/render/cpu.rs), the reference, within the tolerance
+//!   tests/gpu.rs states; the shader mirrors its arithmetic step by step.
+//! - Uploads: background, atlas and every slide's tables (glyphs, tile bins, looks) once per
+//!   renderer. All slides go into one concatenated buffer up front rather than lazily per slide:
+//!   the tables are small (32 bytes a glyph plus the bins), it keeps the bind group fixed, and a
+//!   batch may then mix slides and blank frames freely. Per batch only the frame-state buffer
+//!   (header + 2 bits per word per frame) is written.
+//! - Exactly one `queue.submit` per batch (counted by `submissions`), and at most `RING` batches
+//!   in flight, each with its own MAP_READ staging buffer, so batch n+1 is drawn while batch n is
+//!   copied out.
+//!
+//! Every #[repr(C)] struct in `tables` is shared with the shader: keep in sync with
+//! shaders/frame.wgsl.
 
-use std::sync::Arc;
+mod adapter;
+mod tables;
+
+use std::collections::VecDeque;
+use std::sync::{mpsc, Arc, Mutex};
+
+use anyhow::Context as _;
+use wgpu::util::DeviceExt as _;
 
 use super::{RenderOptions, Renderer, Yuv420};
 use crate::scene::Scene;
 use crate::timeline::FrameKey;
+pub use adapter::list_adapters;
+use tables::{Geometry, Params, SlideTables, HEADER_WORDS};
 
-pub struct GpuRenderer;
+/// The compute shader, compiled into the binary.
+pub const SHADER: &str = include_str!("../../../shaders/frame.wgsl");
+
+/// Staging buffers in the readback ring = batches that may be in flight.
+const RING: usize = 2;
+/// GPU memory for the output buffer and the ring together, when `--batch` does not say.
+const MEMORY_BUDGET: u64 = 256 << 20;
+/// More frames per batch gain nothing once a dispatch fills the GPU, and cost latency.
+const MAX_BATCH: usize = 32;
+
+struct InFlight {
+    slot: usize,
+    frames: usize,
+    submission: wgpu::SubmissionIndex,
+    mapped: mpsc::Receiver<Result<(), wgpu::BufferAsyncError>>,
+}
+
+pub struct GpuRenderer {
+    scene: Arc<Scene>,
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    pipeline: wgpu::ComputePipeline,
+    bind_group: wgpu::BindGroup,
+    /// Per-batch frame states: the only data written per batch.
+    frame_states: wgpu::Buffer,
+    /// The shader's output for one batch (padded frames, back to back).
+    output: wgpu::Buffer,
+    ring: Vec<wgpu::Buffer>,
+    next_slot: usize,
+    in_flight: VecDeque<InFlight>,
+    geo: Geometry,
+    batch: usize,
+    submissions: u64,
+    name: String,
+    /// The first error wgpu reported outside an error scope.
+    errors: Arc<Mutex<Option<String>>>,
+}
 
 impl GpuRenderer {
+    /// Opens a device and uploads the scene. With `hardware_only` (`--backend auto`), fails with
+    /// the reason when the best adapter is a software one, so the caller can fall back to the CPU.
     pub fn new(
-        _scene: Arc<Scene>,
-        _opts: &RenderOptions,
-        _hardware_only: bool,
+        scene: Arc<Scene>,
+        opts: &RenderOptions,
+        hardware_only: bool,
     ) -> anyhow::Result<GpuRenderer> {
-        anyhow::bail!("the GPU backend is not built yet")
+        let instance = adapter::instance();
+        let (adapter, why) = adapter::choose(&instance, opts.adapter.as_deref(), hardware_only)?;
+        let info = adapter.get_info();
+        let name = adapter::describe(&info);
+        log::info!("GPU adapter: {name} ({why})");
+        let errors = Arc::new(Mutex::new(None));
+        let (device, queue) = adapter::open_device(&adapter, errors.clone())?;
+        let limits = device.limits();
+
+        let geo = Geometry::new(scene.width, scene.height);
+        anyhow::ensure!(
+            geo.width > 0
+                && geo.height > 0
+                && geo.width.is_multiple_of(2)
+                && geo.height.is_multiple_of(2),
+            "GPU renderer: frame size {}x{} is not even",
+            geo.width,
+            geo.height
+        );
+        let (wx, wy) = geo.workgroups();
+        anyhow::ensure!(
+            wx.max(wy) <= limits.max_compute_workgroups_per_dimension,
+            "GPU renderer: {}x{} needs {wx}x{wy} workgroups, more than {name} allows",
+            geo.width,
+            geo.height
+        );
+        let frame_bytes = geo.frame_bytes();
+        let max_binding = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        let fit = (max_binding / frame_bytes)
+            .min(limits.max_compute_workgroups_per_dimension as u64) as usize;
+        anyhow::ensure!(
+            fit >= 1,
+            "GPU renderer: one {}x{} frame exceeds {name}'s largest storage buffer",
+            geo.width,
+            geo.height
+        );
+        let batch = if opts.batch > 0 {
+            if opts.batch > fit {
+                log::warn!(
+                    "--batch {} lowered to {fit}: {name}'s buffer limit",
+                    opts.batch
+                );
+            }
+            opts.batch.min(fit)
+        } else {
+            ((MEMORY_BUDGET / ((RING as u64 + 1) * frame_bytes)) as usize)
+                .clamp(1, MAX_BATCH.min(fit))
+        };
+
+        let pipeline = create_pipeline(&device)?;
+        let tables = SlideTables::build(&scene, &geo);
+        let params = Params {
+            width: geo.width,
+            height: geo.height,
+            stride: geo.stride,
+            tiles_x: geo.tiles_x,
+            atlas_width: scene.atlas.width,
+            frame_bytes: u32::try_from(frame_bytes).context("frame too large for the GPU")?,
+            inv255: 1.0 / 255.0,
+            _pad: 0,
+        };
+        let storage = wgpu::BufferUsages::STORAGE;
+        let init = |label: &str, contents: &[u8], usage| {
+            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents,
+                usage,
+            })
+        };
+        // Byte buffers the shader reads as u32 words need a length that is a multiple of 4.
+        let mut atlas = scene.atlas.data.clone();
+        atlas.resize(atlas.len().next_multiple_of(4).max(4), 0);
+        let params_buf = init(
+            "params",
+            bytemuck::bytes_of(&params),
+            wgpu::BufferUsages::UNIFORM,
+        );
+        let background = init("background", &scene.background, storage);
+        let atlas = init("atlas", &atlas, storage);
+        let glyphs = init("glyphs", bytemuck::cast_slice(&tables.glyphs), storage);
+        let tiles = init("tiles", bytemuck::cast_slice(&tables.tiles), storage);
+        let slides = init("slides", bytemuck::cast_slice(&tables.slides), storage);
+        let state_bytes =
+            4 * batch as u64 * (HEADER_WORDS + tables::state_words(tables.max_words.max(1))) as u64;
+        let frame_states = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("frame states"),
+            size: state_bytes,
+            usage: storage | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let output = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("yuv output"),
+            size: frame_bytes * batch as u64,
+            usage: storage | wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: false,
+        });
+        let ring = (0..RING)
+            .map(|i| {
+                device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some(&format!("readback {i}")),
+                    size: frame_bytes * batch as u64,
+                    usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                })
+            })
+            .collect();
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("frame"),
+            layout: &pipeline.get_bind_group_layout(0),
+            entries: &[
+                &params_buf,
+                &background,
+                &atlas,
+                &glyphs,
+                &tiles,
+                &slides,
+                &frame_states,
+                &output,
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupEntry {
+                binding: i as u32,
+                resource: b.as_entire_binding(),
+            })
+            .collect::<Vec<_>>(),
+        });
+        if let Some(e) = errors.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            anyhow::bail!("GPU renderer setup on {name}: {e}");
+        }
+        log::debug!(
+            "GPU renderer: {batch} frames per batch, {RING} in flight, {} glyphs and {} tile \
+             entries uploaded for {} slides",
+            tables.glyphs.len(),
+            tables.tiles.len(),
+            scene.slides.len()
+        );
+        Ok(GpuRenderer {
+            scene,
+            device,
+            queue,
+            pipeline,
+            bind_group,
+            frame_states,
+            output,
+            ring,
+            next_slot: 0,
+            in_flight: VecDeque::new(),
+            geo,
+            batch,
+            submissions: 0,
+            name,
+            errors,
+        })
     }
+
+    /// Queue submissions so far: one per batch.
+    pub fn submissions(&self) -> u64 {
+        self.submissions
+    }
+
+    fn check_errors(&self) -> anyhow::Result<()> {
+        if let Some(e) = self.errors.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            anyhow::bail!("GPU error on {}: {e}", self.name);
+        }
+        Ok(())
+    }
+}
+
+fn create_pipeline(device: &wgpu::Device) -> anyhow::Result<wgpu::ComputePipeline> {
+    // Shader errors come back here rather than through the panicking default handler.
+    let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some("shaders/frame.wgsl"),
+        source: wgpu::ShaderSource::Wgsl(SHADER.into()),
+    });
+    let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some("frame"),
+        layout: None,
+        module: &module,
+        entry_point: Some("main"),
+        compilation_options: Default::default(),
+        cache: None,
+    });
+    if let Some(e) = pollster::block_on(scope.pop()) {
+        anyhow::bail!("compiling shaders/frame.wgsl: {e}");
+    }
+    Ok(pipeline)
 }
 
 impl Renderer for GpuRenderer {
     fn describe(&self) -> String {
-        "GPU".into()
+        format!("GPU ({})", self.name)
     }
+
     fn batch_size(&self) -> usize {
-        1
+        self.batch
     }
+
     fn depth(&self) -> usize {
-        1
+        RING
     }
-    fn submit(&mut self, _keys: &[FrameKey]) -> anyhow::Result<()> {
-        anyhow::bail!("unavailable")
+
+    fn submit(&mut self, keys: &[FrameKey]) -> anyhow::Result<()> {
+        anyhow::ensure!(!keys.is_empty(), "GPU renderer: empty batch");
+        anyhow::ensure!(
+            keys.len() <= self.batch,
+            "GPU renderer: {} frames in a batch of at most {}",
+            keys.len(),
+            self.batch
+        );
+        anyhow::ensure!(
+            self.in_flight.len() < RING,
+            "GPU renderer: all {RING} readback buffers are in flight; finish one first"
+        );
+        let states = tables::pack_frames(&self.scene, keys)?;
+        // Ordered after the previous submission and before this one: the batch in flight still
+        // sees its own states.
+        self.queue
+            .write_buffer(&self.frame_states, 0, bytemuck::cast_slice(&states));
+        let slot = self.next_slot;
+        self.next_slot = (self.next_slot + 1) % RING;
+        let bytes = self.geo.frame_bytes() * keys.len() as u64;
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("batch"),
+            });
+        {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("frames"),
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(&self.pipeline);
+            pass.set_bind_group(0, &self.bind_group, &[]);
+            let (wx, wy) = self.geo.workgroups();
+            pass.dispatch_workgroups(wx, wy, keys.len() as u32);
+        }
+        encoder.copy_buffer_to_buffer(&self.output, 0, &self.ring[slot], 0, bytes);
+        let submission = self.queue.submit([encoder.finish()]);
+        self.submissions += 1;
+        let (tx, rx) = mpsc::channel();
+        self.ring[slot].map_async(wgpu::MapMode::Read, 0..bytes, move |r| {
+            let _ = tx.send(r);
+        });
+        log::debug!(
+            "batch {}: {} frames in 1 submission",
+            self.submissions,
+            keys.len()
+        );
+        self.in_flight.push_back(InFlight {
+            slot,
+            frames: keys.len(),
+            submission,
+            mapped: rx,
+        });
+        self.check_errors()
     }
+
     fn finish(&mut self) -> anyhow::Result<Vec<Yuv420>> {
-        anyhow::bail!("unavailable")
+        let batch = self
+            .in_flight
+            .pop_front()
+            .context("GPU renderer: finish without a submitted batch")?;
+        // Wait for this batch only: the next one keeps drawing meanwhile.
+        self.device
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(batch.submission.clone()),
+                timeout: None,
+            })
+            .with_context(|| format!("waiting for {}", self.name))?;
+        let mapped = loop {
+            match batch.mapped.try_recv() {
+                Ok(r) => break r,
+                Err(mpsc::TryRecvError::Empty) => {
+                    self.device
+                        .poll(wgpu::PollType::wait_indefinitely())
+                        .with_context(|| format!("waiting for {}", self.name))?;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    anyhow::bail!("GPU renderer: readback was dropped")
+                }
+            }
+        };
+        self.check_errors()?;
+        mapped.with_context(|| format!("mapping the readback buffer on {}", self.name))?;
+        let staging = &self.ring[batch.slot];
+        let frame_bytes = self.geo.frame_bytes() as usize;
+        let frames = {
+            let view = staging
+                .get_mapped_range(0..(frame_bytes * batch.frames) as u64)
+                .context("reading the readback buffer")?;
+            view.chunks_exact(frame_bytes)
+                .map(|f| self.geo.crop(f))
+                .collect()
+        };
+        staging.unmap();
+        Ok(frames)
     }
 }
 
-/// Every adapter wgpu finds, one line each.
-pub fn list_adapters() -> Vec<String> {
-    Vec::new()
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shader_parses_and_validates() {
+        let module = naga::front::wgsl::parse_str(super::SHADER)
+            .map_err(|e| e.emit_to_string(super::SHADER))
+            .unwrap_or_else(|e| panic!("shaders/frame.wgsl does not parse:\n{e}"));
+        naga::valid::Validator::new(
+            naga::valid::ValidationFlags::all(),
+            naga::valid::Capabilities::all(),
+        )
+        .validate(&module)
+        .unwrap_or_else(|e| panic!("shaders/frame.wgsl does not validate: {e:?}"));
+    }
 }

@@ -1,0 +1,198 @@
+// gpucast frame shader: draws every frame of a batch straight into YUV 4:2:0 planes.
+//
+// One invocation owns an 8x2 pixel block of one frame (z = frame in the batch), so that its Y rows
+// are two whole u32 words each and its 4 U and 4 V samples are one word each: every store is a
+// plain u32 store, no atomics. Rows are `params.stride` bytes (the width rounded up to 8); the
+// CPU crops the padding when it copies frames out.
+//
+// Per pixel it reproduces the CPU renderer (src/render/cpu.rs) bit for bit, as far as f32
+// arithmetic allows: background, then each glyph of the pixel's tile in scene order whose weight
+// matches its word's state, composited like tiny-skia's high-precision pipeline (premultiplied
+// sprite value from integer div255, times opacity in f32, source-over, rounded back to u8 after
+// every glyph), then RGB -> YUV with the integer formula of src/render/color.rs.
+//
+// Every struct here is mirrored by a #[repr(C)] struct in src/render/gpu/mod.rs: keep in sync.
+
+struct Params {
+    width: u32,
+    height: u32,
+    // Bytes per Y row in `out`: width rounded up to a multiple of 8.
+    stride: u32,
+    tiles_x: u32,
+    atlas_width: u32,
+    // Bytes per frame in `out`: stride * height * 3 / 2.
+    frame_bytes: u32,
+    // 1/255 as computed in f32 on the CPU, exactly tiny-skia's normalisation factor.
+    inv255: f32,
+    _pad: u32,
+}
+
+// Keep in sync with `scene::GlyphInstance`.
+struct GlyphInstance {
+    x: i32,
+    y: i32,
+    atlas_x: u32,
+    atlas_y: u32,
+    width: u32,
+    height: u32,
+    word: u32,
+    bold: u32,
+}
+
+struct SlideInfo {
+    // Where this slide's tile table starts in `tiles`.
+    tile_base: u32,
+    // Bit s set: state s (0 upcoming, 1 current, 2 spoken) draws the bold glyphs.
+    bold_mask: u32,
+    // RGBA8 (r in the low byte) per state.
+    colors: array<u32, 3>,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+// Opaque RGBA8 background, one u32 per pixel (r in the low byte), width x height.
+@group(0) @binding(1) var<storage, read> background: array<u32>;
+// A8 glyph atlas, 4 texels per u32 (first texel in the low byte), atlas_width texels per row.
+@group(0) @binding(2) var<storage, read> atlas: array<u32>;
+// The glyph instances of every slide, concatenated.
+@group(0) @binding(3) var<storage, read> glyphs: array<GlyphInstance>;
+// Per slide at `tile_base`: tiles_x * tiles_y + 1 absolute offsets into this same array, then the
+// glyph lists they delimit (indices into `glyphs`, ascending = drawing order).
+@group(0) @binding(4) var<storage, read> tiles: array<u32>;
+@group(0) @binding(5) var<storage, read> slides: array<SlideInfo>;
+// Per frame of the batch, 4 words: slide, fade (0 = blank frame: background only), opacity
+// (f32 bits), offset of its word states (2 bits per word, 16 words per u32) in this same array.
+@group(0) @binding(6) var<storage, read> frames: array<u32>;
+@group(0) @binding(7) var<storage, read_write> out: array<u32>;
+
+const TILE: u32 = 16u;
+const BLOCK_W: u32 = 8u;
+
+// BT.709 limited range, 16.16 fixed point: keep in sync with src/render/color.rs.
+const KY = vec3<i32>(11966, 40254, 4064);
+const KU = vec3<i32>(-6595, -22189, 28784);
+const KV = vec3<i32>(28784, -26145, -2639);
+
+fn div255(x: u32) -> u32 {
+    return (x + 127u) / 255u;
+}
+
+fn atlas_texel(x: u32, y: u32) -> u32 {
+    let i = y * params.atlas_width + x;
+    return (atlas[i >> 2u] >> ((i & 3u) * 8u)) & 0xffu;
+}
+
+fn unpack(p: u32) -> vec3<u32> {
+    return vec3<u32>(p & 0xffu, (p >> 8u) & 0xffu, (p >> 16u) & 0xffu);
+}
+
+// tiny-skia's store: clamp to [0, 1], scale, round half to even (cvtps2dq).
+fn unnorm(v: vec3<f32>) -> vec3<u32> {
+    return vec3<u32>(round(clamp(v, vec3<f32>(0.0), vec3<f32>(1.0)) * 255.0));
+}
+
+fn luma(c: vec3<u32>) -> u32 {
+    let y = dot(KY, vec3<i32>(c));
+    return u32(16 + ((y + 32768) >> 16u));
+}
+
+fn chroma_round(x: i32) -> u32 {
+    return u32(clamp(128 + ((x + (1 << 17u)) >> 18u), 0, 255));
+}
+
+@compute @workgroup_size(8, 8, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let x0 = gid.x * BLOCK_W;
+    let y0 = gid.y * 2u;
+    if x0 >= params.stride || y0 >= params.height {
+        return;
+    }
+    let f = gid.z;
+    let slide = frames[f * 4u];
+    let fade = frames[f * 4u + 1u];
+    let opacity = bitcast<f32>(frames[f * 4u + 2u]);
+    let states_at = frames[f * 4u + 3u];
+
+    // The block's pixels, packed RGB (r in the low byte); columns past the width stay black and
+    // are cropped on the CPU.
+    var px: array<u32, 16>;
+    for (var i = 0u; i < 16u; i++) {
+        let x = x0 + (i % BLOCK_W);
+        let y = y0 + i / BLOCK_W;
+        if x < params.width {
+            px[i] = background[y * params.width + x];
+        } else {
+            px[i] = 0u;
+        }
+    }
+
+    if fade != 0u {
+        let s = slides[slide];
+        let tile = (y0 / TILE) * params.tiles_x + x0 / TILE;
+        let first = tiles[s.tile_base + tile];
+        let last = tiles[s.tile_base + tile + 1u];
+        let inv255 = params.inv255;
+        for (var k = first; k < last; k++) {
+            let g = glyphs[tiles[k]];
+            let state = (frames[states_at + g.word / 16u] >> ((g.word % 16u) * 2u)) & 3u;
+            if ((s.bold_mask >> state) & 1u) != g.bold {
+                continue;
+            }
+            let color = s.colors[state];
+            let rgb = unpack(color);
+            let ca = color >> 24u;
+            // The part of the glyph inside this block (and inside the frame).
+            let bx0 = max(g.x, i32(x0));
+            let bx1 = min(g.x + i32(g.width), min(i32(x0 + BLOCK_W), i32(params.width)));
+            let by0 = max(g.y, i32(y0));
+            let by1 = min(g.y + i32(g.height), i32(y0 + 2u));
+            for (var y = by0; y < by1; y++) {
+                for (var x = bx0; x < bx1; x++) {
+                    let cov = atlas_texel(g.atlas_x + u32(x - g.x), g.atlas_y + u32(y - g.y));
+                    // The CPU's cached premultiplied sprite texel.
+                    let alpha = div255(cov * ca);
+                    let sprite = vec3<u32>(div255(rgb.x * alpha), div255(rgb.y * alpha), div255(rgb.z * alpha));
+                    // tiny-skia: gather (u8 / 255), scale by opacity, source-over, store.
+                    let src = vec3<f32>(sprite) * inv255 * opacity;
+                    let sa = f32(alpha) * inv255 * opacity;
+                    let i = u32(y - i32(y0)) * BLOCK_W + u32(x - i32(x0));
+                    let dst = vec3<f32>(unpack(px[i])) * inv255;
+                    let o = unnorm(dst * (1.0 - sa) + src);
+                    px[i] = o.x | (o.y << 8u) | (o.z << 16u);
+                }
+            }
+        }
+    }
+
+    // Y: two u32 words per row. U, V: the four 2x2 blocks' chroma, one word each.
+    let base = f * params.frame_bytes;
+    var y_words = array<u32, 4>(0u, 0u, 0u, 0u);
+    var u_word = 0u;
+    var v_word = 0u;
+    for (var c = 0u; c < 4u; c++) {
+        let p00 = unpack(px[2u * c]);
+        let p01 = unpack(px[2u * c + 1u]);
+        let p10 = unpack(px[BLOCK_W + 2u * c]);
+        let p11 = unpack(px[BLOCK_W + 2u * c + 1u]);
+        let shift0 = ((2u * c) % 4u) * 8u;
+        let word = (2u * c) / 4u;
+        y_words[word] |= (luma(p00) << shift0) | (luma(p01) << (shift0 + 8u));
+        y_words[2u + word] |= (luma(p10) << shift0) | (luma(p11) << (shift0 + 8u));
+        let sum = vec3<i32>(p00 + p01 + p10 + p11);
+        u_word |= chroma_round(dot(KU, sum)) << (c * 8u);
+        v_word |= chroma_round(dot(KV, sum)) << (c * 8u);
+    }
+    let row0 = (base + y0 * params.stride + x0) / 4u;
+    let row1 = row0 + params.stride / 4u;
+    out[row0] = y_words[0];
+    out[row0 + 1u] = y_words[1];
+    out[row1] = y_words[2];
+    out[row1 + 1u] = y_words[3];
+    let cstride = params.stride / 2u;
+    let u_at = base + params.stride * params.height + (y0 / 2u) * cstride + x0 / 2u;
+    let v_at = u_at + cstride * (params.height / 2u);
+    out[u_at / 4u] = u_word;
+    out[v_at / 4u] = v_word;
+}

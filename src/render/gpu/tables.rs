@@ -1,0 +1,301 @@
+//! The CPU-side data the shader reads: per-slide tables (glyphs, tile bins, looks) for the whole
+//! project, and the per-batch frame states.
+//!
+//! Layouts here are the shader's contract: keep in sync with shaders/frame.wgsl.
+
+use crate::project::Look;
+use crate::render::Yuv420;
+use crate::scene::{GlyphInstance, Scene};
+use crate::timeline::FrameKey;
+
+/// Side of the square tiles glyphs are binned into. A multiple of the shader's 8x2 block, so a
+/// block never straddles two tiles. Keep in sync with `TILE` in shaders/frame.wgsl.
+pub const TILE: u32 = 16;
+/// Pixels per invocation along x: Y rows are whole u32 words. Keep in sync with `BLOCK_W`.
+pub const BLOCK_W: u32 = 8;
+/// u32 words of per-frame header in the frame-state buffer (slide, fade, opacity, states offset).
+pub const HEADER_WORDS: usize = 4;
+/// Word states packed per u32 (2 bits each).
+pub const STATES_PER_WORD: usize = 16;
+
+/// Constant for a renderer. Keep in sync with `Params` in shaders/frame.wgsl.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct Params {
+    pub width: u32,
+    pub height: u32,
+    pub stride: u32,
+    pub tiles_x: u32,
+    pub atlas_width: u32,
+    pub frame_bytes: u32,
+    pub inv255: f32,
+    pub _pad: u32,
+}
+
+/// One slide's looks and where its tile table starts. Keep in sync with `SlideInfo` in
+/// shaders/frame.wgsl.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct SlideInfo {
+    pub tile_base: u32,
+    pub bold_mask: u32,
+    pub colors: [u32; 3],
+    pub _pad: [u32; 3],
+}
+
+/// Frame geometry as the shader writes it: rows padded to a multiple of `BLOCK_W` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geometry {
+    pub width: u32,
+    pub height: u32,
+    /// Bytes per Y row in the GPU's output; chroma rows are half of it.
+    pub stride: u32,
+    pub tiles_x: u32,
+    pub tiles_y: u32,
+}
+
+impl Geometry {
+    pub fn new(width: u32, height: u32) -> Geometry {
+        let stride = width.div_ceil(BLOCK_W) * BLOCK_W;
+        Geometry {
+            width,
+            height,
+            stride,
+            tiles_x: stride.div_ceil(TILE),
+            tiles_y: height.div_ceil(TILE),
+        }
+    }
+
+    /// Bytes of one padded frame in the GPU's output (a multiple of 4).
+    pub fn frame_bytes(&self) -> u64 {
+        self.stride as u64 * self.height as u64 * 3 / 2
+    }
+
+    /// Workgroups (8x8 invocations of 8x2 pixels each) covering one frame.
+    pub fn workgroups(&self) -> (u32, u32) {
+        let blocks_x = self.stride / BLOCK_W;
+        let blocks_y = self.height / 2;
+        (blocks_x.div_ceil(8), blocks_y.div_ceil(8))
+    }
+
+    /// Copies one padded frame out of the GPU's output into tight `Yuv420` planes.
+    pub fn crop(&self, src: &[u8]) -> Yuv420 {
+        let (w, h, s) = (
+            self.width as usize,
+            self.height as usize,
+            self.stride as usize,
+        );
+        let mut frame = Yuv420 {
+            width: self.width,
+            height: self.height,
+            data: vec![0; Yuv420::byte_len(self.width, self.height)],
+        };
+        if s == w {
+            let n = frame.data.len();
+            frame.data.copy_from_slice(&src[..n]);
+            return frame;
+        }
+        let (yp, up, vp) = frame.planes_mut();
+        for (dst, row) in yp.chunks_exact_mut(w).zip(src.chunks_exact(s)) {
+            dst.copy_from_slice(&row[..w]);
+        }
+        let (cw, cs) = (w / 2, s / 2);
+        let u_src = &src[s * h..];
+        let v_src = &u_src[cs * (h / 2)..];
+        for (plane, src) in [(up, u_src), (vp, v_src)] {
+            for (dst, row) in plane.chunks_exact_mut(cw).zip(src.chunks_exact(cs)) {
+                dst.copy_from_slice(&row[..cw]);
+            }
+        }
+        frame
+    }
+}
+
+/// Every slide's drawing data, concatenated so that one upload serves the whole project and a
+/// batch may mix slides freely.
+pub struct SlideTables {
+    pub glyphs: Vec<GlyphInstance>,
+    /// Per slide: `tiles_x * tiles_y + 1` absolute offsets into this array, then the lists of
+    /// glyph indices (into `glyphs`) they delimit, each ascending (= the CPU's drawing order).
+    pub tiles: Vec<u32>,
+    pub slides: Vec<SlideInfo>,
+    /// The most words any slide has (sizes the frame-state buffer).
+    pub max_words: usize,
+}
+
+fn pack_color(look: &Look) -> u32 {
+    u32::from_le_bytes(look.color)
+}
+
+impl SlideTables {
+    pub fn build(scene: &Scene, geo: &Geometry) -> SlideTables {
+        let ntiles = (geo.tiles_x * geo.tiles_y) as usize;
+        let mut t = SlideTables {
+            glyphs: Vec::new(),
+            tiles: Vec::new(),
+            slides: Vec::with_capacity(scene.slides.len()),
+            max_words: 0,
+        };
+        for slide in &scene.slides {
+            let glyph_base = t.glyphs.len() as u32;
+            let tile_base = t.tiles.len();
+            t.glyphs.extend_from_slice(&slide.glyphs);
+            t.max_words = t.max_words.max(slide.slots.len());
+            t.slides.push(SlideInfo {
+                tile_base: tile_base as u32,
+                bold_mask: slide
+                    .looks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (l.bold as u32) << i)
+                    .sum(),
+                colors: std::array::from_fn(|i| pack_color(&slide.looks[i])),
+                _pad: [0; 3],
+            });
+
+            // The tiles each glyph touches, clipped to the frame; a glyph wholly outside it is
+            // never drawn, as on the CPU.
+            let spans: Vec<Option<(u32, u32, u32, u32)>> = slide
+                .glyphs
+                .iter()
+                .map(|g| {
+                    let x0 = g.x.max(0);
+                    let y0 = g.y.max(0);
+                    let x1 = (g.x + g.width as i32).min(geo.width as i32);
+                    let y1 = (g.y + g.height as i32).min(geo.height as i32);
+                    (x0 < x1 && y0 < y1).then(|| {
+                        (
+                            x0 as u32 / TILE,
+                            y0 as u32 / TILE,
+                            (x1 as u32 - 1) / TILE,
+                            (y1 as u32 - 1) / TILE,
+                        )
+                    })
+                })
+                .collect();
+            let each_tile = |f: &mut dyn FnMut(usize, u32)| {
+                for (i, span) in spans.iter().enumerate() {
+                    let Some((tx0, ty0, tx1, ty1)) = *span else {
+                        continue;
+                    };
+                    for ty in ty0..=ty1 {
+                        for tx in tx0..=tx1 {
+                            f((ty * geo.tiles_x + tx) as usize, glyph_base + i as u32);
+                        }
+                    }
+                }
+            };
+            let mut counts = vec![0u32; ntiles];
+            each_tile(&mut |tile, _| counts[tile] += 1);
+            let lists_start = (tile_base + ntiles + 1) as u32;
+            let mut cursor = Vec::with_capacity(ntiles);
+            let mut at = lists_start;
+            for c in &counts {
+                cursor.push(at);
+                at += c;
+            }
+            t.tiles.extend_from_slice(&cursor);
+            t.tiles.push(at);
+            t.tiles.resize(at as usize, 0);
+            // Glyphs are visited in order, so every list comes out ascending.
+            let tiles = &mut t.tiles;
+            each_tile(&mut |tile, glyph| {
+                tiles[cursor[tile] as usize] = glyph;
+                cursor[tile] += 1;
+            });
+        }
+        // Storage bindings may not be empty; these placeholders are never read.
+        if t.glyphs.is_empty() {
+            t.glyphs.push(bytemuck::Zeroable::zeroed());
+        }
+        if t.slides.is_empty() {
+            t.slides.push(SlideInfo::default());
+        }
+        if t.tiles.is_empty() {
+            t.tiles.push(0);
+        }
+        t
+    }
+}
+
+/// u32 words one frame's states take in the frame-state buffer.
+pub fn state_words(words: usize) -> usize {
+    words.div_ceil(STATES_PER_WORD)
+}
+
+/// The frame-state buffer for a batch: a header per frame, then each frame's packed states.
+pub fn pack_frames(scene: &Scene, keys: &[FrameKey]) -> anyhow::Result<Vec<u32>> {
+    let mut data = vec![0u32; keys.len() * HEADER_WORDS];
+    for (i, key) in keys.iter().enumerate() {
+        let FrameKey::Slide {
+            slide,
+            fade,
+            states,
+        } = key
+        else {
+            // fade 0: background only; the rest of the header is not read.
+            continue;
+        };
+        let s = scene.slides.get(*slide).ok_or_else(|| {
+            anyhow::anyhow!("frame key names slide {slide}, which is not in the scene")
+        })?;
+        anyhow::ensure!(
+            states.len() == s.slots.len(),
+            "frame key for slide {slide} has {} word states for {} words",
+            states.len(),
+            s.slots.len()
+        );
+        let at = data.len();
+        data.resize(at + state_words(states.len()), 0);
+        for (w, st) in states.iter().enumerate() {
+            data[at + w / STATES_PER_WORD] |= (*st as u32) << ((w % STATES_PER_WORD) * 2);
+        }
+        // The CPU draws with tiny-skia opacity `fade / 255` computed in f32: the same bits here.
+        let opacity = *fade as f32 / 255.0;
+        data[i * HEADER_WORDS..(i + 1) * HEADER_WORDS].copy_from_slice(&[
+            *slide as u32,
+            *fade as u32,
+            opacity.to_bits(),
+            at as u32,
+        ]);
+    }
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometry_pads_rows_to_the_block() {
+        let g = Geometry::new(322, 180);
+        assert_eq!(g.stride, 328);
+        assert_eq!(g.frame_bytes() % 4, 0);
+        assert_eq!((g.tiles_x, g.tiles_y), (21, 12));
+        let g = Geometry::new(1920, 1080);
+        assert_eq!(g.stride, 1920);
+        assert_eq!(g.workgroups(), (30, 68));
+    }
+
+    #[test]
+    fn crop_drops_the_padding() {
+        let g = Geometry::new(6, 4);
+        assert_eq!(g.stride, 8);
+        // Padded source: value = plane*100 + row*10 + column.
+        let mut src = Vec::new();
+        for r in 0..4 {
+            src.extend((0..8).map(|c| (r * 10 + c) as u8));
+        }
+        for plane in 1..=2 {
+            for r in 0..2 {
+                src.extend((0..4).map(|c| (plane * 100 + r * 10 + c) as u8));
+            }
+        }
+        assert_eq!(src.len() as u64, g.frame_bytes());
+        let f = g.crop(&src);
+        let (y, u, v) = f.planes();
+        assert_eq!(&y[6..12], &[10, 11, 12, 13, 14, 15]);
+        assert_eq!(u, &[100, 101, 102, 110, 111, 112]);
+        assert_eq!(v, &[200, 201, 202, 210, 211, 212]);
+    }
+}

@@ -1,0 +1,541 @@
+//! The GPU renderer against the CPU reference, on small generated projects, and end to end.
+//!
+//! These tests need a wgpu adapter that runs compute shaders (in CI: Mesa's lavapipe, a software
+//! Vulkan driver). Without one they are skipped with a message, unless `GPUCAST_REQUIRE_GPU` is
+//! set, in which case they fail. Scenes are kept small: lavapipe runs the shader on the CPU.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ffmpeg_next as ffmpeg;
+use gpucast::render::cpu::CpuRenderer;
+use gpucast::render::gpu::GpuRenderer;
+use gpucast::render::{Renderer, Yuv420};
+use gpucast::timeline::FrameKey;
+use gpucast::{Backend, Output, RenderJob, RenderOptions, VideoSettings};
+use serde_json::json;
+
+/// Measured on lavapipe: the shader reproduces the CPU exactly. A little slack is left for
+/// drivers that fuse multiply-adds or round differently; the design allows at most 2.
+const MAX_DIFF: u8 = 1;
+const MEAN_DIFF: f64 = 0.01;
+
+/// Whether a usable adapter exists; fails instead of skipping when CI says one must.
+fn gpu_available() -> bool {
+    let adapters = gpucast::render::gpu::list_adapters();
+    let usable = adapters.iter().any(|a| !a.contains("not usable"));
+    if !usable {
+        assert!(
+            std::env::var_os("GPUCAST_REQUIRE_GPU").is_none(),
+            "GPUCAST_REQUIRE_GPU is set but no usable GPU adapter was found: {adapters:?}"
+        );
+        eprintln!("skipping: no usable GPU adapter (set GPUCAST_REQUIRE_GPU to make this fail)");
+    }
+    usable
+}
+
+/// A 16-bit mono WAV of a quiet tone.
+fn write_wav(path: &Path, seconds: f64) {
+    let rate = 24_000u32;
+    let n = (seconds * rate as f64) as u32;
+    let mut b = Vec::with_capacity(44 + 2 * n as usize);
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + 2 * n).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    b.extend_from_slice(&1u16.to_le_bytes()); // mono
+    b.extend_from_slice(&rate.to_le_bytes());
+    b.extend_from_slice(&(2 * rate).to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&(2 * n).to_le_bytes());
+    for i in 0..n {
+        let v = (2000.0 * (i as f64 * 440.0 * std::f64::consts::TAU / rate as f64).sin()) as i16;
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+const TEXT: &[&str] = &[
+    "Quick",
+    "brown",
+    "foxes",
+    "jump",
+    "over",
+    "lazy",
+    "dogs,",
+    "while",
+    "seven",
+    "bright",
+    "engineers",
+    "render",
+    "narrated",
+    "slides",
+    "with",
+    "careful",
+    "timing.",
+];
+
+/// Timed words filling `start..end`.
+fn words(start: f64, end: f64, n: usize) -> serde_json::Value {
+    let step = (end - start - 0.2) / n as f64;
+    let ws: Vec<_> = (0..n)
+        .map(|i| {
+            let s = start + 0.1 + i as f64 * step;
+            json!({"text": TEXT[i % TEXT.len()], "start": s, "end": s + step * 0.7})
+        })
+        .collect();
+    json!(ws)
+}
+
+/// Writes project.json and narration.wav into `dir`.
+fn write_project(
+    dir: &Path,
+    (width, height): (u32, u32),
+    seconds: f64,
+    background: serde_json::Value,
+    style: serde_json::Value,
+    slides: serde_json::Value,
+) -> PathBuf {
+    write_wav(&dir.join("narration.wav"), seconds);
+    let project = json!({
+        "video": {"width": width, "height": height, "fps": 30},
+        "audio": "narration.wav",
+        "background": background,
+        "style": style,
+        "slides": slides,
+    });
+    let path = dir.join("project.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&project).unwrap()).unwrap();
+    path
+}
+
+fn write_gradient_png(path: &Path, width: u32, height: u32) {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 255 / width) as u8,
+            (40 + y * 150 / height) as u8,
+            ((x ^ y) & 0x7f) as u8 + 60,
+        ])
+    });
+    img.save(path).unwrap();
+}
+
+struct Case {
+    name: &'static str,
+    dir: tempfile::TempDir,
+    project: PathBuf,
+}
+
+fn cases() -> Vec<Case> {
+    let mut out = Vec::new();
+    let mut add = |name, size, bg: &dyn Fn(&Path) -> serde_json::Value, style, slides| {
+        let dir = tempfile::tempdir().unwrap();
+        let background = bg(dir.path());
+        let project = write_project(dir.path(), size, 3.0, background, style, slides);
+        out.push(Case { name, dir, project });
+    };
+    // Width 322: not a multiple of the shader's 8-pixel block. Translucent colors, mid-fades.
+    add(
+        "left-top-alpha",
+        (322, 180),
+        &|_| json!({"color": "#203040"}),
+        json!({
+            "font_size": 22, "margin": 12, "align": "left", "vertical_align": "top",
+            "upcoming": {"weight": "regular", "color": "#b8c2d680"},
+            "current": {"weight": "bold", "color": "#ffd54a"},
+            "spoken": {"weight": "bold", "color": "#ffffffc0"},
+            "fade": 0.4
+        }),
+        json!([{"start": 0.0, "end": 3.0, "words": words(0.0, 3.0, 16)}]),
+    );
+    // An image background, right/bottom, bold upcoming words, two slides.
+    add(
+        "right-bottom-image",
+        (322, 180),
+        &|dir| {
+            write_gradient_png(&dir.join("bg.png"), 400, 300);
+            json!({"image": "bg.png", "fit": "cover"})
+        },
+        json!({
+            "font_size": 26, "margin": 10, "align": "right", "vertical_align": "bottom",
+            "upcoming": {"weight": "bold", "color": "#ff204080"},
+            "current": {"weight": "regular", "color": "#20ff40"},
+            "spoken": {"weight": "regular", "color": "#8080ffe0"},
+            "fade": 0.3
+        }),
+        json!([
+            {"start": 0.0, "end": 1.5, "words": words(0.0, 1.5, 6)},
+            {"start": 1.5, "end": 3.0, "words": words(1.5, 3.0, 9)}
+        ]),
+    );
+    // Dark text on a light background, centred, cut (no fade), with a gap between slides.
+    add(
+        "center-light",
+        (320, 180),
+        &|_| json!({"color": "#f0eee0"}),
+        json!({
+            "font_size": 30, "margin": 14, "align": "center", "vertical_align": "center",
+            "upcoming": {"weight": "regular", "color": "#102030"},
+            "current": {"weight": "bold", "color": "#c01010e0"},
+            "spoken": {"weight": "regular", "color": "#000000"},
+            "fade": 0.0
+        }),
+        json!([
+            {"start": 0.2, "end": 1.4, "words": words(0.2, 1.4, 5)},
+            {"start": 1.8, "end": 3.0, "words": words(1.8, 3.0, 7)}
+        ]),
+    );
+    out
+}
+
+/// Renders `keys` the way the pipeline does: batches, `depth()` of them in flight.
+fn render_all(r: &mut dyn Renderer, keys: &[FrameKey]) -> (Vec<Yuv420>, usize) {
+    let batches: Vec<&[FrameKey]> = keys.chunks(r.batch_size().max(1)).collect();
+    let mut out = Vec::new();
+    let mut next = 0;
+    let mut in_flight = 0;
+    while out.len() < keys.len() {
+        while in_flight < r.depth() && next < batches.len() {
+            r.submit(batches[next]).unwrap();
+            next += 1;
+            in_flight += 1;
+        }
+        out.extend(r.finish().unwrap());
+        in_flight -= 1;
+    }
+    (out, batches.len())
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Diff {
+    max: u8,
+    sum: u64,
+    count: u64,
+}
+
+impl Diff {
+    fn add(&mut self, a: &[u8], b: &[u8]) {
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            let d = x.abs_diff(*y);
+            self.max = self.max.max(d);
+            self.sum += d as u64;
+        }
+        self.count += a.len() as u64;
+    }
+    fn mean(&self) -> f64 {
+        self.sum as f64 / self.count.max(1) as f64
+    }
+}
+
+fn save_failure(case: &str, i: usize, cpu: &Yuv420, gpu: &Yuv420) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gpu-vs-cpu");
+    std::fs::create_dir_all(&dir).unwrap();
+    cpu.to_rgb()
+        .save(dir.join(format!("{case}-{i}-cpu.png")))
+        .unwrap();
+    gpu.to_rgb()
+        .save(dir.join(format!("{case}-{i}-gpu.png")))
+        .unwrap();
+    let (w, h) = (gpu.width, gpu.height);
+    let (cy, gy) = (cpu.planes().0, gpu.planes().0);
+    let diff = image::GrayImage::from_fn(w, h, |x, y| {
+        let k = (y * w + x) as usize;
+        image::Luma([cy[k].abs_diff(gy[k]).saturating_mul(64)])
+    });
+    diff.save(dir.join(format!("{case}-{i}-diff.png"))).unwrap();
+    eprintln!("wrote {case}-{i}-{{cpu,gpu,diff}}.png to {}", dir.display());
+}
+
+#[test]
+fn gpu_matches_cpu() {
+    if !gpu_available() {
+        return;
+    }
+    for case in cases() {
+        let p = gpucast::prepare(&case.project).unwrap();
+        let mut keys: Vec<FrameKey> = p.timeline.runs.iter().map(|r| r.key.clone()).collect();
+        // A batch that mixes blank frames, slides and fade levels out of timeline order.
+        keys.push(FrameKey::Blank);
+        let third = keys.len() / 3;
+        keys.rotate_left(third);
+        let fades = keys
+            .iter()
+            .filter(|k| matches!(k, FrameKey::Slide { fade, .. } if *fade < 255))
+            .count();
+        let opts = RenderOptions {
+            threads: 1,
+            batch: 7,
+            adapter: None,
+        };
+        let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
+        let mut gpu = GpuRenderer::new(p.scene.clone(), &opts, false).unwrap();
+        let (want, _) = render_all(&mut cpu, &keys);
+        let (got, batches) = render_all(&mut gpu, &keys);
+        assert_eq!(
+            gpu.submissions(),
+            batches as u64,
+            "one submission per batch"
+        );
+        assert_eq!(got.len(), keys.len());
+
+        // The comparison means something only if text was drawn.
+        let blank = &got[keys.iter().position(|k| *k == FrameKey::Blank).unwrap()];
+        let with_text = keys
+            .iter()
+            .zip(&got)
+            .filter(|(k, g)| matches!(k, FrameKey::Slide { .. }) && g.data != blank.data)
+            .count();
+        let slides = keys.iter().filter(|k| **k != FrameKey::Blank).count();
+        assert!(
+            with_text * 10 >= slides * 9,
+            "{}: only {with_text} of {slides} slide frames show text",
+            case.name
+        );
+        if std::env::var_os("GPUCAST_SAVE_FRAMES").is_some() {
+            for i in [0, keys.len() / 2] {
+                save_failure(case.name, i, &want[i], &got[i]);
+            }
+        }
+
+        let mut planes = [Diff::default(); 3];
+        let mut worst = (0, 0u8);
+        for (i, (c, g)) in want.iter().zip(&got).enumerate() {
+            assert_eq!((g.width, g.height), (c.width, c.height));
+            let (cp, gp) = (c.planes(), g.planes());
+            let before = planes.map(|d| d.max);
+            planes[0].add(cp.0, gp.0);
+            planes[1].add(cp.1, gp.1);
+            planes[2].add(cp.2, gp.2);
+            let m = planes.iter().map(|d| d.max).max().unwrap();
+            if m > before.into_iter().max().unwrap() && m > worst.1 {
+                worst = (i, m);
+            }
+        }
+        eprintln!(
+            "{}: {} frames ({fades} mid-fade) in {batches} batches on {}: \
+             max/mean abs diff Y {}/{:.5} U {}/{:.5} V {}/{:.5}",
+            case.name,
+            keys.len(),
+            gpu.describe(),
+            planes[0].max,
+            planes[0].mean(),
+            planes[1].max,
+            planes[1].mean(),
+            planes[2].max,
+            planes[2].mean(),
+        );
+        let bad = planes
+            .iter()
+            .any(|d| d.max > MAX_DIFF || d.mean() >= MEAN_DIFF);
+        if bad {
+            save_failure(case.name, worst.0, &want[worst.0], &got[worst.0]);
+        }
+        assert!(
+            !bad,
+            "{}: GPU differs from CPU beyond max {MAX_DIFF} / mean {MEAN_DIFF}",
+            case.name
+        );
+        drop(case.dir);
+    }
+}
+
+#[test]
+fn auto_backend_refuses_software_adapters() {
+    if !gpu_available() {
+        return;
+    }
+    let case = cases().remove(2);
+    let p = gpucast::prepare(&case.project).unwrap();
+    match GpuRenderer::new(p.scene.clone(), &RenderOptions::default(), true) {
+        Ok(r) => assert!(
+            !r.describe().contains("Cpu"),
+            "a software adapter was accepted as hardware: {}",
+            r.describe()
+        ),
+        Err(e) => {
+            let msg = format!("{e:#}");
+            assert!(msg.contains("software adapter"), "unexpected reason: {msg}");
+        }
+    }
+    // A name filter that matches nothing says what exists.
+    let opts = RenderOptions {
+        adapter: Some("no such adapter, surely".into()),
+        ..RenderOptions::default()
+    };
+    let err = GpuRenderer::new(p.scene.clone(), &opts, false)
+        .err()
+        .expect("no adapter has that name");
+    assert!(format!("{err:#}").contains("found:"), "{err:#}");
+}
+
+/// Decodes the video stream into Y planes (tightly packed).
+fn decode_luma(path: &Path) -> Vec<Vec<u8>> {
+    ffmpeg::init().unwrap();
+    let mut input = ffmpeg::format::input(path).unwrap();
+    let stream = input
+        .streams()
+        .best(ffmpeg::media::Type::Video)
+        .expect("a video stream");
+    let index = stream.index();
+    let ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters()).unwrap();
+    let mut decoder = ctx.decoder().video().unwrap();
+    let mut frame = ffmpeg::util::frame::Video::empty();
+    let mut out = Vec::new();
+    let mut drain = |d: &mut ffmpeg::decoder::Video, out: &mut Vec<Vec<u8>>| {
+        while d.receive_frame(&mut frame).is_ok() {
+            let (w, h, stride) = (
+                frame.width() as usize,
+                frame.height() as usize,
+                frame.stride(0),
+            );
+            let data = frame.data(0);
+            out.push(
+                (0..h)
+                    .flat_map(|y| &data[y * stride..y * stride + w])
+                    .copied()
+                    .collect(),
+            );
+        }
+    };
+    for (s, packet) in input.packets() {
+        if s.index() == index {
+            decoder.send_packet(&packet).unwrap();
+            drain(&mut decoder, &mut out);
+        }
+    }
+    decoder.send_eof().unwrap();
+    drain(&mut decoder, &mut out);
+    out
+}
+
+fn mean_diff(a: &[u8], b: &[u8]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.abs_diff(*y) as u64)
+        .sum::<u64>() as f64
+        / a.len() as f64
+}
+
+#[test]
+fn end_to_end_mp4_with_gpu_backend() {
+    if !gpu_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let project = write_project(
+        dir.path(),
+        (320, 180),
+        2.0,
+        json!({"color": "#0b1d3a"}),
+        json!({"font_size": 28, "margin": 16, "fade": 0.25}),
+        json!([{"start": 0.0, "end": 2.0, "words": words(0.0, 2.0, 8)}]),
+    );
+    let output = dir.path().join("out.mp4");
+    let job = RenderJob {
+        project: project.clone(),
+        output: Output::File(output.clone()),
+        backend: Backend::Gpu,
+        render: RenderOptions::default(),
+        video: VideoSettings::default(),
+        vfr: false,
+    };
+    let summary = gpucast::render(&job, &mut |_, _| {}).unwrap();
+    assert!(summary.renderer.starts_with("GPU"), "{}", summary.renderer);
+
+    let p = gpucast::prepare(&project).unwrap();
+    let expected_frames = (p.project.duration() * p.project.fps.as_f64()).round() as usize;
+    let decoded = decode_luma(&output);
+    assert_eq!(decoded.len(), expected_frames, "decoded frame count");
+    assert_eq!(p.timeline.frame_count as usize, expected_frames);
+
+    // Every decoded frame shows (up to compression) the CPU's drawing of its key.
+    let mut cpu = CpuRenderer::new(p.scene.clone(), &RenderOptions::default()).unwrap();
+    let keys: Vec<FrameKey> = p.timeline.runs.iter().map(|r| r.key.clone()).collect();
+    let (reference, _) = render_all(&mut cpu, &keys);
+    let reference: Vec<Arc<Vec<u8>>> = reference
+        .iter()
+        .map(|f| Arc::new(f.planes().0.to_vec()))
+        .collect();
+    let mut worst: f64 = 0.0;
+    for (run_i, run) in p.timeline.runs.iter().enumerate() {
+        for f in run.start_frame..run.start_frame + run.frames {
+            let d = mean_diff(&decoded[f as usize], &reference[run_i]);
+            worst = worst.max(d);
+            // Where the picture changes, the new frame is nearer its own key than the old one.
+            if f == run.start_frame && run_i > 0 {
+                let change = mean_diff(&reference[run_i - 1], &reference[run_i]);
+                if change > 0.5 {
+                    let to_prev = mean_diff(&decoded[f as usize], &reference[run_i - 1]);
+                    assert!(
+                        d < to_prev,
+                        "frame {f}: looks like the previous run ({to_prev:.3}) more than its own ({d:.3})"
+                    );
+                }
+            }
+        }
+    }
+    eprintln!(
+        "end to end: {expected_frames} frames by {}, encoder {}, worst mean luma error {worst:.3}",
+        summary.renderer, summary.encoder
+    );
+    assert!(
+        worst < 3.0,
+        "decoded frames drift from the CPU reference: {worst}"
+    );
+}
+
+/// Frames per second of both renderers at 1080p (not run by default: slow on software Vulkan).
+/// `cargo test --release --test gpu throughput -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn throughput_1080p() {
+    if !gpu_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_gradient_png(&dir.path().join("bg.png"), 1920, 1080);
+    let project = write_project(
+        dir.path(),
+        (1920, 1080),
+        8.0,
+        json!({"image": "bg.png"}),
+        json!({"font_size": 65, "margin": 154, "fade": 0.25}),
+        json!([
+            {"start": 0.0, "end": 4.0, "words": words(0.0, 4.0, 30)},
+            {"start": 4.0, "end": 8.0, "words": words(4.0, 8.0, 24)}
+        ]),
+    );
+    let p = gpucast::prepare(&project).unwrap();
+    let keys: Vec<FrameKey> = p.timeline.runs.iter().map(|r| r.key.clone()).collect();
+    let opts = RenderOptions::default();
+    let mut gpu = GpuRenderer::new(p.scene.clone(), &opts, false).unwrap();
+    let warm_up = gpu.batch_size().min(keys.len());
+    render_all(&mut gpu, &keys[..warm_up]);
+    let t = std::time::Instant::now();
+    let (frames, batches) = render_all(&mut gpu, &keys);
+    let gpu_s = t.elapsed().as_secs_f64();
+    let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
+    let t = std::time::Instant::now();
+    let (reference, _) = render_all(&mut cpu, &keys);
+    let cpu_s = t.elapsed().as_secs_f64();
+    let mut diff = Diff::default();
+    for (a, b) in frames.iter().zip(&reference) {
+        diff.add(&a.data, &b.data);
+    }
+    eprintln!(
+        "1080p, {} distinct frames: {} {:.1} frames/s ({batches} batches of up to {}), \
+         {} {:.1} frames/s; max/mean diff {}/{:.5}",
+        keys.len(),
+        gpu.describe(),
+        keys.len() as f64 / gpu_s,
+        gpu.batch_size(),
+        cpu.describe(),
+        keys.len() as f64 / cpu_s,
+        diff.max,
+        diff.mean()
+    );
+}
