@@ -187,7 +187,7 @@ mod tests {
     fn project(
         fps: Fps,
         duration: f64,
-        slides: Vec<(f64, f64, Vec<(f64, f64)>)>,
+        slides: Vec<SlideTimes>,
         fade: f64,
     ) -> Project {
         Project {
@@ -220,6 +220,9 @@ mod tests {
             warnings: vec![],
         }
     }
+
+    /// (start, end, [(word start, word end)])
+    type SlideTimes = (f64, f64, Vec<(f64, f64)>);
 
     const FPS30: Fps = Fps { num: 30, den: 1 };
 

@@ -118,7 +118,7 @@ fn interrupt_leaves_nothing_half_written() {
     let fx = fixture(640, 360, 40.0, "");
     let out_path = fx.dir.path().join("out.mp4");
     let before = files_in(fx.dir.path());
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gpucast"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gpucast"))
         .args(["render", fx.project.to_str().unwrap(), "-o", out_path.to_str().unwrap(), "--backend", "cpu"])
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -49,7 +49,7 @@ pub struct CpuRenderer {
     scene: Arc<Scene>,
     pool: rayon::ThreadPool,
     slides: Vec<Option<SlideSprites>>,
-    sprite_pool: HashMap<(u32, u32, u32, u32, [u8; 4]), Arc<Pixmap>>,
+    sprite_pool: HashMap<SpriteKey, Arc<Pixmap>>,
     blank: Option<Yuv420>,
     prev: Option<(FrameKey, Yuv420)>,
     pending: Vec<FrameKey>,
@@ -57,6 +57,9 @@ pub struct CpuRenderer {
 }
 
 const BAND_ROWS: u32 = 32;
+
+/// A glyph bitmap (its atlas rectangle) in one color.
+type SpriteKey = (u32, u32, u32, u32, [u8; 4]);
 
 impl CpuRenderer {
     pub fn new(scene: Arc<Scene>, opts: &RenderOptions) -> anyhow::Result<CpuRenderer> {
