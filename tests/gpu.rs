@@ -478,8 +478,24 @@ fn end_to_end_mp4_with_gpu_backend() {
             }
         }
     }
+    // The same job on the CPU: the encoder sees (nearly) the same frames, so decodes agree.
+    let cpu_output = dir.path().join("cpu.mp4");
+    let cpu_job = RenderJob {
+        output: Output::File(cpu_output.clone()),
+        backend: Backend::Cpu,
+        ..job
+    };
+    gpucast::render(&cpu_job, &mut |_, _| {}).unwrap();
+    let cpu_decoded = decode_luma(&cpu_output);
+    assert_eq!(cpu_decoded.len(), decoded.len());
+    let vs_cpu = decoded
+        .iter()
+        .zip(&cpu_decoded)
+        .map(|(a, b)| mean_diff(a, b))
+        .fold(0.0, f64::max);
     eprintln!(
-        "end to end: {expected_frames} frames by {}, encoder {}, worst mean luma error {worst:.3}",
+        "end to end: {expected_frames} frames by {}, encoder {}, worst mean luma error {worst:.3} \
+         against the drawn frames, {vs_cpu:.4} against the CPU-rendered video",
         summary.renderer, summary.encoder
     );
     assert!(

@@ -118,24 +118,24 @@ pub(super) fn choose(
             describe(&info)
         );
     }
-    let why = match filter {
+    let mut why = match filter {
         Some(name) => format!("its name contains {name:?}"),
-        None => format!(
-            "{} is preferred{}",
-            match info.device_type {
-                wgpu::DeviceType::DiscreteGpu => "a discrete GPU",
-                wgpu::DeviceType::IntegratedGpu => "an integrated GPU",
-                wgpu::DeviceType::VirtualGpu => "a virtual GPU",
-                wgpu::DeviceType::Cpu => "a software adapter (no hardware GPU was found)",
-                wgpu::DeviceType::Other => "an adapter of unknown type",
-            },
-            if candidates.len() > 1 {
-                format!(" among {} usable adapters", candidates.len())
-            } else {
-                String::new()
-            }
-        ),
+        None => match info.device_type {
+            wgpu::DeviceType::DiscreteGpu => "discrete GPUs come first",
+            wgpu::DeviceType::IntegratedGpu => "the best GPU found is an integrated one",
+            wgpu::DeviceType::VirtualGpu => "the best GPU found is a virtual one",
+            wgpu::DeviceType::Cpu => "no hardware GPU was found, only software rendering",
+            wgpu::DeviceType::Other => "no GPU of a known type was found",
+        }
+        .to_string(),
     };
+    if candidates.len() > 1 {
+        why += &format!(
+            "; {} other usable adapter{} ranked lower (GL after Vulkan for the same device)",
+            candidates.len() - 1,
+            if candidates.len() == 2 { "" } else { "s" }
+        );
+    }
     Ok((best.clone(), why))
 }
 

@@ -85,29 +85,28 @@ impl Geometry {
             self.height as usize,
             self.stride as usize,
         );
-        let mut frame = Yuv420 {
-            width: self.width,
-            height: self.height,
-            data: vec![0; Yuv420::byte_len(self.width, self.height)],
-        };
+        let len = Yuv420::byte_len(self.width, self.height);
+        // Filled by appending, not zeroed first: this copy is a visible part of readback time.
+        let mut data = Vec::with_capacity(len);
         if s == w {
-            let n = frame.data.len();
-            frame.data.copy_from_slice(&src[..n]);
-            return frame;
-        }
-        let (yp, up, vp) = frame.planes_mut();
-        for (dst, row) in yp.chunks_exact_mut(w).zip(src.chunks_exact(s)) {
-            dst.copy_from_slice(&row[..w]);
-        }
-        let (cw, cs) = (w / 2, s / 2);
-        let u_src = &src[s * h..];
-        let v_src = &u_src[cs * (h / 2)..];
-        for (plane, src) in [(up, u_src), (vp, v_src)] {
-            for (dst, row) in plane.chunks_exact_mut(cw).zip(src.chunks_exact(cs)) {
-                dst.copy_from_slice(&row[..cw]);
+            data.extend_from_slice(&src[..len]);
+        } else {
+            let (cw, cs) = (w / 2, s / 2);
+            let (y_src, chroma) = src.split_at(s * h);
+            for row in y_src.chunks_exact(s) {
+                data.extend_from_slice(&row[..w]);
+            }
+            // U rows then V rows: both planes are h/2 rows of the same padded stride.
+            for row in chroma.chunks_exact(cs).take(h) {
+                data.extend_from_slice(&row[..cw]);
             }
         }
-        frame
+        debug_assert_eq!(data.len(), len);
+        Yuv420 {
+            width: self.width,
+            height: self.height,
+            data,
+        }
     }
 }
 
