@@ -104,9 +104,11 @@ impl GpuRenderer {
             geo.height
         );
         let frame_bytes = geo.frame_bytes();
+        // The shader addresses the output in u32 byte offsets: stay below 4 GiB.
         let max_binding = limits
             .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+            .min(limits.max_buffer_size)
+            .min(u32::MAX as u64);
         let fit = (max_binding / frame_bytes)
             .min(limits.max_compute_workgroups_per_dimension as u64) as usize;
         anyhow::ensure!(
