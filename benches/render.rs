@@ -26,11 +26,18 @@ fn incremental_pairs(p: &gpucast::Prepared) -> Vec<(FrameKey, FrameKey)> {
         .runs
         .windows(2)
         .filter_map(|w| match (&w[0].key, &w[1].key) {
-            (a @ FrameKey::Slide { slide: s1, fade: 255, .. }, b @ FrameKey::Slide { slide: s2, fade: 255, .. })
-                if s1 == s2 =>
-            {
-                Some((a.clone(), b.clone()))
-            }
+            (
+                a @ FrameKey::Slide {
+                    slide: s1,
+                    fade: 255,
+                    ..
+                },
+                b @ FrameKey::Slide {
+                    slide: s2,
+                    fade: 255,
+                    ..
+                },
+            ) if s1 == s2 => Some((a.clone(), b.clone())),
             _ => None,
         })
         .collect()
@@ -80,7 +87,13 @@ fn bench(c: &mut Criterion) {
     match gpucast::render::gpu::GpuRenderer::new(scene.clone(), &opts, false) {
         Ok(mut gpu) => {
             let batch = gpu.batch_size();
-            let keys: Vec<FrameKey> = p.timeline.runs.iter().take(batch).map(|r| r.key.clone()).collect();
+            let keys: Vec<FrameKey> = p
+                .timeline
+                .runs
+                .iter()
+                .take(batch)
+                .map(|r| r.key.clone())
+                .collect();
             g.throughput(Throughput::Elements(keys.len() as u64));
             g.bench_function(format!("gpu/batch-of-{}", keys.len()), |b| {
                 b.iter(|| {
@@ -102,7 +115,8 @@ fn bench(c: &mut Criterion) {
         true,
     )
     .expect("libx264 opens");
-    let frame = gpucast::render::render_one(gpucast::Backend::Cpu, scene.clone(), &opts, &full_key).unwrap();
+    let frame = gpucast::render::render_one(gpucast::Backend::Cpu, scene.clone(), &opts, &full_key)
+        .unwrap();
     let mut f = enc.frame(&frame);
     let mut pts = 0i64;
     g.bench_function("x264/repeated-frame", |b| {

@@ -101,6 +101,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_native_libraries();
     let cli = Cli::parse();
     let level = match (cli.quiet, cli.verbose) {
         (true, _) => "error",
@@ -124,6 +125,22 @@ fn main() -> ExitCode {
             }
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Native libraries that print to stderr on their own, silenced unless the user set them.
+/// Done first in `main`, while the process has a single thread.
+fn quiet_native_libraries() {
+    let defaults = [
+        // Mesa's Vulkan device-select layer complains about Wayland on headless machines.
+        ("NODEVICE_SELECT", "1"),
+        // SVT-AV1 prints its configuration banner at info level.
+        ("SVT_LOG", "1"),
+    ];
+    for (key, value) in defaults {
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
         }
     }
 }

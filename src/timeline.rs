@@ -184,12 +184,7 @@ mod tests {
         }
     }
 
-    fn project(
-        fps: Fps,
-        duration: f64,
-        slides: Vec<SlideTimes>,
-        fade: f64,
-    ) -> Project {
+    fn project(fps: Fps, duration: f64, slides: Vec<SlideTimes>, fade: f64) -> Project {
         Project {
             width: 64,
             height: 36,

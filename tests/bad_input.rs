@@ -12,11 +12,22 @@ fn render_broken(edit: impl Fn(&str) -> String, setup: impl Fn(&std::path::Path)
     setup(fx.dir.path());
     let before = files_in(fx.dir.path());
     let out_path = fx.dir.path().join("out.mp4");
-    let out = gpucast(&["render", fx.project.to_str().unwrap(), "-o", out_path.to_str().unwrap(), "--backend", "cpu"]);
+    let out = gpucast(&[
+        "render",
+        fx.project.to_str().unwrap(),
+        "-o",
+        out_path.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!out.status.success(), "should fail; stderr: {stderr}");
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(files_in(fx.dir.path()), before, "no output and no partial file left behind");
+    assert_eq!(
+        files_in(fx.dir.path()),
+        before,
+        "no output and no partial file left behind"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
@@ -33,29 +44,44 @@ fn invalid_json() {
 
 #[test]
 fn missing_audio() {
-    expect(|t| t.replace("narration.wav", "nowhere.wav"), "audio: file not found");
+    expect(
+        |t| t.replace("narration.wav", "nowhere.wav"),
+        "audio: file not found",
+    );
 }
 
 #[test]
 fn undecodable_audio() {
-    let e = render_broken(|t| t.to_string(), |d| std::fs::write(d.join("narration.wav"), b"garbage").unwrap());
+    let e = render_broken(
+        |t| t.to_string(),
+        |d| std::fs::write(d.join("narration.wav"), b"garbage").unwrap(),
+    );
     assert!(e.contains("audio: cannot decode"), "{e}");
 }
 
 #[test]
 fn unreadable_background() {
-    let e = render_broken(|t| t.to_string(), |d| std::fs::write(d.join("background.png"), b"not a png").unwrap());
+    let e = render_broken(
+        |t| t.to_string(),
+        |d| std::fs::write(d.join("background.png"), b"not a png").unwrap(),
+    );
     assert!(e.contains("background.image: cannot read image"), "{e}");
 }
 
 #[test]
 fn odd_size() {
-    expect(|t| t.replace("\"width\": 160", "\"width\": 161"), "video.width: 161 is odd");
+    expect(
+        |t| t.replace("\"width\": 160", "\"width\": 161"),
+        "video.width: 161 is odd",
+    );
 }
 
 #[test]
 fn zero_fps() {
-    expect(|t| t.replace("\"fps\": 30", "\"fps\": 0"), "video.fps: 0 must be greater than 0");
+    expect(
+        |t| t.replace("\"fps\": 30", "\"fps\": 0"),
+        "video.fps: 0 must be greater than 0",
+    );
 }
 
 #[test]
@@ -68,28 +94,47 @@ fn words_out_of_order() {
 
 #[test]
 fn word_outside_its_slide() {
-    expect(|t| t.replacen("\"end\": 0.700", "\"end\": 9.700", 1), "slides[0].words[0]: 0.400-9.700 s is outside its slide");
+    expect(
+        |t| t.replacen("\"end\": 0.700", "\"end\": 9.700", 1),
+        "slides[0].words[0]: 0.400-9.700 s is outside its slide",
+    );
 }
 
 #[test]
 fn overlapping_slides() {
     // The second slide is made to start inside the first.
-    expect(|t| t.replacen("\"start\": 3.400", "\"start\": 3.000", 1), "overlaps slides[0]");
+    expect(
+        |t| t.replacen("\"start\": 3.400", "\"start\": 3.000", 1),
+        "overlaps slides[0]",
+    );
 }
 
 #[test]
 fn empty_word() {
-    expect(|t| t.replacen("\"text\": \"narrated\"", "\"text\": \"  \"", 1), "slides[0].words[0]: empty word");
+    expect(
+        |t| t.replacen("\"text\": \"narrated\"", "\"text\": \"  \"", 1),
+        "slides[0].words[0]: empty word",
+    );
 }
 
 #[test]
 fn font_not_found() {
     expect(
-        |t| t.replace("\"fade\": 0.2", "\"fade\": 0.2, \"font\": \"Nonexistent Sans\""),
+        |t| {
+            t.replace(
+                "\"fade\": 0.2",
+                "\"fade\": 0.2, \"font\": \"Nonexistent Sans\"",
+            )
+        },
         "style.font: no installed font family is named \"Nonexistent Sans\"",
     );
     expect(
-        |t| t.replace("\"fade\": 0.2", "\"fade\": 0.2, \"bold_font\": \"fonts/nope.ttf\""),
+        |t| {
+            t.replace(
+                "\"fade\": 0.2",
+                "\"fade\": 0.2, \"bold_font\": \"fonts/nope.ttf\"",
+            )
+        },
         "style.bold_font: font file not found",
     );
 }
@@ -97,17 +142,30 @@ fn font_not_found() {
 #[test]
 fn all_problems_at_once() {
     let e = render_broken(
-        |t| t.replace("\"width\": 160", "\"width\": 161").replace("narration.wav", "nowhere.wav"),
+        |t| {
+            t.replace("\"width\": 160", "\"width\": 161")
+                .replace("narration.wav", "nowhere.wav")
+        },
         |_| {},
     );
     assert!(e.contains("2 problems"), "{e}");
-    assert!(e.contains("video.width") && e.contains("audio: file not found"), "{e}");
+    assert!(
+        e.contains("video.width") && e.contains("audio: file not found"),
+        "{e}"
+    );
 }
 
 #[test]
 fn unwritable_output_leaves_nothing() {
     let fx = fixture(160, 90, 2.0, "");
-    let out = gpucast(&["render", fx.project.to_str().unwrap(), "-o", "/nonexistent-dir/out.mp4", "--backend", "cpu"]);
+    let out = gpucast(&[
+        "render",
+        fx.project.to_str().unwrap(),
+        "-o",
+        "/nonexistent-dir/out.mp4",
+        "--backend",
+        "cpu",
+    ]);
     assert!(!out.status.success());
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("cannot create"), "{e}");
@@ -119,19 +177,40 @@ fn interrupt_leaves_nothing_half_written() {
     let out_path = fx.dir.path().join("out.mp4");
     let before = files_in(fx.dir.path());
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_gpucast"))
-        .args(["render", fx.project.to_str().unwrap(), "-o", out_path.to_str().unwrap(), "--backend", "cpu"])
+        .args([
+            "render",
+            fx.project.to_str().unwrap(),
+            "-o",
+            out_path.to_str().unwrap(),
+            "--backend",
+            "cpu",
+        ])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // Wait until the partial file exists, so the interrupt lands mid-render.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !files_in(fx.dir.path()).iter().any(|f| f.ends_with(".partial")) {
-        assert!(std::time::Instant::now() < deadline, "no partial file appeared");
+    while !files_in(fx.dir.path())
+        .iter()
+        .any(|f| f.ends_with(".partial"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no partial file appeared"
+        );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(files_in(fx.dir.path()), before);
 }

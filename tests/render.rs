@@ -25,12 +25,19 @@ fn cpu_render_is_a_correct_video() {
         "--backend",
         "cpu",
     ]));
-    assert_eq!(files_in(fx.dir.path()), ["background.png", "narration.wav", "out.mp4", "project.json"]);
+    assert_eq!(
+        files_in(fx.dir.path()),
+        ["background.png", "narration.wav", "out.mp4", "project.json"]
+    );
 
     let v = decode_video(&out, FPS);
     assert_eq!(v.frames.len(), 240, "round(8 s × 30 fps)");
     assert_eq!(v.frame_rate, (30, 1));
-    assert!((v.duration - 8.0).abs() < 1e-6, "video lasts {}", v.duration);
+    assert!(
+        (v.duration - 8.0).abs() < 1e-6,
+        "video lasts {}",
+        v.duration
+    );
     assert_eq!(v.start_time, 0.0);
     assert_eq!((v.width, v.height), (320, 180));
     assert_eq!(v.pix_fmt, "YUV420P");
@@ -48,7 +55,10 @@ fn cpu_render_is_a_correct_video() {
     let onsets = click_onsets(&a);
     assert_eq!(onsets.len(), fx.word_starts.len(), "{onsets:?}");
     for (o, w) in onsets.iter().zip(&fx.word_starts) {
-        assert!((o - w).abs() < 0.015, "click at {o:.4} s for a word at {w:.3} s");
+        assert!(
+            (o - w).abs() < 0.015,
+            "click at {o:.4} s for a word at {w:.3} s"
+        );
     }
 }
 
@@ -73,7 +83,11 @@ fn frames_change_exactly_where_words_start_and_end() {
     let starts = run_starts(&fx.project);
     assert!(starts.len() > 30, "the fixture has many distinct frames");
     let changes: Vec<u64> = std::iter::once(0)
-        .chain((1..v.frames.len()).filter(|&i| v.frames[i].1 != v.frames[i - 1].1).map(|i| i as u64))
+        .chain(
+            (1..v.frames.len())
+                .filter(|&i| v.frames[i].1 != v.frames[i - 1].1)
+                .map(|i| i as u64),
+        )
         .collect();
     assert_eq!(changes, starts);
 
@@ -81,7 +95,14 @@ fn frames_change_exactly_where_words_start_and_end() {
     assert!(starts.contains(&12), "{starts:?}");
 
     // And the decoded frames are the frames gpucast renders (y4m on stdout is the raw render).
-    let y4m = gpucast(&["render", fx.project.to_str().unwrap(), "-o", "-", "--backend", "cpu"]);
+    let y4m = gpucast(&[
+        "render",
+        fx.project.to_str().unwrap(),
+        "-o",
+        "-",
+        "--backend",
+        "cpu",
+    ]);
     assert_ok(&y4m);
     let raw = &y4m.stdout;
     let header_end = raw.iter().position(|&b| b == b'\n').unwrap() + 1;
@@ -92,7 +113,10 @@ fn frames_change_exactly_where_words_start_and_end() {
     for (i, (_, decoded)) in v.frames.iter().enumerate() {
         let start = i * (6 + frame_len);
         assert_eq!(&body[start..start + 6], b"FRAME\n");
-        assert!(&body[start + 6..start + 6 + frame_len] == decoded.as_slice(), "frame {i} differs");
+        assert!(
+            &body[start + 6..start + 6 + frame_len] == decoded.as_slice(),
+            "frame {i} differs"
+        );
     }
 }
 
@@ -102,9 +126,19 @@ fn renders_are_byte_identical() {
     let a = fx.dir.path().join("a.mp4");
     let b = fx.dir.path().join("b.mp4");
     for out in [&a, &b] {
-        assert_ok(&gpucast(&["render", fx.project.to_str().unwrap(), "-o", out.to_str().unwrap(), "--backend", "cpu"]));
+        assert_ok(&gpucast(&[
+            "render",
+            fx.project.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+        ]));
     }
-    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "same input, same settings, same bytes");
+    assert!(
+        std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
+        "same input, same settings, same bytes"
+    );
 }
 
 #[test]
@@ -113,12 +147,35 @@ fn vfr_output_plays_the_same_frames() {
     let cfr = fx.dir.path().join("cfr.mp4");
     let vfr = fx.dir.path().join("vfr.mp4");
     let p = fx.project.to_str().unwrap();
-    assert_ok(&gpucast(&["render", p, "-o", cfr.to_str().unwrap(), "--backend", "cpu", "--quality", "0"]));
-    assert_ok(&gpucast(&["render", p, "-o", vfr.to_str().unwrap(), "--backend", "cpu", "--quality", "0", "--vfr"]));
+    assert_ok(&gpucast(&[
+        "render",
+        p,
+        "-o",
+        cfr.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--quality",
+        "0",
+    ]));
+    assert_ok(&gpucast(&[
+        "render",
+        p,
+        "-o",
+        vfr.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--quality",
+        "0",
+        "--vfr",
+    ]));
     let c = decode_video(&cfr, FPS);
     let v = decode_video(&vfr, FPS);
     let starts = run_starts(&fx.project);
-    assert_eq!(v.frames.len(), starts.len(), "one coded frame per distinct frame");
+    assert_eq!(
+        v.frames.len(),
+        starts.len(),
+        "one coded frame per distinct frame"
+    );
     assert!((v.duration - 5.0).abs() < 1e-6, "vfr lasts {}", v.duration);
     // Sampling the variable-rate stream at 30 fps gives the constant-rate frames.
     let mut k = 0;
@@ -126,22 +183,38 @@ fn vfr_output_plays_the_same_frames() {
         while k + 1 < v.frames.len() && v.frames[k + 1].0 <= i as i64 {
             k += 1;
         }
-        assert!(v.frames[k].1 == *frame, "frame {i} differs between vfr and cfr");
+        assert!(
+            v.frames[k].1 == *frame,
+            "frame {i} differs between vfr and cfr"
+        );
     }
 }
 
 #[test]
 fn fractional_frame_rate() {
     let fx = fixture(160, 90, 3.0, "");
-    let text = std::fs::read_to_string(&fx.project).unwrap().replace("\"fps\": 30", "\"fps\": \"30000/1001\"");
+    let text = std::fs::read_to_string(&fx.project)
+        .unwrap()
+        .replace("\"fps\": 30", "\"fps\": \"30000/1001\"");
     std::fs::write(&fx.project, text).unwrap();
     let out = fx.dir.path().join("ntsc.mp4");
-    assert_ok(&gpucast(&["render", fx.project.to_str().unwrap(), "-o", out.to_str().unwrap(), "--backend", "cpu"]));
+    assert_ok(&gpucast(&[
+        "render",
+        fx.project.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ]));
     let v = decode_video(&out, 30000.0 / 1001.0);
     assert_eq!(v.frame_rate, (30000, 1001));
     assert_eq!(v.frames.len(), 90, "round(3 s × 29.97)");
     let expected = 90.0 * 1001.0 / 30000.0;
-    assert!((v.duration - expected).abs() < 1e-3, "{} vs {expected}", v.duration);
+    assert!(
+        (v.duration - expected).abs() < 1e-3,
+        "{} vs {expected}",
+        v.duration
+    );
 }
 
 #[test]
@@ -149,7 +222,16 @@ fn frame_and_validate_commands() {
     let fx = fixture(320, 180, 4.0, "");
     let png = fx.dir.path().join("f.png");
     let p = fx.project.to_str().unwrap();
-    assert_ok(&gpucast(&["frame", p, "--at", "1.0", "-o", png.to_str().unwrap(), "--backend", "cpu"]));
+    assert_ok(&gpucast(&[
+        "frame",
+        p,
+        "--at",
+        "1.0",
+        "-o",
+        png.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ]));
     let img = image::open(&png).unwrap();
     assert_eq!((img.width(), img.height()), (320, 180));
 

@@ -252,8 +252,14 @@ pub fn choose(
     };
     let mut refusals = Vec::new();
     for name in names {
-        let tried = try_encoder(name, s, width, height, fps)
-            .and_then(|_| open(name, s, width, height, fps, global_header));
+        // Software encoders need no device: opening them is proof enough.
+        let software = name.starts_with("lib");
+        let tried = if software {
+            Ok(())
+        } else {
+            try_encoder(name, s, width, height, fps)
+        }
+        .and_then(|_| open(name, s, width, height, fps, global_header));
         match tried {
             Ok(enc) => {
                 log::info!("video encoder: {name}");

@@ -27,8 +27,22 @@ fn layout(json_style: &str, words: &[&str], size: (u32, u32)) -> (Layout, Projec
 }
 
 const SENTENCE: &[&str] = &[
-    "The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog,", "while", "seven",
-    "bright", "engineers", "render", "narrated", "slides.",
+    "The",
+    "quick",
+    "brown",
+    "fox",
+    "jumps",
+    "over",
+    "the",
+    "lazy",
+    "dog,",
+    "while",
+    "seven",
+    "bright",
+    "engineers",
+    "render",
+    "narrated",
+    "slides.",
 ];
 
 #[test]
@@ -41,12 +55,18 @@ fn glyphs_stay_inside_their_fixed_slots() {
         // Glyph bitmaps may overhang their advance by a few pixels (italic-like shapes, 'j').
         let slack = 4.0;
         assert!(g.x as f32 >= slot.x - slack, "{g:?} left of {slot:?}");
-        assert!((g.x + g.width as i32) as f32 <= slot.x + slot.width + slack, "{g:?} right of {slot:?}");
+        assert!(
+            (g.x + g.width as i32) as f32 <= slot.x + slot.width + slack,
+            "{g:?} right of {slot:?}"
+        );
     }
     // Both weights are present for every word.
     for w in 0..SENTENCE.len() as u32 {
         for bold in [0, 1] {
-            assert!(s.glyphs.iter().any(|g| g.word == w && g.bold == bold), "word {w} weight {bold}");
+            assert!(
+                s.glyphs.iter().any(|g| g.word == w && g.bold == bold),
+                "word {w} weight {bold}"
+            );
         }
     }
     // Bold is wider than regular, so a slot is as wide as the bold shaping.
@@ -62,7 +82,10 @@ fn lines_wrap_inside_the_margins_without_overlap() {
     let lines = s.slots.iter().map(|s| s.line).max().unwrap() + 1;
     assert!(lines >= 3, "{lines} lines");
     for slot in &s.slots {
-        assert!(slot.x >= margin - 0.5 && slot.x + slot.width <= 640.0 - margin + 0.5, "{slot:?}");
+        assert!(
+            slot.x >= margin - 0.5 && slot.x + slot.width <= 640.0 - margin + 0.5,
+            "{slot:?}"
+        );
     }
     for pair in s.slots.windows(2) {
         if pair[0].line == pair[1].line {
@@ -102,7 +125,11 @@ fn alignment_places_lines() {
 
 #[test]
 fn right_to_left_text_starts_at_the_right() {
-    let (l, _) = layout(r#"{"font_size": 30, "margin": 20}"#, &["שלום", "עולם"], (640, 360));
+    let (l, _) = layout(
+        r#"{"font_size": 30, "margin": 20}"#,
+        &["שלום", "עולם"],
+        (640, 360),
+    );
     let s = &l.slides[0];
     assert!(s.slots[0].x > s.slots[1].x, "{:?}", s.slots);
     assert!(l.missing_glyphs.is_empty(), "{:?}", l.missing_glyphs);
@@ -110,21 +137,30 @@ fn right_to_left_text_starts_at_the_right() {
 
 #[test]
 fn accents_cyrillic_arabic_shape_with_the_bundled_font() {
-    let (l, _) = layout(r#"{"font_size": 30}"#, &["Crème", "brûlée", "Привет", "مرحبا"], (640, 360));
+    let (l, _) = layout(
+        r#"{"font_size": 30}"#,
+        &["Crème", "brûlée", "Привет", "مرحبا"],
+        (640, 360),
+    );
     assert!(l.missing_glyphs.is_empty(), "{:?}", l.missing_glyphs);
     assert!(l.slides[0].glyphs.len() >= 2 * (5 + 6 + 6));
 }
 
 #[test]
 fn characters_no_font_has_are_reported_once() {
-    let (l, _) = layout(r#"{"font_size": 30}"#, &["a\u{10FFFD}b", "\u{10FFFD}"], (640, 360));
+    let (l, _) = layout(
+        r#"{"font_size": 30}"#,
+        &["a\u{10FFFD}b", "\u{10FFFD}"],
+        (640, 360),
+    );
     assert_eq!(l.missing_glyphs, vec!['\u{10FFFD}']);
 }
 
 #[test]
 fn fonts_by_family_and_file() {
     let dir = tempfile::tempdir().unwrap();
-    let font = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/DejaVuSans-Bold.ttf");
+    let font =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/DejaVuSans-Bold.ttf");
     let json = format!(
         r#"{{"audio": "a.wav", "style": {{"font": {}}}, "slides": [{{"start": 0, "text": "hello"}}]}}"#,
         serde_json::to_string(&font).unwrap()
@@ -134,6 +170,12 @@ fn fonts_by_family_and_file() {
 
     let json = r#"{"audio": "a.wav", "style": {"font": "No Such Family"}, "slides": [{"start": 0, "text": "x"}]}"#;
     let p = from_json(json, dir.path(), 10.0);
-    let err = build(&p).err().expect("unknown family is an error").to_string();
-    assert!(err.contains("style.font: no installed font family is named \"No Such Family\""), "{err}");
+    let err = build(&p)
+        .err()
+        .expect("unknown family is an error")
+        .to_string();
+    assert!(
+        err.contains("style.font: no installed font family is named \"No Such Family\""),
+        "{err}"
+    );
 }

@@ -748,7 +748,10 @@ fn timed_words(
             }
         }
         prev_start = Some(start);
-        if let (true, Some(prev)) = (ok && last_pushed == Some(j.wrapping_sub(1)), words.last_mut()) {
+        if let (true, Some(prev)) = (
+            ok && last_pushed == Some(j.wrapping_sub(1)),
+            words.last_mut(),
+        ) {
             if prev.end > start + TIME_EPSILON {
                 c.warn(
                     format!("{path}.words[{}]", j - 1),

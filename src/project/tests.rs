@@ -64,7 +64,12 @@ fn estimated_words_fill_the_slide_in_proportion() {
     }
     // "estimated" (9 chars) gets more time than "A" (1 char)
     let d = |i: usize| w[i].end - w[i].start;
-    assert!((d(3) / d(0) - 10.0 / 2.0).abs() < 1e-6, "{} vs {}", d(3), d(0));
+    assert!(
+        (d(3) / d(0) - 10.0 / 2.0).abs() < 1e-6,
+        "{} vs {}",
+        d(3),
+        d(0)
+    );
 }
 
 #[test]
@@ -74,13 +79,25 @@ fn fractional_fps_and_ratio_strings() {
         10.0,
     )
     .unwrap();
-    assert_eq!(p.fps, Fps { num: 30000, den: 1001 });
+    assert_eq!(
+        p.fps,
+        Fps {
+            num: 30000,
+            den: 1001
+        }
+    );
     let p = resolve_json(
         r#"{"video": {"fps": 29.97}, "audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#,
         10.0,
     )
     .unwrap();
-    assert_eq!(p.fps, Fps { num: 2997, den: 100 });
+    assert_eq!(
+        p.fps,
+        Fps {
+            num: 2997,
+            den: 100
+        }
+    );
 }
 
 #[test]
@@ -99,7 +116,11 @@ fn slide_style_overrides_field_by_field() {
     assert_eq!(b.align, Align::Start);
     assert!(a.looks[1].bold);
     assert!(!b.looks[1].bold);
-    assert_eq!(b.looks[1].color, [255, 0, 0, 255], "color kept from the project style");
+    assert_eq!(
+        b.looks[1].color,
+        [255, 0, 0, 255],
+        "color kept from the project style"
+    );
     assert_eq!(b.field, "style", "fonts still come from the project style");
 }
 
@@ -113,7 +134,11 @@ fn overlapping_words_are_clamped_with_a_warning() {
     .unwrap();
     assert_eq!(p.slides[0].words[0].end, 0.5);
     assert_eq!(p.warnings.len(), 1);
-    assert!(p.warnings[0].starts_with("slides[0].words[0]:"), "{:?}", p.warnings);
+    assert!(
+        p.warnings[0].starts_with("slides[0].words[0]:"),
+        "{:?}",
+        p.warnings
+    );
 }
 
 #[test]
@@ -148,7 +173,10 @@ fn every_problem_is_reported_at_once_with_its_path() {
 
 #[test]
 fn rejected_inputs_name_their_field() {
-    assert_problem(r#"{"slides": [{"start": 0, "text": "x"}]}"#, "audio: required");
+    assert_problem(
+        r#"{"slides": [{"start": 0, "text": "x"}]}"#,
+        "audio: required",
+    );
     assert_problem(
         r#"{"audio": "missing.wav", "slides": [{"start": 0, "text": "x"}]}"#,
         "audio: file not found",
@@ -173,7 +201,10 @@ fn rejected_inputs_name_their_field() {
         r#"{"audio": "a.wav", "style": {"font": "fonts/missing.ttf"}, "slides": [{"start": 0, "text": "x"}]}"#,
         "style.font: font file not found",
     );
-    assert_problem(r#"{"audio": "a.wav", "slides": []}"#, "slides: the list is empty");
+    assert_problem(
+        r#"{"audio": "a.wav", "slides": []}"#,
+        "slides: the list is empty",
+    );
     assert_problem(
         r#"{"audio": "a.wav", "slides": [{"start": 2, "end": 1, "text": "x"}]}"#,
         "slides[0].end: 1.000 s is not after start 2.000 s",
@@ -201,7 +232,8 @@ fn undecodable_audio_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.wav"), b"not audio at all").unwrap();
     let raw: RawProject =
-        serde_json::from_str(r#"{"audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#).unwrap();
+        serde_json::from_str(r#"{"audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#)
+            .unwrap();
     let probe = |p: &Path| crate::encode::audio::probe(p);
     let p = resolve(raw, dir.path(), &probe).unwrap_err();
     assert!(p[0].starts_with("audio: cannot decode"), "{p:?}");

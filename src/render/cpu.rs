@@ -418,7 +418,15 @@ mod tests {
             height: h,
             data: vec![0; Yuv420::byte_len(w, h)],
         };
-        color::rgba_to_yuv_region(&rgba, w as usize, h as usize, f.planes_mut(), w as usize, 0, 0);
+        color::rgba_to_yuv_region(
+            &rgba,
+            w as usize,
+            h as usize,
+            f.planes_mut(),
+            w as usize,
+            0,
+            0,
+        );
         f
     }
 
@@ -447,7 +455,10 @@ mod tests {
         for chunk in keys.chunks(3) {
             r.submit(chunk).unwrap();
             for (key, frame) in chunk.iter().zip(r.finish().unwrap()) {
-                assert!(frame == reference(&mut reference_r, key), "{key:?} differs from a full redraw");
+                assert!(
+                    frame == reference(&mut reference_r, key),
+                    "{key:?} differs from a full redraw"
+                );
             }
         }
     }

@@ -19,7 +19,10 @@ pub struct Fixture {
 
 pub fn fixture(width: u32, height: u32, seconds: f64, extra_style: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let vocab = ["narrated", "slides", "turn", "bold", "exactly", "when", "spoken", "aloud,", "word", "by", "word."];
+    let vocab = [
+        "narrated", "slides", "turn", "bold", "exactly", "when", "spoken", "aloud,", "word", "by",
+        "word.",
+    ];
     let mut slides = Vec::new();
     let mut word_starts = Vec::new();
     let mut t = 0.4;
@@ -33,7 +36,10 @@ pub fn fixture(width: u32, height: u32, seconds: f64, extra_style: &str) -> Fixt
             }
             let text = vocab[k % vocab.len()];
             k += 1;
-            words.push(format!(r#"{{"text": "{text}", "start": {t:.3}, "end": {:.3}}}"#, t + 0.3));
+            words.push(format!(
+                r#"{{"text": "{text}", "start": {t:.3}, "end": {:.3}}}"#,
+                t + 0.3
+            ));
             word_starts.push((t * 1000.0).round() / 1000.0);
             t += 0.45;
         }
@@ -162,14 +168,22 @@ pub fn decode_video(path: &Path, fps: f64) -> DecodedVideo {
         while dec.receive_frame(&mut frame).is_ok() {
             let (w, h) = (frame.width() as usize, frame.height() as usize);
             let mut data = Vec::with_capacity(w * h * 3 / 2);
-            for (i, (pw, ph)) in [(w, h), (w / 2, h / 2), (w / 2, h / 2)].into_iter().enumerate() {
+            for (i, (pw, ph)) in [(w, h), (w / 2, h / 2), (w / 2, h / 2)]
+                .into_iter()
+                .enumerate()
+            {
                 let stride = frame.stride(i);
                 for row in 0..ph {
                     data.extend_from_slice(&frame.data(i)[row * stride..row * stride + pw]);
                 }
             }
             let pts = frame.timestamp().unwrap_or(0) as f64 * f64::from(tb) * fps;
-            info = Some((frame.width(), frame.height(), format!("{:?}", frame.format()), format!("{:?}", frame.color_range())));
+            info = Some((
+                frame.width(),
+                frame.height(),
+                format!("{:?}", frame.format()),
+                format!("{:?}", frame.color_range()),
+            ));
             frames.push((pts.round() as i64, data));
         }
     };
@@ -205,7 +219,10 @@ pub struct DecodedAudio {
 pub fn decode_audio(path: &Path) -> DecodedAudio {
     ffmpeg::init().unwrap();
     let mut input = ffmpeg::format::input(path).unwrap();
-    let stream = input.streams().best(ffmpeg::media::Type::Audio).expect("an audio stream");
+    let stream = input
+        .streams()
+        .best(ffmpeg::media::Type::Audio)
+        .expect("an audio stream");
     let index = stream.index();
     let tb = stream.time_base();
     let start_time = stream.start_time() as f64 * f64::from(tb);
