@@ -3,7 +3,8 @@
 //! `cargo bench --bench render`. The scene is a 1080p fixture (the same generator as the tests).
 //! - cpu/full: a whole frame (slide starts and fade steps are drawn this way);
 //! - cpu/incremental: a frame where one word changed state (most distinct frames);
-//! - gpu/batch: a batch of distinct frames drawn and read back (skipped without an adapter);
+//! - gpu/batch: a batch of distinct frames drawn, with and without readback (skipped without an
+//!   adapter; on lavapipe the "GPU" is the CPU);
 //! - x264/repeated-frame: libx264 (veryfast, CRF 23, 4 threads) encoding a 1080p frame that
 //!   repeats the previous one, the encoder's floor per frame, for comparison.
 
@@ -95,11 +96,14 @@ fn bench(c: &mut Criterion) {
                 .map(|r| r.key.clone())
                 .collect();
             g.throughput(Throughput::Elements(keys.len() as u64));
-            g.bench_function(format!("gpu/batch-of-{}", keys.len()), |b| {
+            g.bench_function(format!("gpu/batch-of-{}/with-readback", keys.len()), |b| {
                 b.iter(|| {
                     gpu.submit(&keys).unwrap();
                     gpu.finish().unwrap()
                 })
+            });
+            g.bench_function(format!("gpu/batch-of-{}/draw-only", keys.len()), |b| {
+                b.iter(|| gpu.draw_and_wait(&keys).unwrap())
             });
             g.throughput(Throughput::Elements(1));
         }

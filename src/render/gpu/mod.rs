@@ -242,6 +242,60 @@ impl GpuRenderer {
         self.submissions
     }
 
+    /// Records and submits one batch: the compute pass and, with `slot`, the copy into that
+    /// readback buffer. One queue submission per call.
+    fn draw(
+        &mut self,
+        keys: &[FrameKey],
+        slot: Option<usize>,
+    ) -> anyhow::Result<wgpu::SubmissionIndex> {
+        let states = tables::pack_frames(&self.scene, keys)?;
+        // Ordered after the previous submission and before this one: the batch in flight still
+        // sees its own states.
+        self.queue
+            .write_buffer(&self.frame_states, 0, bytemuck::cast_slice(&states));
+        let bytes = self.geo.frame_bytes() * keys.len() as u64;
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("batch"),
+            });
+        {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("frames"),
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(&self.pipeline);
+            pass.set_bind_group(0, &self.bind_group, &[]);
+            let (wx, wy) = self.geo.workgroups();
+            pass.dispatch_workgroups(wx, wy, keys.len() as u32);
+        }
+        if let Some(slot) = slot {
+            encoder.copy_buffer_to_buffer(&self.output, 0, &self.ring[slot], 0, bytes);
+        }
+        let submission = self.queue.submit([encoder.finish()]);
+        self.submissions += 1;
+        Ok(submission)
+    }
+
+    /// Draws a batch and waits for the GPU, without reading the frames back: for benchmarks
+    /// that separate drawing from readback.
+    pub fn draw_and_wait(&mut self, keys: &[FrameKey]) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            !keys.is_empty() && keys.len() <= self.batch && self.in_flight.is_empty(),
+            "GPU renderer: draw_and_wait takes 1 to {} frames with nothing in flight",
+            self.batch
+        );
+        let submission = self.draw(keys, None)?;
+        self.device
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(submission),
+                timeout: None,
+            })
+            .with_context(|| format!("waiting for {}", self.name))?;
+        self.check_errors()
+    }
+
     fn check_errors(&self) -> anyhow::Result<()> {
         if let Some(e) = self.errors.lock().unwrap_or_else(|p| p.into_inner()).take() {
             anyhow::bail!("GPU error on {}: {e}", self.name);
@@ -296,32 +350,10 @@ impl Renderer for GpuRenderer {
             self.in_flight.len() < RING,
             "GPU renderer: all {RING} readback buffers are in flight; finish one first"
         );
-        let states = tables::pack_frames(&self.scene, keys)?;
-        // Ordered after the previous submission and before this one: the batch in flight still
-        // sees its own states.
-        self.queue
-            .write_buffer(&self.frame_states, 0, bytemuck::cast_slice(&states));
         let slot = self.next_slot;
         self.next_slot = (self.next_slot + 1) % RING;
         let bytes = self.geo.frame_bytes() * keys.len() as u64;
-        let mut encoder = self
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("batch"),
-            });
-        {
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("frames"),
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(&self.pipeline);
-            pass.set_bind_group(0, &self.bind_group, &[]);
-            let (wx, wy) = self.geo.workgroups();
-            pass.dispatch_workgroups(wx, wy, keys.len() as u32);
-        }
-        encoder.copy_buffer_to_buffer(&self.output, 0, &self.ring[slot], 0, bytes);
-        let submission = self.queue.submit([encoder.finish()]);
-        self.submissions += 1;
+        let submission = self.draw(keys, Some(slot))?;
         let (tx, rx) = mpsc::channel();
         self.ring[slot].map_async(wgpu::MapMode::Read, 0..bytes, move |r| {
             let _ = tx.send(r);
