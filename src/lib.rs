@@ -40,6 +40,7 @@ pub struct RenderJob {
     pub backend: Backend,
     pub render: RenderOptions,
     pub video: VideoSettings,
+    pub audio: encode::AudioQuality,
     /// Encode only the distinct frames, each with its duration.
     pub vfr: bool,
 }
@@ -86,7 +87,7 @@ pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Resu
     );
     let (sink, encoder): (Box<dyn encode::FrameSink>, String) = match &job.output {
         Output::File(path) => {
-            let w = encode::Mp4Writer::create(path, &p.project, &job.video, job.vfr)?;
+            let w = encode::Mp4Writer::create(path, &p.project, &job.video, job.audio, job.vfr)?;
             let name = w.encoder_name().to_string();
             (Box::new(w), name)
         }

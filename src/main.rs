@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use gpucast::encode::{Codec, Speed, VideoSettings};
+use gpucast::encode::{AudioQuality, Codec, Speed, VideoSettings};
 use gpucast::{Backend, Output, RenderJob, RenderOptions};
 
 #[derive(Parser)]
@@ -82,6 +82,9 @@ enum Command {
         /// Encode only the distinct frames, each with its duration (variable frame rate).
         #[arg(long)]
         vfr: bool,
+        /// AAC effort: standard (fast coder, fine for speech) or high (for music).
+        #[arg(long, value_enum, default_value = "standard")]
+        audio_quality: AudioQuality,
     },
     /// Render the single frame shown at a time, as PNG, to iterate on a style.
     Frame {
@@ -170,6 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             preset,
             encoder_threads,
             vfr,
+            audio_quality,
         } => {
             let to_stdout = output.as_os_str() == "-";
             let job = RenderJob {
@@ -190,6 +194,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     threads: encoder_threads.max(1),
                     ..VideoSettings::default()
                 },
+                audio: audio_quality,
                 vfr,
             };
             let started = Instant::now();
@@ -315,8 +320,10 @@ impl Reporter {
             bar.set_position(done);
         } else if self.last_line.elapsed() > Duration::from_secs(5) {
             self.last_line = Instant::now();
-            let fps = done as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
-            log::info!("{done} frames written, {fps:.0} frames/s");
+            let elapsed = self.started.elapsed().as_secs_f64().max(1e-9);
+            let fps = done as f64 / elapsed;
+            let eta = total.saturating_sub(done) as f64 / fps.max(1e-9);
+            eprintln!("gpucast: {done}/{total} frames, {fps:.0} frames/s, ETA {eta:.0} s");
         }
     }
 

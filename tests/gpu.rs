@@ -441,6 +441,7 @@ fn end_to_end_mp4_with_gpu_backend() {
         backend: Backend::Gpu,
         render: RenderOptions::default(),
         video: VideoSettings::default(),
+        audio: Default::default(),
         vfr: false,
     };
     let summary = gpucast::render(&job, &mut |_, _| {}).unwrap();

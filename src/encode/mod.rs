@@ -21,6 +21,7 @@ use ffmpeg_next as ffmpeg;
 
 use crate::project::{Fps, Project};
 use crate::render::Yuv420;
+pub use audio::AudioQuality;
 pub use video::{Codec, Speed, VideoSettings};
 
 /// Quietens FFmpeg's own logging (errors are reported through ours) once per process.
@@ -129,6 +130,7 @@ impl Mp4Writer {
         target: &Path,
         project: &Project,
         settings: &VideoSettings,
+        audio_quality: audio::AudioQuality,
         vfr: bool,
     ) -> anyhow::Result<Mp4Writer> {
         init();
@@ -152,7 +154,7 @@ impl Mp4Writer {
             st.set_rate(Rational(num as i32, den as i32));
             st.index()
         };
-        let aenc = audio::open_encoder(&project.audio_info, global_header)?;
+        let aenc = audio::open_encoder(&project.audio_info, audio_quality, global_header)?;
         let audio_enc_tb = Rational(1, aenc.rate() as i32);
         let audio_stream = {
             let mut st = octx.add_stream(ffmpeg::encoder::find(ffmpeg::codec::Id::AAC))?;
