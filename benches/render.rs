@@ -61,29 +61,42 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(1));
 
+    // Fade steps differ in opacity, so each is drawn whole (over the cached background frame).
+    let fades: Vec<FrameKey> = p
+        .timeline
+        .runs
+        .iter()
+        .filter(|r| matches!(r.key, FrameKey::Slide { fade, .. } if fade < 255))
+        .map(|r| r.key.clone())
+        .collect();
+    assert!(fades.len() >= 2);
     g.bench_function("cpu/full", |b| {
+        let mut r = CpuRenderer::new(scene.clone(), &opts).unwrap();
+        let mut i = 0;
         b.iter(|| {
-            // A fresh renderer has no previous frame, so every frame is drawn whole.
-            let mut r = CpuRenderer::new(scene.clone(), &opts).unwrap();
-            r.submit(std::slice::from_ref(&full_key)).unwrap();
+            i += 1;
+            r.submit(std::slice::from_ref(&fades[i % fades.len()]))
+                .unwrap();
             r.finish().unwrap()
         })
     });
 
     let pairs = incremental_pairs(&p);
     assert!(!pairs.is_empty());
+    // Two frames per iteration: the pair's first is incremental from the previous pair's last
+    // (same slide and fade) or whole when the slide changed; its second is incremental.
+    g.throughput(Throughput::Elements(2));
     g.bench_function("cpu/incremental", |b| {
         let mut r = CpuRenderer::new(scene.clone(), &opts).unwrap();
         let mut i = 0;
         b.iter(|| {
             let (a, bk) = &pairs[i % pairs.len()];
             i += 1;
-            // The first of the pair is drawn whole, outside the measured part as far as possible:
-            // the batch of two costs one full frame plus one incremental frame.
             r.submit(&[a.clone(), bk.clone()]).unwrap();
             r.finish().unwrap()
         })
     });
+    g.throughput(Throughput::Elements(1));
 
     match gpucast::render::gpu::GpuRenderer::new(scene.clone(), &opts, false) {
         Ok(mut gpu) => {
