@@ -134,7 +134,7 @@ fn bench(c: &mut Criterion) {
     .expect("libx264 opens");
     let frame = gpucast::render::render_one(gpucast::Backend::Cpu, scene.clone(), &opts, &full_key)
         .unwrap();
-    let mut f = enc.frame(&frame);
+    let mut f = enc.frame(&frame).unwrap();
     let mut pts = 0i64;
     g.bench_function("x264/repeated-frame", |b| {
         b.iter(|| {

@@ -4,10 +4,11 @@
 //! Vulkan driver). Without one they are skipped with a message, unless `GPUCAST_REQUIRE_GPU` is
 //! set, in which case they fail. Scenes are kept small: lavapipe runs the shader on the CPU.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ffmpeg_next as ffmpeg;
 use gpucast::render::cpu::CpuRenderer;
 use gpucast::render::gpu::GpuRenderer;
 use gpucast::render::{Renderer, Yuv420};
@@ -32,30 +33,6 @@ fn gpu_available() -> bool {
         eprintln!("skipping: no usable GPU adapter (set GPUCAST_REQUIRE_GPU to make this fail)");
     }
     usable
-}
-
-/// A 16-bit mono WAV of a quiet tone.
-fn write_wav(path: &Path, seconds: f64) {
-    let rate = 24_000u32;
-    let n = (seconds * rate as f64) as u32;
-    let mut b = Vec::with_capacity(44 + 2 * n as usize);
-    b.extend_from_slice(b"RIFF");
-    b.extend_from_slice(&(36 + 2 * n).to_le_bytes());
-    b.extend_from_slice(b"WAVEfmt ");
-    b.extend_from_slice(&16u32.to_le_bytes());
-    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    b.extend_from_slice(&1u16.to_le_bytes()); // mono
-    b.extend_from_slice(&rate.to_le_bytes());
-    b.extend_from_slice(&(2 * rate).to_le_bytes());
-    b.extend_from_slice(&2u16.to_le_bytes());
-    b.extend_from_slice(&16u16.to_le_bytes());
-    b.extend_from_slice(b"data");
-    b.extend_from_slice(&(2 * n).to_le_bytes());
-    for i in 0..n {
-        let v = (2000.0 * (i as f64 * 440.0 * std::f64::consts::TAU / rate as f64).sin()) as i16;
-        b.extend_from_slice(&v.to_le_bytes());
-    }
-    std::fs::write(path, b).unwrap();
 }
 
 const TEXT: &[&str] = &[
@@ -99,7 +76,7 @@ fn write_project(
     style: serde_json::Value,
     slides: serde_json::Value,
 ) -> PathBuf {
-    write_wav(&dir.join("narration.wav"), seconds);
+    common::write_wav(&dir.join("narration.wav"), seconds, &[]);
     let project = json!({
         "video": {"width": width, "height": height, "fps": 30},
         "audio": "narration.wav",
@@ -372,44 +349,17 @@ fn auto_backend_refuses_software_adapters() {
     assert!(format!("{err:#}").contains("found:"), "{err:#}");
 }
 
-/// Decodes the video stream into Y planes (tightly packed).
+/// The Y plane of every decoded frame.
 fn decode_luma(path: &Path) -> Vec<Vec<u8>> {
-    ffmpeg::init().unwrap();
-    let mut input = ffmpeg::format::input(path).unwrap();
-    let stream = input
-        .streams()
-        .best(ffmpeg::media::Type::Video)
-        .expect("a video stream");
-    let index = stream.index();
-    let ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters()).unwrap();
-    let mut decoder = ctx.decoder().video().unwrap();
-    let mut frame = ffmpeg::util::frame::Video::empty();
-    let mut out = Vec::new();
-    let mut drain = |d: &mut ffmpeg::decoder::Video, out: &mut Vec<Vec<u8>>| {
-        while d.receive_frame(&mut frame).is_ok() {
-            let (w, h, stride) = (
-                frame.width() as usize,
-                frame.height() as usize,
-                frame.stride(0),
-            );
-            let data = frame.data(0);
-            out.push(
-                (0..h)
-                    .flat_map(|y| &data[y * stride..y * stride + w])
-                    .copied()
-                    .collect(),
-            );
-        }
-    };
-    for (s, packet) in input.packets() {
-        if s.index() == index {
-            decoder.send_packet(&packet).unwrap();
-            drain(&mut decoder, &mut out);
-        }
-    }
-    decoder.send_eof().unwrap();
-    drain(&mut decoder, &mut out);
-    out
+    let v = common::decode_video(path, 30.0);
+    let luma = (v.width * v.height) as usize;
+    v.frames
+        .into_iter()
+        .map(|(_, mut f)| {
+            f.truncate(luma);
+            f
+        })
+        .collect()
 }
 
 fn mean_diff(a: &[u8], b: &[u8]) -> f64 {

@@ -17,14 +17,7 @@ fn run_starts(project: &std::path::Path) -> Vec<u64> {
 fn cpu_render_is_a_correct_video() {
     let fx = fixture(320, 180, 8.0, "");
     let out = fx.dir.path().join("out.mp4");
-    assert_ok(&gpucast(&[
-        "render",
-        fx.project.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--backend",
-        "cpu",
-    ]));
+    render_cpu(&fx.project, &out, &[]);
     assert_eq!(
         files_in(fx.dir.path()),
         ["background.png", "narration.wav", "out.mp4", "project.json"]
@@ -68,16 +61,7 @@ fn cpu_render_is_a_correct_video() {
 fn frames_change_exactly_where_words_start_and_end() {
     let fx = fixture(320, 180, 6.0, "");
     let out = fx.dir.path().join("lossless.mp4");
-    assert_ok(&gpucast(&[
-        "render",
-        fx.project.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--backend",
-        "cpu",
-        "--quality",
-        "0",
-    ]));
+    render_cpu(&fx.project, &out, &["--quality", "0"]);
     let v = decode_video(&out, FPS);
     assert_eq!(v.frames.len(), 180);
     let starts = run_starts(&fx.project);
@@ -126,14 +110,7 @@ fn renders_are_byte_identical() {
     let a = fx.dir.path().join("a.mp4");
     let b = fx.dir.path().join("b.mp4");
     for out in [&a, &b] {
-        assert_ok(&gpucast(&[
-            "render",
-            fx.project.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--backend",
-            "cpu",
-        ]));
+        render_cpu(&fx.project, out, &[]);
     }
     assert!(
         std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
@@ -146,28 +123,8 @@ fn vfr_output_plays_the_same_frames() {
     let fx = fixture(320, 180, 5.0, "");
     let cfr = fx.dir.path().join("cfr.mp4");
     let vfr = fx.dir.path().join("vfr.mp4");
-    let p = fx.project.to_str().unwrap();
-    assert_ok(&gpucast(&[
-        "render",
-        p,
-        "-o",
-        cfr.to_str().unwrap(),
-        "--backend",
-        "cpu",
-        "--quality",
-        "0",
-    ]));
-    assert_ok(&gpucast(&[
-        "render",
-        p,
-        "-o",
-        vfr.to_str().unwrap(),
-        "--backend",
-        "cpu",
-        "--quality",
-        "0",
-        "--vfr",
-    ]));
+    render_cpu(&fx.project, &cfr, &["--quality", "0"]);
+    render_cpu(&fx.project, &vfr, &["--quality", "0", "--vfr"]);
     let c = decode_video(&cfr, FPS);
     let v = decode_video(&vfr, FPS);
     let starts = run_starts(&fx.project);
@@ -198,14 +155,7 @@ fn fractional_frame_rate() {
         .replace("\"fps\": 30", "\"fps\": \"30000/1001\"");
     std::fs::write(&fx.project, text).unwrap();
     let out = fx.dir.path().join("ntsc.mp4");
-    assert_ok(&gpucast(&[
-        "render",
-        fx.project.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--backend",
-        "cpu",
-    ]));
+    render_cpu(&fx.project, &out, &[]);
     let v = decode_video(&out, 30000.0 / 1001.0);
     assert_eq!(v.frame_rate, (30000, 1001));
     assert_eq!(v.frames.len(), 90, "round(3 s × 29.97)");

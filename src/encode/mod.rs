@@ -6,6 +6,7 @@
 //! unfinished `Mp4Writer` (error, Ctrl-C) removes the temporary file.
 
 pub mod audio;
+mod vaapi;
 pub mod video;
 
 use std::collections::HashMap;
@@ -233,7 +234,7 @@ impl Mp4Writer {
 
 impl FrameSink for Mp4Writer {
     fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()> {
-        let mut f = self.video.frame(frame);
+        let mut f = self.video.frame(frame)?;
         if self.vfr {
             f.set_pts(Some(start as i64));
             self.durations.insert(start as i64, count as i64);

@@ -156,6 +156,8 @@ pub struct VideoEncoder {
     pub time_base: Rational,
     width: u32,
     height: u32,
+    /// For `*_vaapi` encoders: the device surfaces frames are uploaded into.
+    vaapi: Option<super::vaapi::VaapiFrames>,
 }
 
 /// Opens `name` for `width`×`height` at `fps`.
@@ -175,9 +177,18 @@ pub fn open(
         .video()
         .map_err(|e| e.to_string())?;
     let time_base = Rational(fps.den as i32, fps.num as i32);
+    let vaapi = if name.ends_with("_vaapi") {
+        Some(super::vaapi::VaapiFrames::new(width, height)?)
+    } else {
+        None
+    };
     enc.set_width(width);
     enc.set_height(height);
     enc.set_format(format::Pixel::YUV420P);
+    if let Some(v) = &vaapi {
+        // SAFETY: the context is valid and not yet opened.
+        unsafe { v.attach(enc.as_mut_ptr()) };
+    }
     enc.set_time_base(time_base);
     enc.set_frame_rate(Some(Rational(fps.num as i32, fps.den as i32)));
     enc.set_gop((s.keyframe_interval * fps.as_f64()).round().max(1.0) as u32);
@@ -200,6 +211,7 @@ pub fn open(
         time_base,
         width,
         height,
+        vaapi,
     })
 }
 
@@ -217,7 +229,7 @@ pub fn try_encoder(
         height,
         data: vec![128; Yuv420::byte_len(width, height)],
     };
-    let mut f = enc.frame(&grey);
+    let mut f = enc.frame(&grey).map_err(|e| format!("{e:#}"))?;
     f.set_pts(Some(0));
     let e = |e: ffmpeg::Error| format!("opened, but encoding failed: {e}");
     enc.encoder.send_frame(&f).map_err(e)?;
@@ -275,24 +287,38 @@ pub fn choose(
 }
 
 impl VideoEncoder {
-    /// Copies a rendered frame into a new FFmpeg frame, once per distinct frame.
-    pub fn frame(&self, yuv: &Yuv420) -> frame::Video {
-        debug_assert_eq!((yuv.width, yuv.height), (self.width, self.height));
-        let mut f = frame::Video::new(format::Pixel::YUV420P, self.width, self.height);
+    /// Copies a rendered frame into a new FFmpeg frame (or a VAAPI surface), once per distinct
+    /// frame; repeats send the same frame again.
+    pub fn frame(&self, yuv: &Yuv420) -> anyhow::Result<frame::Video> {
+        anyhow::ensure!(
+            (yuv.width, yuv.height) == (self.width, self.height),
+            "frame is {}x{}, the encoder {}x{}",
+            yuv.width,
+            yuv.height,
+            self.width,
+            self.height
+        );
+        let mut f = match &self.vaapi {
+            Some(v) => v.upload(yuv).map_err(anyhow::Error::msg)?,
+            None => {
+                let mut f = frame::Video::new(format::Pixel::YUV420P, self.width, self.height);
+                let (y, u, v) = yuv.planes();
+                let w = self.width as usize;
+                for (i, (src, pw)) in [(y, w), (u, w / 2), (v, w / 2)].into_iter().enumerate() {
+                    let stride = f.stride(i);
+                    let dst = f.data_mut(i);
+                    for (row, chunk) in src.chunks_exact(pw).enumerate() {
+                        dst[row * stride..row * stride + pw].copy_from_slice(chunk);
+                    }
+                }
+                f
+            }
+        };
         f.set_color_space(ffmpeg::color::Space::BT709);
         f.set_color_range(ffmpeg::color::Range::MPEG);
         f.set_color_primaries(ffmpeg::color::Primaries::BT709);
         f.set_color_transfer_characteristic(ffmpeg::color::TransferCharacteristic::BT709);
-        let (y, u, v) = yuv.planes();
-        let w = self.width as usize;
-        for (i, (src, pw)) in [(y, w), (u, w / 2), (v, w / 2)].into_iter().enumerate() {
-            let stride = f.stride(i);
-            let dst = f.data_mut(i);
-            for (row, chunk) in src.chunks_exact(pw).enumerate() {
-                dst[row * stride..row * stride + pw].copy_from_slice(chunk);
-            }
-        }
-        f
+        Ok(f)
     }
 }
 

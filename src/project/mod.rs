@@ -803,18 +803,24 @@ fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
 #[cfg(test)]
 pub(crate) fn from_json(json: &str, base: &Path, duration: f64) -> Project {
     let raw: RawProject = serde_json::from_str(json).expect("test JSON parses");
-    let probe = move |_: &Path| {
-        Ok(AudioInfo {
-            duration,
-            sample_rate: 48000,
-            channels: 1,
-        })
-    };
+    let probe = stand_in_probe(duration);
     let audio = base.join("a.wav");
     if !audio.exists() {
         std::fs::write(&audio, b"stand-in").expect("temp dir is writable");
     }
     resolve(raw, base, &probe).unwrap_or_else(|p| panic!("invalid test project: {p:#?}"))
+}
+
+/// An audio probe that reports `duration` seconds of 48 kHz mono for any file.
+#[cfg(test)]
+pub(crate) fn stand_in_probe(duration: f64) -> impl Fn(&Path) -> anyhow::Result<AudioInfo> {
+    move |_: &Path| {
+        Ok(AudioInfo {
+            duration,
+            sample_rate: 48000,
+            channels: 1,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -5,14 +5,7 @@ fn resolve_json(json: &str, duration: f64) -> Result<Project, Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.wav"), b"fake").unwrap();
     let raw: RawProject = serde_json::from_str(json).expect("test JSON parses");
-    let probe = move |_: &Path| {
-        Ok(AudioInfo {
-            duration,
-            sample_rate: 48000,
-            channels: 1,
-        })
-    };
-    resolve(raw, dir.path(), &probe)
+    resolve(raw, dir.path(), &stand_in_probe(duration))
 }
 
 fn problems(json: &str) -> Vec<String> {

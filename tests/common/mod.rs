@@ -127,6 +127,20 @@ pub fn gpucast(args: &[&str]) -> Output {
         .expect("gpucast runs")
 }
 
+/// `gpucast render PROJECT -o OUT --backend cpu EXTRA...`, which must succeed.
+pub fn render_cpu(project: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "render",
+        project.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ];
+    args.extend_from_slice(extra);
+    assert_ok(&gpucast(&args));
+}
+
 pub fn assert_ok(out: &Output) {
     assert!(
         out.status.success(),
