@@ -260,6 +260,17 @@ pub(crate) fn resolve(
         },
     };
 
+    if let Some(info) = &audio_info {
+        if (info.duration * fps.as_f64()).round() < 1.0 {
+            c.err(
+                "audio",
+                format!(
+                    "{:.3} s is shorter than one frame at {fps} fps",
+                    info.duration
+                ),
+            );
+        }
+    }
     let background = background(&mut c, raw.background, base);
     let project_style = raw.style.unwrap_or_default();
     let duration = audio_info.as_ref().map(|a| a.duration);

@@ -221,6 +221,19 @@ fn rejected_inputs_name_their_field() {
 }
 
 #[test]
+fn audio_shorter_than_a_frame_is_rejected() {
+    let p = resolve_json(
+        r#"{"audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#,
+        0.01,
+    )
+    .expect_err("no frame to show");
+    assert!(
+        p[0].starts_with("audio: 0.010 s is shorter than one frame at 30 fps"),
+        "{p:?}"
+    );
+}
+
+#[test]
 fn undecodable_audio_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.wav"), b"not audio at all").unwrap();
