@@ -306,9 +306,15 @@ impl Reporter {
                 let b = indicatif::ProgressBar::new(0);
                 b.set_style(
                     indicatif::ProgressStyle::with_template(
-                        "{bar:40.cyan/blue} {pos}/{len} frames  {per_sec}  ETA {eta}",
+                        "{bar:40.cyan/blue} {pos}/{len} frames  {fps} frames/s  ETA {eta}",
                     )
-                    .expect("valid template"),
+                    .expect("valid template")
+                    .with_key(
+                        "fps",
+                        |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.0}", s.per_sec());
+                        },
+                    ),
                 );
                 b
             });
