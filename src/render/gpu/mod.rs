@@ -37,9 +37,9 @@ pub const SHADER: &str = include_str!("../../../shaders/frame.wgsl");
 /// Staging buffers in the readback ring = batches that may be in flight.
 const RING: usize = 2;
 /// GPU memory for the output buffer and the ring together, when `--batch` does not say.
-const MEMORY_BUDGET: u64 = 256 << 20;
+const MEMORY_BUDGET: u64 = 160 << 20;
 /// More frames per batch gain nothing once a dispatch fills the GPU, and cost latency.
-const MAX_BATCH: usize = 32;
+const MAX_BATCH: usize = 16;
 
 struct InFlight {
     slot: usize,
