@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what gpucast needs to build, test and run on Debian/Ubuntu: FFmpeg's libraries and
 # headers (ffmpeg-next links the system FFmpeg), clang for its bindings, Mesa's software Vulkan
-# (lavapipe) so the GPU path runs without a GPU, and the ffmpeg/espeak-ng tools the scripts use.
+# (lavapipe) so the GPU path runs without a GPU, the ffmpeg tool the scripts use, and procps (the
+# interrupt test sends SIGINT with `kill`).
 set -euo pipefail
 packages=(
   build-essential pkg-config clang libclang-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev
   mesa-vulkan-drivers libvulkan1
-  ffmpeg python3
+  ffmpeg python3 procps
 )
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
