@@ -50,22 +50,27 @@ fn missing_audio() {
     );
 }
 
-#[test]
-fn undecodable_audio() {
+/// Overwrites one of the fixture's files with `bytes`; the project itself stays valid.
+fn expect_with_file(name: &str, bytes: &[u8], needle: &str) {
     let e = render_broken(
         |t| t.to_string(),
-        |d| std::fs::write(d.join("narration.wav"), b"garbage").unwrap(),
+        |d| std::fs::write(d.join(name), bytes).unwrap(),
     );
-    assert!(e.contains("audio: cannot decode"), "{e}");
+    assert!(e.contains(needle), "expected {needle:?} in:\n{e}");
+}
+
+#[test]
+fn undecodable_audio() {
+    expect_with_file("narration.wav", b"garbage", "audio: cannot decode");
 }
 
 #[test]
 fn unreadable_background() {
-    let e = render_broken(
-        |t| t.to_string(),
-        |d| std::fs::write(d.join("background.png"), b"not a png").unwrap(),
+    expect_with_file(
+        "background.png",
+        b"not a png",
+        "background.image: cannot read image",
     );
-    assert!(e.contains("background.image: cannot read image"), "{e}");
 }
 
 #[test]
