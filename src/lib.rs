@@ -4,7 +4,9 @@
 //! backend → `encode`. Everything that can be wrong with the input fails in the first three
 //! steps, before an output file exists. The functions here are what the CLI calls.
 
+pub mod captions;
 pub mod encode;
+pub mod import;
 pub mod layout;
 pub mod pipeline;
 pub mod project;
@@ -33,9 +35,32 @@ pub enum Output {
     Stdout,
 }
 
+/// Where a project comes from: a project file, or a timings file imported on the fly.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Project(PathBuf),
+    Timings {
+        timings: PathBuf,
+        audio: PathBuf,
+        options: import::Options,
+    },
+}
+
+impl From<PathBuf> for Source {
+    fn from(path: PathBuf) -> Source {
+        Source::Project(path)
+    }
+}
+
+impl From<&Path> for Source {
+    fn from(path: &Path) -> Source {
+        Source::Project(path.to_path_buf())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RenderJob {
-    pub project: PathBuf,
+    pub project: Source,
     pub output: Output,
     pub backend: Backend,
     pub render: RenderOptions,
@@ -43,6 +68,10 @@ pub struct RenderJob {
     pub audio: encode::AudioQuality,
     /// Encode only the distinct frames, each with its duration.
     pub vfr: bool,
+    /// Also write the slides as a subtitle file (`.vtt` or `.srt`).
+    pub captions: Option<PathBuf>,
+    /// Add the slides' text as a subtitle track in the MP4.
+    pub soft_subtitles: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -61,7 +90,29 @@ pub struct Prepared {
 }
 
 pub fn prepare(path: &Path) -> anyhow::Result<Prepared> {
-    let project = project::load(path)?;
+    prepare_source(&Source::Project(path.to_path_buf()))
+}
+
+pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
+    let project = match source {
+        Source::Project(path) => project::load(path)?,
+        Source::Timings {
+            timings,
+            audio,
+            options,
+        } => {
+            // Paths stay as the user gave them, relative to the working folder.
+            let here = Path::new(".");
+            let imported = import::import(
+                timings,
+                audio,
+                &audio.to_string_lossy(),
+                here,
+                options,
+            )?;
+            project::from_raw(imported.project, here, timings)?
+        }
+    };
     let timeline = timeline::plan(&project);
     let scene = Scene::build(&project)?;
     Ok(Prepared {
@@ -74,9 +125,15 @@ pub fn prepare(path: &Path) -> anyhow::Result<Prepared> {
 /// Renders a whole project. `progress` is called with the number of frames written so far.
 pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Result<Summary> {
     let t = Instant::now();
-    let p = prepare(&job.project)?;
+    let p = prepare_source(&job.project)?;
     if let (Output::Stdout, true) = (&job.output, job.vfr) {
         anyhow::bail!("--vfr needs an MP4 output: yuv4mpegpipe has a constant frame rate");
+    }
+    if let (Output::Stdout, true) = (&job.output, job.soft_subtitles) {
+        anyhow::bail!("--soft-subtitles needs an MP4 output");
+    }
+    if let Some(path) = &job.captions {
+        captions::write(path, &p.project, &p.scene)?;
     }
     let renderer = render::create(job.backend, p.scene.clone(), &job.render)?;
     let renderer_name = renderer.describe();
@@ -87,7 +144,17 @@ pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Resu
     );
     let (sink, encoder): (Box<dyn encode::FrameSink>, String) = match &job.output {
         Output::File(path) => {
-            let w = encode::Mp4Writer::create(path, &p.project, &job.video, job.audio, job.vfr)?;
+            let subtitles = job
+                .soft_subtitles
+                .then(|| captions::cues(&p.project, &p.scene));
+            let w = encode::Mp4Writer::create(
+                path,
+                &p.project,
+                &job.video,
+                job.audio,
+                job.vfr,
+                subtitles,
+            )?;
             let name = w.encoder_name().to_string();
             (Box::new(w), name)
         }
@@ -109,12 +176,12 @@ pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Resu
 
 /// Draws the frame shown at `seconds` as an RGB image.
 pub fn render_frame(
-    path: &Path,
+    path: &Source,
     seconds: f64,
     backend: Backend,
     opts: &RenderOptions,
 ) -> anyhow::Result<image::RgbImage> {
-    let p = prepare(path)?;
+    let p = prepare_source(path)?;
     let duration = p.project.duration();
     anyhow::ensure!(
         seconds.is_finite() && seconds >= 0.0 && seconds < duration,

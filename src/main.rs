@@ -52,11 +52,68 @@ impl DrawArgs {
     }
 }
 
+/// How a timings file becomes a project (`import`, and `render --timings`).
+#[derive(clap::Args, Clone)]
+struct ImportArgs {
+    /// Timings format, or auto to detect it from the content.
+    #[arg(long, default_value = "auto")]
+    format: String,
+    /// The script: its spelling wins over the recogniser's; blank lines or `---` break slides.
+    #[arg(long, value_name = "SCRIPT")]
+    text: Option<PathBuf>,
+    /// Look and frame size: lecture, shorts, square, highlight.
+    #[arg(long)]
+    preset: Option<String>,
+    /// Most lines of text on a slide (default: the preset's).
+    #[arg(long)]
+    max_lines: Option<usize>,
+    /// Most words on a slide (default: the preset's).
+    #[arg(long)]
+    max_words: Option<usize>,
+    /// Seconds added to every time in the timings file (negative moves words earlier).
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    offset: f64,
+}
+
+impl ImportArgs {
+    fn options(&self) -> anyhow::Result<gpucast::import::Options> {
+        anyhow::ensure!(
+            self.offset.is_finite(),
+            "--offset {} is not a number of seconds",
+            self.offset
+        );
+        Ok(gpucast::import::Options {
+            format: Some(self.format.clone()),
+            script: self.text.clone(),
+            preset: self.preset.clone(),
+            max_lines: self.max_lines,
+            max_words: self.max_words,
+            offset: self.offset,
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Render a project to an MP4 (or y4m on stdout with `-o -`).
     Render {
-        project: PathBuf,
+        /// The project file; or give --timings and --audio instead.
+        #[arg(required_unless_present = "timings")]
+        project: Option<PathBuf>,
+        /// A timings file from another tool, imported on the fly (see `gpucast import`).
+        #[arg(long, conflicts_with = "project", requires = "audio")]
+        timings: Option<PathBuf>,
+        /// The narration, with --timings.
+        #[arg(long, requires = "timings")]
+        audio: Option<PathBuf>,
+        #[command(flatten)]
+        import: ImportArgs,
+        /// Also write the slides as captions: a .vtt (with word timestamps) or .srt file.
+        #[arg(long, value_name = "FILE")]
+        captions: Option<PathBuf>,
+        /// Add the slides' text to the MP4 as a subtitle track (mov_text).
+        #[arg(long)]
+        soft_subtitles: bool,
         /// Output MP4 file, or `-` for yuv4mpegpipe on standard output.
         #[arg(short, long)]
         output: PathBuf,
@@ -75,7 +132,7 @@ enum Command {
         quality: Option<u32>,
         /// Encoder-specific preset (e.g. x264's `veryfast`), overriding --speed.
         #[arg(long)]
-        preset: Option<String>,
+        encoder_preset: Option<String>,
         /// Encoder threads; fixed so that output bytes do not depend on the machine.
         #[arg(long, default_value_t = gpucast::encode::video::DEFAULT_THREADS)]
         encoder_threads: usize,
@@ -96,6 +153,22 @@ enum Command {
         output: PathBuf,
         #[command(flatten)]
         draw: DrawArgs,
+    },
+    /// Make a project from another tool's word timings (WhisperX, ElevenLabs, SRT, ...).
+    Import {
+        /// The timings file.
+        timings: PathBuf,
+        /// The narration the timings belong to.
+        #[arg(long)]
+        audio: PathBuf,
+        /// The project file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        import: ImportArgs,
+        /// Overwrite the project file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Check a project and summarise it, or list every problem in it.
     Validate { project: PathBuf },
@@ -164,20 +237,47 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Render {
             project,
+            timings,
+            audio,
+            import,
+            captions,
+            soft_subtitles,
             output,
             draw,
             encoder,
             codec,
             speed,
             quality,
-            preset,
+            encoder_preset,
             encoder_threads,
             vfr,
             audio_quality,
         } => {
             let to_stdout = output.as_os_str() == "-";
+            let source = match (project, timings, audio) {
+                (_, Some(timings), Some(audio)) => gpucast::Source::Timings {
+                    timings,
+                    audio,
+                    options: import.options()?,
+                },
+                (Some(project), _, _) => {
+                    let given = [
+                        (import.text.is_some(), "--text"),
+                        (import.preset.is_some(), "--preset"),
+                        (import.max_lines.is_some(), "--max-lines"),
+                        (import.max_words.is_some(), "--max-words"),
+                        (import.offset != 0.0, "--offset"),
+                        (import.format != "auto", "--format"),
+                    ];
+                    if let Some((_, flag)) = given.iter().find(|g| g.0) {
+                        anyhow::bail!("{flag} goes with --timings; a project file sets its own");
+                    }
+                    gpucast::Source::Project(project)
+                }
+                _ => anyhow::bail!("give a project file, or --timings and --audio"),
+            };
             let job = RenderJob {
-                project,
+                project: source,
                 output: if to_stdout {
                     Output::Stdout
                 } else {
@@ -190,12 +290,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     codec,
                     speed,
                     quality,
-                    preset,
+                    preset: encoder_preset,
                     threads: encoder_threads.max(1),
                     ..VideoSettings::default()
                 },
                 audio: audio_quality,
                 vfr,
+                captions,
+                soft_subtitles,
             };
             let started = Instant::now();
             let mut reporter = Reporter::new(quiet);
@@ -229,11 +331,54 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             draw,
         } => {
-            let img = gpucast::render_frame(&project, at, draw.backend, &draw.options())?;
+            let img = gpucast::render_frame(&project.into(), at, draw.backend, &draw.options())?;
             img.save_with_format(&output, image::ImageFormat::Png)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             if !quiet {
                 eprintln!("wrote {}", output.display());
+            }
+            Ok(())
+        }
+        Command::Import {
+            timings,
+            audio,
+            output,
+            import,
+            force,
+        } => {
+            if output.exists() && !force {
+                anyhow::bail!(
+                    "{} already exists; pass --force to overwrite it",
+                    output.display()
+                );
+            }
+            let base = match output.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            anyhow::ensure!(
+                base.is_dir(),
+                "cannot write {}: folder {} does not exist",
+                output.display(),
+                base.display()
+            );
+            anyhow::ensure!(audio.is_file(), "--audio: file not found: {}", audio.display());
+            let audio_ref = gpucast::import::relative_path(&audio, &base);
+            let imported = gpucast::import::import(
+                &timings,
+                &audio,
+                &audio_ref.to_string_lossy(),
+                &base,
+                &import.options()?,
+            )?;
+            gpucast::import::write_project(&output, &imported.project, force)?;
+            if !quiet {
+                print_import_summary(&timings, &imported.summary);
+                println!(
+                    "wrote {}; render it with: gpucast render {} -o video.mp4",
+                    output.display(),
+                    output.display()
+                );
             }
             Ok(())
         }
@@ -273,6 +418,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+fn print_import_summary(timings: &std::path::Path, s: &gpucast::import::Summary) {
+    println!(
+        "imported {} as {} (--format {}): {} words, {} slides, {:.1} s of audio",
+        timings.display(),
+        s.title,
+        s.format,
+        s.words,
+        s.slides,
+        s.duration
+    );
+    let r = &s.repairs;
+    if r.interpolated > 0 {
+        println!("  {} words had no times and got them from their neighbours", r.interpolated);
+    }
+    if r.punctuation > 0 {
+        println!("  {} punctuation marks joined to their words", r.punctuation);
+    }
+    if let Some(rep) = &s.script {
+        println!(
+            "  script: {} words matched exactly, {} approximately, {} not at all",
+            rep.exact, rep.approximate, rep.unmatched
+        );
+        for w in &rep.worst {
+            println!("    {w}");
+        }
+    }
+    for w in &s.warnings {
+        println!("  warning: {w}");
     }
 }
 

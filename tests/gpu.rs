@@ -386,13 +386,15 @@ fn end_to_end_mp4_with_gpu_backend() {
     );
     let output = dir.path().join("out.mp4");
     let job = RenderJob {
-        project: project.clone(),
+        project: project.clone().into(),
         output: Output::File(output.clone()),
         backend: Backend::Gpu,
         render: RenderOptions::default(),
         video: VideoSettings::default(),
         audio: Default::default(),
         vfr: false,
+        captions: None,
+        soft_subtitles: false,
     };
     let summary = gpucast::render(&job, &mut |_, _| {}).unwrap();
     assert!(summary.renderer.starts_with("GPU"), "{}", summary.renderer);

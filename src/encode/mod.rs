@@ -6,6 +6,7 @@
 //! unfinished `Mp4Writer` (error, Ctrl-C) removes the temporary file.
 
 pub mod audio;
+mod subtitles;
 mod vaapi;
 pub mod video;
 
@@ -133,6 +134,7 @@ impl Mp4Writer {
         settings: &VideoSettings,
         audio_quality: audio::AudioQuality,
         vfr: bool,
+        captions: Option<Vec<crate::captions::Cue>>,
     ) -> anyhow::Result<Mp4Writer> {
         init();
         let file = PendingFile::new(target);
@@ -163,10 +165,22 @@ impl Mp4Writer {
             st.set_time_base(audio_enc_tb);
             st.index()
         };
+        let subtitle_stream = match &captions {
+            Some(_) => Some(subtitles::add_stream(&mut octx)?),
+            None => None,
+        };
         let mut opts = ffmpeg::Dictionary::new();
         opts.set("movflags", "+faststart");
         octx.write_header_with(opts)
             .with_context(|| format!("cannot write to {}", file.temp().display()))?;
+        if let (Some(cues), Some(index)) = (&captions, subtitle_stream) {
+            let tb = octx.stream(index).expect("added").time_base();
+            for mut p in subtitles::packets(cues, index) {
+                p.rescale_ts(subtitles::TIME_BASE, tb);
+                p.write_interleaved(&mut octx)
+                    .context("writing subtitles failed")?;
+            }
+        }
         let video_tb = octx.stream(video_stream).expect("added").time_base();
         let audio_tb = octx.stream(audio_stream).expect("added").time_base();
 

@@ -212,6 +212,84 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
     })
 }
 
+/// The width of a space between words in a face.
+fn space_width(fonts: &mut FontSystem, face: &Face, metrics: Metrics) -> f32 {
+    let two = shape(fonts, "x x", face, metrics).width;
+    let one = shape(fonts, "xx", face, metrics).width;
+    (two - one).max(metrics.font_size * 0.25)
+}
+
+/// Greedy wrapping inside `room`: `(first word, end, width)` per line. A word wider than the
+/// room gets a line of its own.
+fn wrap(slot_w: &[f32], space: f32, room: f32) -> Vec<(usize, usize, f32)> {
+    let mut lines: Vec<(usize, usize, f32)> = Vec::new();
+    for (i, &w) in slot_w.iter().enumerate() {
+        match lines.last_mut() {
+            Some((_, end, lw)) if *lw + space + w <= room => {
+                *end = i + 1;
+                *lw += space + w;
+            }
+            _ => lines.push((i, i + 1, w)),
+        }
+    }
+    lines
+}
+
+/// Measures text as `build` would lay it out, without drawing it: how many lines a run of
+/// words takes in a style. `gpucast import` cuts slides with it so that each one fits.
+pub struct Measure {
+    fonts: Fonts,
+    faces: [Face; 2],
+    metrics: Metrics,
+    space: f32,
+    room: f32,
+    fit: usize,
+    widths: HashMap<String, f32>,
+}
+
+impl Measure {
+    pub fn new(style: &Style, width: u32, height: u32) -> anyhow::Result<Measure> {
+        let mut fonts = Fonts::new();
+        let faces = fonts.faces(style).map_err(anyhow::Error::msg)?;
+        let line_h = style.font_size * style.line_height;
+        let metrics = Metrics::new(style.font_size, line_h);
+        let space = space_width(&mut fonts.system, &faces[0], metrics);
+        let room_h = height as f32 - 2.0 * style.margin;
+        Ok(Measure {
+            fonts,
+            faces,
+            metrics,
+            space,
+            room: width as f32 - 2.0 * style.margin,
+            fit: ((room_h + 0.5) / line_h).floor().max(1.0) as usize,
+            widths: HashMap::new(),
+        })
+    }
+
+    /// How many lines fit between the top and bottom margins.
+    pub fn lines_that_fit(&self) -> usize {
+        self.fit
+    }
+
+    /// The slot a word takes: as wide as the wider of its two weights.
+    pub fn width(&mut self, word: &str) -> f32 {
+        if let Some(&w) = self.widths.get(word) {
+            return w;
+        }
+        let w = shape(&mut self.fonts.system, word, &self.faces[0], self.metrics)
+            .width
+            .max(shape(&mut self.fonts.system, word, &self.faces[1], self.metrics).width);
+        self.widths.insert(word.to_string(), w);
+        w
+    }
+
+    /// Lines a slide of these words takes.
+    pub fn lines(&mut self, words: &[&str]) -> usize {
+        let widths: Vec<f32> = words.iter().map(|w| self.width(w)).collect();
+        wrap(&widths, self.space, self.room).len()
+    }
+}
+
 struct SlideContext<'a> {
     index: usize,
     width: f32,
@@ -246,36 +324,22 @@ fn layout_slide(
             }
         }
     }
-    let space = {
-        let two = shape(fonts, "x x", &ctx.faces[0], metrics).width;
-        let one = shape(fonts, "xx", &ctx.faces[0], metrics).width;
-        (two - one).max(style.font_size * 0.25)
-    };
+    let space = space_width(fonts, &ctx.faces[0], metrics);
     let slot_w: Vec<f32> = shaped.iter().map(|p| p[0].width.max(p[1].width)).collect();
     let rtl = shaped.first().is_some_and(|p| p[0].rtl);
     let baseline = shaped.first().map_or(line_h * 0.8, |p| p[0].baseline);
 
-    // Greedy wrapping inside the margins; a word wider than the room gets a line of its own.
     let room = ctx.width - 2.0 * style.margin;
-    let mut lines: Vec<(usize, usize, f32)> = Vec::new(); // (first word, end, width)
     for (i, &w) in slot_w.iter().enumerate() {
-        match lines.last_mut() {
-            Some((_, end, lw)) if *lw + space + w <= room => {
-                *end = i + 1;
-                *lw += space + w;
-            }
-            _ => {
-                if w > room {
-                    log::warn!(
-                        "slides[{}].words[{i}]: \"{}\" is wider than the room between the margins and will be cut",
-                        ctx.index,
-                        words[i]
-                    );
-                }
-                lines.push((i, i + 1, w));
-            }
+        if w > room {
+            log::warn!(
+                "slides[{}].words[{i}]: \"{}\" is wider than the room between the margins and will be cut",
+                ctx.index,
+                words[i]
+            );
         }
     }
+    let lines = wrap(&slot_w, space, room);
     let text_h = lines.len() as f32 * line_h;
     if text_h > ctx.height - 2.0 * style.margin + 0.5 {
         log::warn!(

@@ -4,7 +4,8 @@
 //! the format and reports all problems at once, each prefixed by its path (`slides[3].words[7]: ...`).
 //! Nothing downstream reads raw JSON or re-checks input: a `Project` is always valid.
 
-mod raw;
+pub mod presets;
+pub mod raw;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -172,13 +173,90 @@ pub fn load(path: &Path) -> anyhow::Result<Project> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    resolve(raw, &base, &|p: &Path| crate::encode::audio::probe(p)).map_err(|problems| {
+    from_raw(raw, &base, path)
+}
+
+/// Validates a project held in memory (`gpucast render --timings`): relative paths are taken
+/// from `base`, and errors name `file`.
+pub fn from_raw(raw: RawProject, base: &Path, file: &Path) -> anyhow::Result<Project> {
+    resolve(raw, base, &|p: &Path| crate::encode::audio::probe(p)).map_err(|problems| {
         InvalidProject {
-            file: path.to_path_buf(),
+            file: file.to_path_buf(),
             problems,
         }
         .into()
     })
+}
+
+/// The style a project's `style` (over its preset, if any) resolves to in a frame of `size`.
+pub fn resolve_style(
+    raw: &RawStyle,
+    preset: Option<&presets::Preset>,
+    base: &Path,
+    size: (u32, u32),
+) -> Result<Style, Vec<String>> {
+    let mut c = Checker {
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let merged = match preset {
+        Some(p) => (p.style)().merged(raw),
+        None => raw.clone(),
+    };
+    let st = style(&mut c, "style", &merged, base, size);
+    if c.problems.is_empty() {
+        Ok(st)
+    } else {
+        Err(c.problems)
+    }
+}
+
+impl Style {
+    /// Every field written out, for a project file the user can edit. The bundled font is
+    /// left unnamed, as it is what no `font` means.
+    pub fn to_raw(&self, base: &Path) -> RawStyle {
+        let font_name = |f: &FontChoice| match f {
+            FontChoice::Bundled => None,
+            FontChoice::Family(n) => Some(n.clone()),
+            FontChoice::File(p) => Some(
+                p.strip_prefix(base)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+        };
+        let align = |a: Align, names: [&'static str; 3]| match a {
+            Align::Start => names[0],
+            Align::Center => names[1],
+            Align::End => names[2],
+        };
+        let look = |l: &Look| {
+            let [r, g, b, a] = l.color;
+            RawLook {
+                weight: Some(if l.bold { "bold" } else { "regular" }.into()),
+                color: Some(if a == 255 {
+                    format!("#{r:02x}{g:02x}{b:02x}")
+                } else {
+                    format!("#{r:02x}{g:02x}{b:02x}{a:02x}")
+                }),
+            }
+        };
+        // Sizes to a tenth of a pixel keep the file readable.
+        let tenth = |x: f32| (x as f64 * 10.0).round() / 10.0;
+        RawStyle {
+            font: font_name(&self.font),
+            bold_font: self.bold_font.as_ref().and_then(font_name),
+            font_size: Some(tenth(self.font_size)),
+            line_height: Some(tenth(self.line_height * 10.0) / 10.0),
+            margin: Some(tenth(self.margin)),
+            align: Some(align(self.align, ["left", "center", "right"]).into()),
+            vertical_align: Some(align(self.vertical_align, ["top", "center", "bottom"]).into()),
+            upcoming: Some(look(&self.looks[0])),
+            current: Some(look(&self.looks[1])),
+            spoken: Some(look(&self.looks[2])),
+            fade: Some(self.fade),
+        }
+    }
 }
 
 fn parse(path: &Path, text: &str) -> anyhow::Result<RawProject> {
@@ -235,7 +313,25 @@ pub(crate) fn resolve(
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    let (width, height, fps) = video(&mut c, raw.video.unwrap_or_default());
+    let preset = match raw.preset.as_deref() {
+        None => None,
+        Some(name) => match presets::find(name) {
+            Some(p) => Some(p),
+            None => {
+                c.err(
+                    "preset",
+                    format!("\"{name}\" is not one of {}", presets::names()),
+                );
+                None
+            }
+        },
+    };
+    let mut raw_video = raw.video.unwrap_or_default();
+    if let Some(p) = preset {
+        raw_video.width = raw_video.width.or(Some(p.width.into()));
+        raw_video.height = raw_video.height.or(Some(p.height.into()));
+    }
+    let (width, height, fps) = video(&mut c, raw_video);
 
     let audio = raw.audio.map(|a| base.join(a));
     let audio_info = match &audio {
@@ -272,7 +368,10 @@ pub(crate) fn resolve(
         }
     }
     let background = background(&mut c, raw.background, base);
-    let project_style = raw.style.unwrap_or_default();
+    let project_style = match preset {
+        Some(p) => (p.style)().merged(&raw.style.unwrap_or_default()),
+        None => raw.style.unwrap_or_default(),
+    };
     let duration = audio_info.as_ref().map(|a| a.duration);
     let slides = slides(
         &mut c,

@@ -1,82 +1,117 @@
 //! The project file exactly as written: every field optional, nothing checked yet.
 //!
-//! Serde only parses here. Defaults, merging of per-slide style overrides and all validation
+//! Serde only parses (and, for `gpucast import`, writes) here. Defaults, merging of per-slide style overrides and all validation
 //! happen in `project::resolve`, so that every problem can be reported at once with its path.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProject {
+    /// A named set of defaults (`lecture`, `shorts`, ...) under the file's own values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<RawVideo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<RawBackground>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<RawStyle>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slides: Option<Vec<RawSlide>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVideo {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fps: Option<RawFps>,
 }
 
 /// `30`, `29.97` or `"30000/1001"`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum RawFps {
     Number(f64),
     Text(String),
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBackground {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStyle {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub font: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bold_font: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_height: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub margin: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub align: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertical_align: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upcoming: Option<RawLook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<RawLook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spoken: Option<RawLook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade: Option<f64>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLook {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSlide {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<RawWord>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<RawStyle>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWord {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
 }
 

@@ -1,0 +1,553 @@
+//! Timing files from other tools turned into projects: `gpucast import`.
+//!
+//! Each family of formats has its own file and reads its tool's output into a flat list of
+//! `Token`s (a word and its times as that file gives them). From there every format takes the same
+//! road: cleaned up (`normalize`), reconciled with the user's script (`script`), cut into slides
+//! that fit the frame (`slides`), and written as the same raw project the JSON parser produces.
+
+mod aligners;
+mod json;
+pub mod normalize;
+pub mod script;
+pub mod slides;
+mod subtitles;
+mod tables;
+mod tts;
+mod whisper;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::project::presets::{self, Preset};
+use crate::project::raw::{RawProject, RawVideo};
+
+/// A word as a timing file gives it. A missing time is filled in by interpolation later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub text: String,
+    pub start: Option<f64>,
+    pub end: Option<f64>,
+}
+
+impl Token {
+    pub fn timed(text: impl Into<String>, start: f64, end: f64) -> Token {
+        Token {
+            text: text.into(),
+            start: Some(start),
+            end: Some(end),
+        }
+    }
+}
+
+/// One problem in a timings file: where (`segments[2].words[5]`, `line 14`) and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bad {
+    pub at: String,
+    pub problem: String,
+}
+
+impl Bad {
+    pub fn new(at: impl Into<String>, problem: impl Into<String>) -> Bad {
+        Bad {
+            at: at.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// A problem on a 1-based line of a text format.
+    pub fn line(line: usize, problem: impl Into<String>) -> Bad {
+        Bad::new(format!("line {line}"), problem)
+    }
+}
+
+/// A timings file read once and offered to every format: its text, and its JSON when it is JSON.
+pub struct Input<'a> {
+    /// The whole file, byte-order mark removed, line ends as `\n`.
+    pub text: &'a str,
+    /// The file parsed as one JSON document, if it is one.
+    pub json: Option<&'a Value>,
+    /// The file parsed as JSON lines (one value per non-empty line, with its 1-based line number),
+    /// if every non-empty line is one and there are at least two.
+    pub lines: Option<&'a [(usize, Value)]>,
+    /// The user's script (`--text`), for formats that point into the text they were made from.
+    pub script: Option<&'a str>,
+}
+
+/// A format gpucast reads.
+pub struct Format {
+    /// The name `--format` takes.
+    pub name: &'static str,
+    /// The tool(s) that write it, for the summary and error messages.
+    pub title: &'static str,
+    /// True if the content is this format's; must not claim another format's files.
+    pub detect: fn(&Input<'_>) -> bool,
+    pub parse: fn(&Input<'_>) -> Result<Vec<Token>, Bad>,
+}
+
+/// Every format, in the order they are tried and listed.
+pub fn formats() -> impl Iterator<Item = &'static Format> {
+    whisper::FORMATS
+        .iter()
+        .chain(tts::FORMATS)
+        .chain(aligners::FORMATS)
+        .chain(subtitles::FORMATS)
+        .chain(tables::FORMATS)
+}
+
+/// Other names people use for a format.
+const ALIASES: &[(&str, &str)] = &[
+    ("openai", "whisper"),
+    ("faster-whisper", "whisper"),
+    ("whispercpp", "whisper.cpp"),
+    ("whisper-cpp", "whisper.cpp"),
+    ("edge-tts", "azure"),
+    ("textgrid", "mfa"),
+    ("webvtt", "vtt"),
+    ("tsv", "csv"),
+];
+
+pub fn find_format(name: &str) -> Option<&'static Format> {
+    let lower = name.to_ascii_lowercase();
+    let name = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+        .map_or(lower.as_str(), |(_, n)| n);
+    formats().find(|f| f.name == name)
+}
+
+/// What `gpucast import` was asked to do, beyond the two files.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A format name; `None` detects it from the content.
+    pub format: Option<String>,
+    /// The script whose words, spelling and slide breaks win over the recogniser's.
+    pub script: Option<PathBuf>,
+    pub preset: Option<String>,
+    pub max_lines: Option<usize>,
+    pub max_words: Option<usize>,
+    /// Added to every time in the file (seconds).
+    pub offset: f64,
+}
+
+/// A timings file that could not be read, with the entry and the problem.
+#[derive(Debug)]
+pub struct ImportError {
+    pub file: PathBuf,
+    /// The format it was read as, when one was chosen.
+    pub format: Option<&'static str>,
+    pub at: Option<String>,
+    pub problem: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(format) = self.format {
+            write!(f, " ({format})")?;
+        }
+        if let Some(at) = &self.at {
+            write!(f, ": {at}")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// What an import made, for the summary line.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub format: &'static str,
+    pub title: &'static str,
+    pub words: usize,
+    pub slides: usize,
+    pub duration: f64,
+    pub repairs: normalize::Repairs,
+    pub script: Option<script::Report>,
+    pub warnings: Vec<String>,
+}
+
+pub struct Imported {
+    pub project: RawProject,
+    pub summary: Summary,
+}
+
+/// Timing files larger than this are refused before they are read: a 3-hour whisper.cpp file
+/// with every token is about 40 MB.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+/// A word may end this far past the audio's end (aligners round up); it is cut to the end.
+const END_SLACK: f64 = 0.5;
+
+/// Reads `timings` (and the script) and builds a project for `audio`. `audio_ref` is how the
+/// project names the audio (relative to where it will be written); `base` is that folder.
+pub fn import(
+    timings: &Path,
+    audio: &Path,
+    audio_ref: &str,
+    base: &Path,
+    opts: &Options,
+) -> anyhow::Result<Imported> {
+    let error = |format: Option<&'static str>, bad: Bad| ImportError {
+        file: timings.to_path_buf(),
+        format,
+        at: Some(bad.at),
+        problem: bad.problem,
+    };
+    let preset: &Preset = match opts.preset.as_deref() {
+        None => presets::find("lecture").expect("lecture is a preset"),
+        Some(name) => presets::find(name).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--preset: \"{name}\" is not one of {}",
+                presets::names()
+            )
+        })?,
+    };
+    let chosen = match opts.format.as_deref() {
+        None | Some("auto") => None,
+        Some(name) => Some(find_format(name).ok_or_else(|| {
+            anyhow::anyhow!("--format: \"{name}\" is not a format gpucast reads ({})", format_names())
+        })?),
+    };
+    let script_text = match &opts.script {
+        None => None,
+        Some(p) => Some(read_text(p).map_err(|problem| ImportError {
+            file: p.clone(),
+            format: None,
+            at: None,
+            problem,
+        })?),
+    };
+    let text = read_text(timings).map_err(|problem| ImportError {
+        file: timings.to_path_buf(),
+        format: chosen.map(|f| f.name),
+        at: None,
+        problem,
+    })?;
+    let json = parse_json(&text);
+    let lines = match &json {
+        Ok(_) => None,
+        Err(_) => parse_json_lines(&text),
+    };
+    let input = Input {
+        text: &text,
+        json: json.as_ref().ok(),
+        lines: lines.as_deref(),
+        script: script_text.as_deref(),
+    };
+    let format = match chosen {
+        Some(f) => f,
+        None => detect(&input, &json).map_err(|problem| ImportError {
+            file: timings.to_path_buf(),
+            format: None,
+            at: None,
+            problem,
+        })?,
+    };
+    if input.json.is_none() && input.lines.is_none() && looks_like_json(&text) {
+        // A JSON format chosen by name, or a JSON file too broken to detect.
+        if let Err(bad) = &json {
+            return Err(error(Some(format.name), bad.clone()).into());
+        }
+    }
+    let tokens = (format.parse)(&input).map_err(|b| error(Some(format.name), b))?;
+    let (heard, repairs) =
+        normalize::normalize(tokens, opts.offset).map_err(|b| error(Some(format.name), b))?;
+
+    let (mut words, breaks, report) = match &script_text {
+        None => (heard, Vec::new(), None),
+        Some(text) => {
+            let script_slides = script::slides(text);
+            let all: Vec<String> = script_slides.iter().flatten().cloned().collect();
+            if all.is_empty() {
+                return Err(ImportError {
+                    file: opts.script.clone().unwrap_or_default(),
+                    format: None,
+                    at: None,
+                    problem: "the script has no words".into(),
+                }
+                .into());
+            }
+            let mut breaks = Vec::with_capacity(script_slides.len());
+            let mut n = 0;
+            for s in &script_slides {
+                breaks.push(n);
+                n += s.len();
+            }
+            let (tokens, report) = script::reconcile(&all, &heard);
+            let (words, _) = normalize::normalize(tokens, 0.0)
+                .map_err(|b| error(Some(format.name), b))?;
+            // Punctuation-only script words were joined to neighbours: breaks move with them.
+            let breaks = if words.len() == all.len() { breaks } else { Vec::new() };
+            (words, breaks, Some(report))
+        }
+    };
+
+    let duration = crate::encode::audio::probe(audio)
+        .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?
+        .duration;
+    let mut warnings = Vec::new();
+    let mut cut = 0;
+    for (i, w) in words.iter_mut().enumerate() {
+        if w.start >= duration || w.end > duration + END_SLACK {
+            return Err(error(
+                Some(format.name),
+                Bad::new(
+                    normalize::describe(i, &w.text),
+                    format!(
+                        "{:.3}-{:.3} s is past the end of the audio ({duration:.3} s): is the audio file (or --offset) the right one?",
+                        w.start, w.end
+                    ),
+                ),
+            )
+            .into());
+        }
+        if w.end > duration {
+            w.end = duration;
+            cut += 1;
+        }
+    }
+    for (n, what) in [
+        (repairs.sorted, "out of order in the file, sorted by start time"),
+        (repairs.clamped, "overlapping the next word, ends moved back to its start"),
+        (cut, "ending a little after the audio, cut at its end"),
+    ] {
+        if n > 0 {
+            warnings.push(format!("{n} word{} {what}", if n == 1 { "" } else { "s" }));
+        }
+    }
+
+    let style = crate::project::resolve_style(
+        &Default::default(),
+        Some(preset),
+        base,
+        (preset.width, preset.height),
+    )
+    .map_err(|p| anyhow::anyhow!("preset {}: {}", preset.name, p.join("; ")))?;
+    let mut measure = crate::layout::Measure::new(&style, preset.width, preset.height)?;
+    let limits = slides::Limits {
+        max_words: opts.max_words.unwrap_or(preset.max_words).max(1),
+        max_lines: opts
+            .max_lines
+            .unwrap_or(preset.max_lines)
+            .clamp(1, measure.lines_that_fit()),
+    };
+    let ranges = slides::split(&words, &breaks, &limits, &mut measure);
+    let raw_slides = slides::timed_slides(&words, &ranges, style.fade, duration);
+    let summary = Summary {
+        format: format.name,
+        title: format.title,
+        words: words.len(),
+        slides: raw_slides.len(),
+        duration,
+        repairs,
+        script: report,
+        warnings,
+    };
+    let project = RawProject {
+        preset: Some(preset.name.to_string()),
+        video: Some(RawVideo {
+            width: Some(preset.width.into()),
+            height: Some(preset.height.into()),
+            fps: Some(crate::project::raw::RawFps::Number(30.0)),
+        }),
+        audio: Some(audio_ref.to_string()),
+        background: Some(crate::project::raw::RawBackground {
+            color: Some("#1d2433".into()),
+            ..Default::default()
+        }),
+        style: Some(style.to_raw(base)),
+        slides: Some(raw_slides),
+    };
+    Ok(Imported { project, summary })
+}
+
+/// Writes the project as pretty JSON, never over an existing file unless `force`, and never
+/// half-written: it goes to a temporary file beside the target, then is renamed into place.
+pub fn write_project(path: &Path, project: &RawProject, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        anyhow::bail!(
+            "{} already exists; pass --force to overwrite it",
+            path.display()
+        );
+    }
+    let mut json = serde_json::to_string_pretty(project)?;
+    json.push('\n');
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow::anyhow!("{} is not a file name", path.display()))?;
+    let tmp = dir.unwrap_or(Path::new(".")).join(format!(
+        ".{}.{}.partial",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, json)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("cannot write {}: {e}", path.display())
+    })
+}
+
+/// `target` as seen from the folder `from`: relative when both are on the same tree.
+pub fn relative_path(target: &Path, from: &Path) -> PathBuf {
+    let (Ok(t), Ok(f)) = (target.canonicalize(), from.canonicalize()) else {
+        return target.to_path_buf();
+    };
+    let common = t
+        .components()
+        .zip(f.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return t;
+    }
+    let mut out = PathBuf::new();
+    for _ in f.components().skip(common) {
+        out.push("..");
+    }
+    for c in t.components().skip(common) {
+        out.push(c);
+    }
+    out
+}
+
+fn format_names() -> String {
+    formats().map(|f| f.name).collect::<Vec<_>>().join(", ")
+}
+
+/// The file as UTF-8 text without BOM and with `\n` line ends; UTF-16 with a BOM is converted.
+fn read_text(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err("is a folder, not a file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} MB is over the {} MB limit for timing files",
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] | [0xFE, 0xFF, rest @ ..] if rest.len() % 2 == 0 => {
+            let le = bytes[0] == 0xFF;
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+                .collect();
+            String::from_utf16(&units).map_err(|_| "not valid UTF-16 text".to_string())?
+        }
+        _ => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not a text file (invalid UTF-8 at byte {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?,
+    };
+    if text.contains('\0') {
+        return Err("not a text file (it holds NUL bytes)".into());
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+fn looks_like_json(text: &str) -> bool {
+    matches!(text.trim_start().chars().next(), Some('{' | '['))
+}
+
+fn parse_json(text: &str) -> Result<Value, Bad> {
+    if !looks_like_json(text) {
+        return Err(Bad::new("top level", "not JSON"));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        let what = if e.is_eof() {
+            "the file ends in the middle of the JSON (truncated?)".to_string()
+        } else {
+            format!("invalid JSON: {e}")
+        };
+        Bad::line(e.line(), what)
+    })
+}
+
+/// One JSON value per non-empty line, if every such line is one (and there are two or more).
+fn parse_json_lines(text: &str) -> Option<Vec<(usize, Value)>> {
+    if !looks_like_json(text) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push((i + 1, serde_json::from_str(line).ok()?));
+    }
+    (out.len() >= 2).then_some(out)
+}
+
+/// The one format that claims the file, or an error listing what was seen and what is known.
+fn detect(input: &Input<'_>, json: &Result<Value, Bad>) -> Result<&'static Format, String> {
+    let claims: Vec<&'static Format> = formats().filter(|f| (f.detect)(input)).collect();
+    match claims.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let seen = if let Some(v) = input.json {
+                format!("JSON {}", describe_json(v))
+            } else if let Some(lines) = input.lines {
+                format!("{} lines of JSON, the first {}", lines.len(), describe_json(&lines[0].1))
+            } else if let (true, Err(bad)) = (looks_like_json(input.text), json) {
+                format!("broken JSON ({}: {})", bad.at, bad.problem)
+            } else {
+                let first: String = input
+                    .text
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .chars()
+                    .take(60)
+                    .collect();
+                if first.is_empty() {
+                    "an empty file".to_string()
+                } else {
+                    format!("text starting \"{first}\"")
+                }
+            };
+            Err(format!(
+                "not a timing format gpucast recognises: found {seen}; tried {}. Pass --format NAME if it is one of these",
+                format_names()
+            ))
+        }
+        many => Err(format!(
+            "could be any of {}; pass --format NAME to choose",
+            many.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// `an object with keys "a", "b"` or `an array of 12 objects with keys ...`.
+fn describe_json(v: &Value) -> String {
+    let keys = |o: &serde_json::Map<String, Value>| {
+        let mut k: Vec<String> = o.keys().take(8).map(|k| format!("\"{k}\"")).collect();
+        if o.len() > 8 {
+            k.push("...".into());
+        }
+        k.join(", ")
+    };
+    match v {
+        Value::Object(o) => format!("an object with keys {}", keys(o)),
+        Value::Array(a) => match a.first() {
+            Some(Value::Object(o)) => {
+                format!("an array of {} objects with keys {}", a.len(), keys(o))
+            }
+            _ => format!("an array of {} values", a.len()),
+        },
+        other => json::kind(other).to_string(),
+    }
+}

@@ -1,0 +1,364 @@
+//! The user's script over the recogniser's words: the script's spelling, the recogniser's times.
+//!
+//! Words are compared by a key (lower case, letters and digits only), so case, punctuation,
+//! apostrophes and hyphens never matter. A diff of the keys pairs the long equal stretches in
+//! linear time; each stretch where they differ is then aligned word by word with a small dynamic
+//! program that also accepts near spellings (recognition errors), one script word heard as
+//! several (`well-known` / `well known`, `2024` / `twenty twenty four`) and the reverse.
+
+use similar::{capture_diff_slices, Algorithm, DiffTag};
+
+use super::normalize::Timed;
+use super::Token;
+
+/// The script cut into slides: at blank lines, or at a line holding only `---`.
+pub fn slides(text: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t == "---" {
+            if out.last().is_some_and(|s| !s.is_empty()) {
+                out.push(Vec::new());
+            }
+            continue;
+        }
+        if let Some(slide) = out.last_mut() {
+            slide.extend(t.split_whitespace().map(str::to_string));
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// How well the script and the recognised words agreed.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Report {
+    pub exact: usize,
+    pub approximate: usize,
+    pub unmatched: usize,
+    /// The weakest pairings and the script words with no partner, worst first.
+    pub worst: Vec<String>,
+}
+
+/// Below this similarity two words are not taken as the same word.
+const MIN_SIMILARITY: f64 = 0.5;
+/// Differing stretches larger than this (words on each side, multiplied) are not aligned word
+/// by word; their script words are spread over the stretch's time instead.
+const MAX_BLOCK_CELLS: usize = 400 * 400;
+
+/// The script's words, each with the times of its partner among `heard` (none if it has no
+/// partner: to be interpolated).
+pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
+    let skeys: Vec<String> = script.iter().map(|w| key(w)).collect();
+    let hkeys: Vec<String> = heard.iter().map(|w| key(&w.text)).collect();
+    // Words that are only punctuation take part in nothing and get times from their neighbours.
+    let sidx: Vec<usize> = (0..script.len()).filter(|&i| !skeys[i].is_empty()).collect();
+    let hidx: Vec<usize> = (0..heard.len()).filter(|&i| !hkeys[i].is_empty()).collect();
+    let s: Vec<&str> = sidx.iter().map(|&i| skeys[i].as_str()).collect();
+    let h: Vec<&str> = hidx.iter().map(|&i| hkeys[i].as_str()).collect();
+
+    let mut times: Vec<Option<(f64, f64)>> = vec![None; script.len()];
+    let mut report = Report::default();
+    let mut weak: Vec<(f64, String)> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &s, &h) {
+        let (tag, sr, hr) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            for (a, b) in sr.zip(hr) {
+                let w = &heard[hidx[b]];
+                times[sidx[a]] = Some((w.start, w.end));
+                report.exact += 1;
+            }
+            continue;
+        }
+        let sa: Vec<usize> = sr.map(|a| sidx[a]).collect();
+        let hb: Vec<usize> = hr.map(|b| hidx[b]).collect();
+        if sa.len() * hb.len() > MAX_BLOCK_CELLS {
+            report.unmatched += sa.len();
+            weak.push((
+                0.0,
+                format!(
+                    "{} script words from \"{}\" differ too much from what was heard; times spread evenly",
+                    sa.len(),
+                    script[sa[0]]
+                ),
+            ));
+            continue;
+        }
+        for pair in align_block(&sa, &hb, &skeys, &hkeys) {
+            match pair {
+                Pairing::Unmatched(a) => {
+                    report.unmatched += 1;
+                    weak.push((0.0, format!("\"{}\" was not heard", script[a])));
+                }
+                Pairing::Matched { script: sw, heard: hw, similarity } => {
+                    report.approximate += sw.len();
+                    let said: Vec<&str> = sw.iter().map(|&a| script[a].as_str()).collect();
+                    let got: Vec<&str> = hw.iter().map(|&b| heard[b].text.as_str()).collect();
+                    weak.push((
+                        similarity,
+                        format!("\"{}\" heard as \"{}\"", said.join(" "), got.join(" ")),
+                    ));
+                    let start = heard[hw[0]].start;
+                    let end = heard[hw[hw.len() - 1]].end;
+                    // Several script words for one heard word share its time by length.
+                    let total: usize = sw.iter().map(|&a| script[a].chars().count()).sum();
+                    let mut t = start;
+                    for &a in &sw {
+                        let d = (end - start) * script[a].chars().count() as f64 / total as f64;
+                        times[a] = Some((t, t + d));
+                        t += d;
+                    }
+                }
+            }
+        }
+    }
+    weak.sort_by(|a, b| a.0.total_cmp(&b.0));
+    report.worst = weak.into_iter().take(8).map(|(_, s)| s).collect();
+    let tokens = script
+        .iter()
+        .zip(times)
+        .map(|(w, t)| Token {
+            text: w.clone(),
+            start: t.map(|t| t.0),
+            end: t.map(|t| t.1),
+        })
+        .collect();
+    (tokens, report)
+}
+
+/// The comparison key: lower case, letters and digits only.
+pub fn key(word: &str) -> String {
+    word.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+enum Pairing {
+    Unmatched(usize),
+    Matched {
+        script: Vec<usize>,
+        heard: Vec<usize>,
+        similarity: f64,
+    },
+}
+
+/// Longest groups tried on either side of a pairing (`twenty twenty four` is three).
+const MAX_GROUP: usize = 4;
+
+/// Aligns a stretch where script and recognition differ, maximising the summed similarity of
+/// the pairs made; a word left out costs a little, so close pairs win over skipping.
+fn align_block(sa: &[usize], hb: &[usize], skeys: &[String], hkeys: &[String]) -> Vec<Pairing> {
+    let (n, m) = (sa.len(), hb.len());
+    const SKIP: f64 = -0.2;
+    // best[i][j]: the best score aligning sa[i..] with hb[j..]; step: the move that gets it.
+    let mut best = vec![vec![0.0f64; m + 1]; n + 1];
+    let mut step = vec![vec![(0u8, 0u8, 0.0f64); m + 1]; n + 1];
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            if i == n && j == m {
+                continue;
+            }
+            let mut choice = (0u8, 0u8, 0.0, f64::NEG_INFINITY);
+            if i < n {
+                choice = (1, 0, 0.0, SKIP + best[i + 1][j]);
+            }
+            if j < m && SKIP + best[i][j + 1] > choice.3 {
+                choice = (0, 1, 0.0, SKIP + best[i][j + 1]);
+            }
+            for ks in 1..=MAX_GROUP.min(n - i.min(n)) {
+                for kh in 1..=MAX_GROUP.min(m - j.min(m)) {
+                    if ks > 1 && kh > 1 {
+                        break;
+                    }
+                    let a: String = sa[i..i + ks].iter().map(|&x| skeys[x].as_str()).collect();
+                    let b: String = hb[j..j + kh].iter().map(|&x| hkeys[x].as_str()).collect();
+                    let sim = similarity(&a, &b);
+                    if sim < MIN_SIMILARITY {
+                        continue;
+                    }
+                    // Groups must earn their place: a grouped pair counts as one, its parts
+                    // would otherwise pay SKIP each.
+                    let score = sim + best[i + ks][j + kh] + 0.1 * (ks + kh - 2) as f64 * -SKIP;
+                    if score > choice.3 {
+                        choice = (ks as u8, kh as u8, sim, score);
+                    }
+                }
+            }
+            best[i][j] = choice.3;
+            step[i][j] = (choice.0, choice.1, choice.2);
+        }
+    }
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        let (ks, kh, sim) = step[i][j];
+        let (ks, kh) = (ks as usize, kh as usize);
+        match (ks, kh) {
+            (1, 0) => out.push(Pairing::Unmatched(sa[i])),
+            (0, _) => {}
+            _ => out.push(Pairing::Matched {
+                script: sa[i..i + ks].to_vec(),
+                heard: hb[j..j + kh].to_vec(),
+                similarity: sim,
+            }),
+        }
+        i += ks;
+        j += kh;
+        if ks == 0 && kh == 0 {
+            break;
+        }
+    }
+    out
+}
+
+/// 1 for the same key, 0 for nothing in common; a number matches its spoken forms.
+fn similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let spoken = |n: &str, words: &str| {
+        n.parse::<u64>()
+            .ok()
+            .is_some_and(|n| readings(n).iter().any(|r| r == words))
+    };
+    if (digits(a) && spoken(a, b)) || (digits(b) && spoken(b, a)) {
+        return 0.95;
+    }
+    strsim::normalized_levenshtein(a, b)
+}
+
+const ONES: [&str; 20] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+/// The ways an English speaker reads a number aloud, as keys (no spaces or hyphens): `2024` is
+/// `twothousandtwentyfour`, `twothousandandtwentyfour` and, as a year, `twentytwentyfour`.
+fn readings(n: u64) -> Vec<String> {
+    let mut out = vec![cardinal(n, false), cardinal(n, true)];
+    if (1100..10000).contains(&n) && n % 100 != 0 || (1100..2000).contains(&n) {
+        let (hi, lo) = (n / 100, n % 100);
+        let low = match lo {
+            0 => "hundred".to_string(),
+            1..=9 => format!("oh{}", ONES[lo as usize]),
+            _ => cardinal(lo, false),
+        };
+        out.push(format!("{}{low}", cardinal(hi, false)));
+    }
+    out.dedup();
+    out
+}
+
+fn cardinal(n: u64, with_and: bool) -> String {
+    let under_100 = |n: u64| -> String {
+        if n < 20 {
+            ONES[n as usize].to_string()
+        } else if n % 10 == 0 {
+            TENS[(n / 10) as usize].to_string()
+        } else {
+            format!("{}{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize])
+        }
+    };
+    let under_1000 = |n: u64| -> String {
+        let (h, r) = (n / 100, n % 100);
+        match (h, r) {
+            (0, r) => under_100(r),
+            (h, 0) => format!("{}hundred", ONES[h as usize]),
+            (h, r) => format!(
+                "{}hundred{}{}",
+                ONES[h as usize],
+                if with_and { "and" } else { "" },
+                under_100(r)
+            ),
+        }
+    };
+    if n >= 1_000_000_000 {
+        return n.to_string();
+    }
+    let (millions, thousands, rest) = (n / 1_000_000, n / 1000 % 1000, n % 1000);
+    let mut s = String::new();
+    if millions > 0 {
+        s += &under_1000(millions);
+        s += "million";
+    }
+    if thousands > 0 {
+        s += &under_1000(thousands);
+        s += "thousand";
+    }
+    if rest > 0 || s.is_empty() {
+        if !s.is_empty() && rest < 100 && with_and {
+            s += "and";
+        }
+        s += &under_1000(rest);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heard(words: &[(&str, f64, f64)]) -> Vec<Timed> {
+        words
+            .iter()
+            .map(|&(t, s, e)| Timed {
+                text: t.into(),
+                start: s,
+                end: e,
+            })
+            .collect()
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn script_slides_break_at_blank_lines_and_rules() {
+        let s = slides("One two.\nthree\n\n\nFour\n---\nfive six\n");
+        assert_eq!(s, vec![words("One two. three"), words("Four"), words("five six")]);
+    }
+
+    #[test]
+    fn numbers_are_read_aloud() {
+        assert!(readings(2024).contains(&"twentytwentyfour".to_string()));
+        assert!(readings(2024).contains(&"twothousandtwentyfour".to_string()));
+        assert!(readings(1905).contains(&"nineteenohfive".to_string()));
+        assert!(readings(115).contains(&"onehundredandfifteen".to_string()));
+        assert_eq!(readings(7), vec!["seven"]);
+    }
+
+    #[test]
+    fn the_script_keeps_its_spelling_and_takes_the_heard_times() {
+        let h = heard(&[
+            ("in", 0.0, 0.2),
+            ("twenty", 0.2, 0.5),
+            ("twenty", 0.5, 0.8),
+            ("four", 0.8, 1.0),
+            ("the", 1.0, 1.1),
+            ("well", 1.1, 1.3),
+            ("known", 1.3, 1.6),
+            ("colonel", 1.6, 2.0),
+            ("sed", 2.0, 2.3),
+            ("hello", 2.5, 3.0),
+        ]);
+        let s = words("In 2024, the well-known Kernel said: “Hello!” Goodbye.");
+        let (t, r) = reconcile(&s, &h);
+        let got: Vec<(&str, Option<f64>, Option<f64>)> =
+            t.iter().map(|t| (t.text.as_str(), t.start, t.end)).collect();
+        assert_eq!(got[1], ("2024,", Some(0.2), Some(1.0)));
+        assert_eq!(got[3], ("well-known", Some(1.1), Some(1.6)));
+        assert_eq!(got[5], ("said:", Some(2.0), Some(2.3)));
+        assert_eq!(got[6], ("“Hello!”", Some(2.5), Some(3.0)));
+        assert_eq!(got[7], ("Goodbye.", None, None));
+        // In, the, Hello exact; 2024, well-known, said approximate; Kernel/colonel too far apart.
+        assert_eq!((r.exact, r.approximate, r.unmatched), (3, 3, 2), "{r:?}");
+        assert!(r.worst.iter().any(|w| w.contains("Goodbye.")), "{r:?}");
+    }
+}

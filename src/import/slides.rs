@@ -1,0 +1,134 @@
+//! Timed words cut into slides that fit the frame, and the slides' own times.
+//!
+//! A slide grows word by word until the next word would not fit (more lines than allowed,
+//! measured with the layout the renderer uses, or more words than allowed). It is then cut at
+//! the best place inside it: a sentence end, else a clause end, else the longest pause, as
+//! late as keeps the slide at least a third full. A long pause always starts a new slide, and
+//! so does every slide break of the user's script.
+
+use std::ops::Range;
+
+use super::normalize::Timed;
+use crate::layout::Measure;
+use crate::project::raw::{RawSlide, RawStyle, RawWord};
+
+/// A silence this long (seconds) between two words always starts a new slide.
+const LONG_PAUSE: f64 = 1.5;
+/// The first slide appears this long before the first word, if the audio allows.
+const LEAD_IN: f64 = 0.5;
+
+pub struct Limits {
+    pub max_words: usize,
+    pub max_lines: usize,
+}
+
+/// Cuts `words` into slides. `breaks` are the indices where the script starts a new slide.
+pub fn split(
+    words: &[Timed],
+    breaks: &[usize],
+    limits: &Limits,
+    measure: &mut Measure,
+) -> Vec<Range<usize>> {
+    let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < words.len() {
+        let pause = i > 0 && words[i].start - words[i - 1].end >= LONG_PAUSE;
+        if i > start && (breaks.binary_search(&i).is_ok() || pause) {
+            out.push(start..i);
+            start = i;
+        }
+        let too_many = i + 1 - start > limits.max_words;
+        if i > start && (too_many || measure.lines(&texts[start..=i]) > limits.max_lines) {
+            let cut = best_cut(words, start, i);
+            out.push(start..cut);
+            start = cut;
+            // The word is tried again on the new slide.
+            continue;
+        }
+        i += 1;
+    }
+    if start < words.len() {
+        out.push(start..words.len());
+    }
+    out
+}
+
+/// Where to start the next slide when `words[start..=last]` does not fit: an index in
+/// `start + 1..=last`.
+fn best_cut(words: &[Timed], start: usize, last: usize) -> usize {
+    let min = start + ((last - start) / 3).max(1);
+    let mut best = (last, 0.0);
+    for cut in min..=last {
+        let before = &words[cut - 1];
+        let class = match before.text.trim_end_matches(['"', '”', '’', ')', '»']).chars().last() {
+            Some('.' | '!' | '?' | '…' | '。' | '！' | '？') => 3.0,
+            Some(',' | ';' | ':' | '—' | '–' | '，' | '、' | '；' | '：') => 2.0,
+            _ => 0.0,
+        };
+        let pause = (words[cut].start - before.end).clamp(0.0, 1.0);
+        let score = class + pause;
+        // Later wins a tie: fuller slides.
+        if score >= best.1 {
+            best = (cut, score);
+        }
+    }
+    best.0
+}
+
+/// Slides with their times: each begins and ends in the silence between its words and the
+/// neighbours' (halfway), the first a little before speech and the last at the audio's end.
+/// Where that silence is shorter than two fades, the slide's fade is shortened so that no
+/// word is ever spoken while its text is fading.
+pub fn timed_slides(
+    words: &[Timed],
+    ranges: &[Range<usize>],
+    fade: f64,
+    duration: f64,
+) -> Vec<RawSlide> {
+    let bounds: Vec<(f64, f64)> = ranges
+        .iter()
+        .map(|r| (words[r.start].start, words[r.end - 1].end))
+        .collect();
+    let mut out = Vec::with_capacity(ranges.len());
+    for (k, r) in ranges.iter().enumerate() {
+        let (first, last) = bounds[k];
+        let start = match k {
+            0 => (first - LEAD_IN.max(fade)).max(0.0),
+            _ => (bounds[k - 1].1 + first) / 2.0,
+        };
+        let end = match bounds.get(k + 1) {
+            Some(next) => (last + next.0) / 2.0,
+            None => duration,
+        };
+        let (start, end) = (round(start), round(end));
+        let room = (first - start).min(end - last);
+        let style = (room < fade).then(|| RawStyle {
+            fade: Some((room * 1000.0).floor().max(0.0) / 1000.0),
+            ..RawStyle::default()
+        });
+        out.push(RawSlide {
+            start: Some(start),
+            end: Some(end),
+            words: Some(
+                words[r.clone()]
+                    .iter()
+                    .map(|w| RawWord {
+                        text: Some(w.text.clone()),
+                        start: Some(round(w.start)),
+                        end: Some(round(w.end)),
+                    })
+                    .collect(),
+            ),
+            text: None,
+            style,
+        });
+    }
+    out
+}
+
+/// Microseconds are plenty, and keep the written file free of `0.30000000000000004`.
+fn round(t: f64) -> f64 {
+    (t * 1e6).round() / 1e6
+}

@@ -1,0 +1,3 @@
+use super::Format;
+
+pub const FORMATS: &[Format] = &[];

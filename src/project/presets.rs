@@ -1,0 +1,99 @@
+//! Named starting points for a project's look: a frame size and style defaults that the file's
+//! own values override field by field.
+
+use super::raw::{RawLook, RawStyle};
+
+pub struct Preset {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// Style defaults; fields left `None` take the format's own defaults.
+    pub style: fn() -> RawStyle,
+    /// How `gpucast import` fills slides for this look.
+    pub max_words: usize,
+    pub max_lines: usize,
+}
+
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "lecture",
+        about: "1920x1080, up to three lines a slide, words turn bold as they are spoken",
+        width: 1920,
+        height: 1080,
+        style: RawStyle::default,
+        max_words: 30,
+        max_lines: 3,
+    },
+    Preset {
+        name: "shorts",
+        about: "1080x1920 for phones: 1-4 large words a slide, centred, clear of the controls at the bottom",
+        width: 1080,
+        height: 1920,
+        style: shorts,
+        max_words: 4,
+        max_lines: 3,
+    },
+    Preset {
+        name: "square",
+        about: "1080x1080 for feeds",
+        width: 1080,
+        height: 1080,
+        style: RawStyle::default,
+        max_words: 20,
+        max_lines: 4,
+    },
+    Preset {
+        name: "highlight",
+        about: "1920x1080 like lecture, but spoken words change colour only, never weight",
+        width: 1920,
+        height: 1080,
+        style: highlight,
+        max_words: 30,
+        max_lines: 3,
+    },
+];
+
+pub fn find(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+/// `lecture, shorts, square, highlight`, for error messages.
+pub fn names() -> String {
+    PRESETS
+        .iter()
+        .map(|p| p.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn shorts() -> RawStyle {
+    RawStyle {
+        // About 14 characters a line at 1080 px wide: one to four words read at a glance.
+        font_size: Some(96.0),
+        line_height: Some(1.2),
+        margin: Some(90.0),
+        align: Some("center".into()),
+        // Centred in the frame, the text sits well above the bottom quarter where apps draw
+        // their buttons and descriptions.
+        vertical_align: Some("center".into()),
+        upcoming: Some(look("bold", "#ffffff")),
+        ..RawStyle::default()
+    }
+}
+
+fn highlight() -> RawStyle {
+    RawStyle {
+        upcoming: Some(look("regular", "#8f9bb3")),
+        current: Some(look("regular", "#ffd54a")),
+        spoken: Some(look("regular", "#ffffff")),
+        ..RawStyle::default()
+    }
+}
+
+fn look(weight: &str, color: &str) -> RawLook {
+    RawLook {
+        weight: Some(weight.into()),
+        color: Some(color.into()),
+    }
+}
