@@ -12,9 +12,15 @@ the two and taking the median of --runs runs:
 It prints a Markdown table: wall time ratio to the encoder alone, frames per second, peak RSS.
 
   python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
+
+With --import-hours H it instead times `gpucast import` of an H-hour WhisperX file (2.8 words a
+second, about 30,000 words for 3 hours) with a script (--text) that differs from the recognised
+words in case, punctuation, numerals and about 3% of the words, against a silent 8 kHz WAV.
 """
 import argparse
 import json
+import random
+import wave
 import os
 import shutil
 import statistics
@@ -45,6 +51,88 @@ def mem_total_bytes():
     return 0
 
 
+VOCAB = ("the model learns a mapping from inputs to outputs and we measure how well it "
+         "generalises to examples it has never seen before during training").split()
+
+
+def write_import_fixture(work, hours):
+    """A WhisperX JSON, the script it was read from (with differences), and silent audio."""
+    rng = random.Random(7)
+    seconds = hours * 3600.0
+    segments, script_paras, para = [], [], []
+    t, words = 0.5, []
+    while t < seconds - 5:
+        w = rng.choice(VOCAB)
+        said = w.capitalize() if not para else w
+        heard = w
+        r = rng.random()
+        if r < 0.02:
+            said, heard = "2024", "twenty"  # followed by two more heard words below
+        elif r < 0.05:
+            heard = w[::-1]  # a recognition error
+        d = 0.12 + 0.04 * len(w)
+        if said == "2024":
+            for part in ("twenty", "twenty", "four"):
+                words.append({"word": part, "start": round(t, 3), "end": round(t + 0.25, 3), "score": 0.9})
+                t += 0.3
+        else:
+            words.append({"word": heard, "start": round(t, 3), "end": round(t + d, 3), "score": 0.8})
+            t += d + 0.06
+        para.append(said)
+        if len(para) % 12 == 0:
+            para[-1] += "."
+            t += 0.4
+        if len(words) >= 40 or t >= seconds - 5:
+            segments.append({"start": words[0]["start"], "end": words[-1]["end"],
+                             "text": " ".join(x["word"] for x in words), "words": words})
+            words = []
+        if len(para) >= 60:
+            script_paras.append(" ".join(para))
+            para = []
+    if words:
+        segments.append({"start": words[0]["start"], "end": words[-1]["end"],
+                         "text": " ".join(x["word"] for x in words), "words": words})
+    if para:
+        script_paras.append(" ".join(para))
+    timings = os.path.join(work, "whisperx.json")
+    with open(timings, "w") as f:
+        json.dump({"segments": segments,
+                   "word_segments": [w for s in segments for w in s["words"]], "language": "en"}, f)
+    script = os.path.join(work, "script.txt")
+    with open(script, "w") as f:
+        f.write("\n\n".join(script_paras) + "\n")
+    audio = os.path.join(work, "silence.wav")
+    with wave.open(audio, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        chunk = b"\0" * 16000 * 60
+        for _ in range(int(seconds // 60) + 1):
+            w.writeframes(chunk)
+    n = sum(len(s["words"]) for s in segments)
+    return timings, script, audio, n
+
+
+def bench_import(a, work):
+    timings, script, audio, n = write_import_fixture(work, a.import_hours)
+    runs = []
+    for i in range(a.runs):
+        out = os.path.join(work, "project.json")
+        cmd = [a.gpucast, "import", timings, "--audio", audio, "--text", script, "-o", out, "--force", "-q"]
+        runs.append(timed(cmd))
+    wall = statistics.median(r[0] for r in runs)
+    rss = max(r[1] for r in runs)
+    log = subprocess.run([a.gpucast, "-v", "import", timings, "--audio", audio, "--text", script,
+                          "-o", os.path.join(work, "project.json"), "--force"],
+                         capture_output=True, text=True, check=True)
+    print(f"import of a {a.import_hours:g}-hour WhisperX file ({n} words) with --text: "
+          f"{wall:.2f} s median of {a.runs}, peak RSS {rss:.0f} MB")
+    print(log.stdout.strip())
+    for line in log.stderr.splitlines():
+        if "import:" in line:
+            print("  " + line.strip())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, nargs="+", default=[20, 60, 300])
@@ -53,11 +141,18 @@ def main():
     ap.add_argument("--gpucast", default=os.path.join(ROOT, "target", "release", "gpucast"))
     ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "..", "shared", "bench", "make_fixture.py"))
     ap.add_argument("--workdir", default=None, help="where fixtures and outputs go (default: a temp dir)")
+    ap.add_argument("--import-hours", type=float, default=None,
+                    help="time `gpucast import` of a WhisperX file this many hours long instead")
     a = ap.parse_args()
 
     if not os.path.exists(a.gpucast):
         sys.exit(f"{a.gpucast} not found: run `cargo build --release` first")
     work = a.workdir or tempfile.mkdtemp(prefix="gpucast-bench-")
+    if a.import_hours:
+        bench_import(a, work)
+        if not a.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     probe = subprocess.run([a.gpucast, "probe"], capture_output=True, text=True).stdout
     has_gpu = "none found" not in probe.split("Video encoders")[0]
     rows = []

@@ -219,6 +219,10 @@ pub fn import(
             problem,
         })?),
     };
+    let clock = std::time::Instant::now();
+    let mut stage = |name: &str| {
+        log::info!("import: {name} done at {:.0} ms", clock.elapsed().as_secs_f64() * 1e3);
+    };
     let text = read_text(timings).map_err(|problem| ImportError {
         file: timings.to_path_buf(),
         format: chosen.map(|f| f.name),
@@ -254,6 +258,7 @@ pub fn import(
     let tokens = (format.parse)(&input).map_err(|b| error(Some(format.name), b))?;
     let (heard, repairs) =
         normalize::normalize(tokens, opts.offset).map_err(|b| error(Some(format.name), b))?;
+    stage("reading and cleaning the timings");
 
     let (mut words, breaks, report) = match &script_text {
         None => (heard, Vec::new(), None),
@@ -284,9 +289,13 @@ pub fn import(
         }
     };
 
+    if script_text.is_some() {
+        stage("aligning the script");
+    }
     let duration = crate::encode::audio::probe(audio)
         .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?
         .duration;
+    stage("measuring the audio");
     let mut warnings = Vec::new();
     let mut cut = 0;
     for (i, w) in words.iter_mut().enumerate() {
@@ -335,6 +344,7 @@ pub fn import(
     };
     let ranges = slides::split(&words, &breaks, &limits, &mut measure);
     let raw_slides = slides::timed_slides(&words, &ranges, style.fade, duration);
+    stage("fitting slides");
     let summary = Summary {
         format: format.name,
         title: format.title,

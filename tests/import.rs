@@ -1,0 +1,151 @@
+//! `gpucast import` end to end: every sample timings file in tests/data/import goes through the
+//! real binary into a project, is rendered, and the decoded video is checked: the words change
+//! on the frames their times say, and a click in the audio at each word start is heard there.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+const FPS: f64 = 30.0;
+/// Every sample's words lie within 15 s.
+const AUDIO_SECONDS: f64 = 16.0;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/import")
+        .join(name)
+}
+
+/// The words of a written project: (text, start, end), in order.
+fn project_words(project: &Path) -> Vec<(String, f64, f64)> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(project).unwrap()).unwrap();
+    v["slides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["words"].as_array().unwrap().iter())
+        .map(|w| {
+            (
+                w["text"].as_str().unwrap().to_string(),
+                w["start"].as_f64().unwrap(),
+                w["end"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// What an import of one sample must give.
+struct Case {
+    file: &'static str,
+    format: &'static str,
+    script: Option<&'static str>,
+    words: usize,
+    /// The first and last words, and the first word's start.
+    first: &'static str,
+    last: &'static str,
+    first_start: f64,
+}
+
+/// Imports a sample against a silent narration, checks its words, then renders it (made
+/// small for speed) over a narration with a click at each word start and checks the video.
+fn import_and_render(case: &Case) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let audio = d.join("narration.wav");
+    write_wav(&audio, AUDIO_SECONDS, &[]);
+    let project = d.join("project.json");
+    let sample = data(case.file);
+    let mut args = vec![
+        "import",
+        sample.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ];
+    let script = case.script.map(data);
+    if let Some(s) = &script {
+        args.extend(["--text", s.to_str().unwrap()]);
+    }
+    let out = gpucast(&args);
+    assert_ok(&out);
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains(&format!("(--format {})", case.format)),
+        "{}: {summary}",
+        case.file
+    );
+
+    let words = project_words(&project);
+    let texts: Vec<&str> = words.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(words.len(), case.words, "{}: {texts:?}", case.file);
+    assert_eq!(texts[0], case.first, "{}", case.file);
+    assert_eq!(texts[texts.len() - 1], case.last, "{}", case.file);
+    assert!(
+        (words[0].1 - case.first_start).abs() < 1e-6,
+        "{}: first word at {}",
+        case.file,
+        words[0].1
+    );
+    for w in words.windows(2) {
+        assert!(
+            w[0].1 <= w[1].1 && w[0].2 <= w[1].1 + 1e-6,
+            "{}: {w:?} out of order or overlapping",
+            case.file
+        );
+    }
+
+    // The same narration with a click at every word start; words closer than 80 ms would run
+    // their clicks together, so those are left silent.
+    let mut clicks: Vec<f64> = Vec::new();
+    for w in &words {
+        if clicks.last().is_none_or(|&c| w.1 - c > 0.08) {
+            clicks.push(w.1);
+        }
+    }
+    write_wav(&audio, AUDIO_SECONDS, &clicks);
+
+    // Rendered small (a quarter of the preset's size, everything scaled alike) and lossless,
+    // so decoded frames are exactly the drawn ones.
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&project).unwrap()).unwrap();
+    let scale = |x: &Value| Value::from((x.as_f64().unwrap() / 4.0).round());
+    for key in ["width", "height"] {
+        v["video"][key] = scale(&v["video"][key]);
+    }
+    for key in ["font_size", "margin"] {
+        v["style"][key] = scale(&v["style"][key]);
+    }
+    let small = d.join("small.json");
+    std::fs::write(&small, serde_json::to_string(&v).unwrap()).unwrap();
+    let video = d.join("out.mp4");
+    render_cpu(&small, &video, &["--quality", "0"]);
+
+    let decoded = decode_video(&video, FPS);
+    assert_eq!(decoded.frames.len(), (AUDIO_SECONDS * FPS) as usize);
+    let changes: Vec<u64> = (1..decoded.frames.len())
+        .filter(|&i| decoded.frames[i].1 != decoded.frames[i - 1].1)
+        .map(|i| i as u64)
+        .collect();
+    for w in &words {
+        let frame = ((w.1 - 1e-6) * FPS).ceil() as u64;
+        assert!(
+            frame == 0 || changes.contains(&frame),
+            "{}: \"{}\" starts at {:.3} s but frame {frame} shows no change",
+            case.file,
+            w.0,
+            w.1
+        );
+    }
+    let p = gpucast::prepare(&small).unwrap();
+    let runs: Vec<u64> = p.timeline.runs.iter().map(|r| r.start_frame).skip(1).collect();
+    assert_eq!(changes, runs, "{}: frames change only where the timeline says", case.file);
+
+    let onsets = click_onsets(&decode_audio(&video));
+    assert_eq!(onsets.len(), clicks.len(), "{}: {onsets:?}", case.file);
+    for (o, c) in onsets.iter().zip(&clicks) {
+        assert!((o - c).abs() < 0.015, "{}: click at {o:.4} s for a word at {c:.3} s", case.file);
+    }
+}
