@@ -422,13 +422,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn print_import_summary(timings: &std::path::Path, s: &gpucast::import::Summary) {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     println!(
-        "imported {} as {} (--format {}): {} words, {} slides, {:.1} s of audio",
+        "imported {} as {} (--format {}): {}, {}, {:.1} s of audio",
         timings.display(),
         s.title,
         s.format,
-        s.words,
-        s.slides,
+        plural(s.words, "word"),
+        plural(s.slides, "slide"),
         s.duration
     );
     let r = &s.repairs;

@@ -149,3 +149,80 @@ fn import_and_render(case: &Case) {
         assert!((o - c).abs() < 0.015, "{}: click at {o:.4} s for a word at {c:.3} s", case.file);
     }
 }
+
+/// Runs `gpucast import FILE --audio A -o P EXTRA` on `content`; it must fail with exit 1, one
+/// error line containing every one of `expect`, and write nothing.
+fn rejected(content: &[u8], extra: &[&str], expect: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let timings = d.join("timings.json");
+    std::fs::write(&timings, content).unwrap();
+    let audio = d.join("narration.wav");
+    write_wav(&audio, 4.0, &[]);
+    let project = d.join("project.json");
+    let mut args = vec![
+        "import",
+        timings.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = gpucast(&args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    for e in expect {
+        assert!(err.contains(e), "expected {e:?} in: {err}");
+    }
+    assert_eq!(files_in(d), ["narration.wav", "timings.json"]);
+}
+
+#[test]
+fn unreadable_files_are_refused_with_what_was_found() {
+    rejected(b"", &[], &["not a timing format", "an empty file", "whisperx"]);
+    rejected(
+        &[0x89, b'P', b'N', b'G', 0, 0, 0xff, 0xfe, 0x00],
+        &[],
+        &["timings.json", "not a text file"],
+    );
+    rejected(
+        br#"{"name": "x", "items": [1, 2]}"#,
+        &[],
+        &["not a timing format", "\"name\", \"items\"", "srt"],
+    );
+    rejected(
+        br#"{"segments": [{"words": [{"word": "a", "start": 0.1"#,
+        &[],
+        &["truncated"],
+    );
+    rejected(b"{}", &["--format", "nonesuch"], &["--format", "nonesuch", "whisperx"]);
+    rejected(b"{}", &["--preset", "tiktok"], &["--preset", "tiktok", "shorts"]);
+}
+
+#[test]
+fn a_huge_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let timings = dir.path().join("huge.json");
+    // A sparse 1 GB file: refused by its size, in no time and no memory.
+    std::fs::File::create(&timings)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let audio = dir.path().join("a.wav");
+    write_wav(&audio, 1.0, &[]);
+    let project = dir.path().join("p.json");
+    let out = gpucast(&[
+        "import",
+        timings.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("1024 MB is over the 256 MB limit"), "{err}");
+    assert!(!project.exists());
+}

@@ -220,7 +220,7 @@ pub fn import(
         })?),
     };
     let clock = std::time::Instant::now();
-    let mut stage = |name: &str| {
+    let stage = |name: &str| {
         log::info!("import: {name} done at {:.0} ms", clock.elapsed().as_secs_f64() * 1e3);
     };
     let text = read_text(timings).map_err(|problem| ImportError {
@@ -232,7 +232,9 @@ pub fn import(
     let json = parse_json(&text);
     let lines = match &json {
         Ok(_) => None,
-        Err(_) => parse_json_lines(&text),
+        Err(_) => parse_json_lines(&text).transpose().map_err(|bad| {
+            error(chosen.map(|f| f.name), bad)
+        })?,
     };
     let input = Input {
         text: &text,
@@ -487,8 +489,9 @@ fn parse_json(text: &str) -> Result<Value, Bad> {
     })
 }
 
-/// One JSON value per non-empty line, if every such line is one (and there are two or more).
-fn parse_json_lines(text: &str) -> Option<Vec<(usize, Value)>> {
+/// One JSON value per non-empty line, if the first line is one (and there are two or more);
+/// a later line that is not JSON is an error naming it.
+fn parse_json_lines(text: &str) -> Option<Result<Vec<(usize, Value)>, Bad>> {
     if !looks_like_json(text) {
         return None;
     }
@@ -497,9 +500,20 @@ fn parse_json_lines(text: &str) -> Option<Vec<(usize, Value)>> {
         if line.trim().is_empty() {
             continue;
         }
-        out.push((i + 1, serde_json::from_str(line).ok()?));
+        match serde_json::from_str(line) {
+            Ok(v) => out.push((i + 1, v)),
+            Err(_) if out.is_empty() => return None,
+            Err(e) => {
+                let what = if e.is_eof() {
+                    "the line ends in the middle of its JSON (truncated?)".to_string()
+                } else {
+                    format!("invalid JSON: {e}")
+                };
+                return Some(Err(Bad::line(i + 1, what)));
+            }
+        }
     }
-    (out.len() >= 2).then_some(out)
+    (out.len() >= 2).then_some(Ok(out))
 }
 
 /// The one format that claims the file, or an error listing what was seen and what is known.

@@ -11,8 +11,12 @@ use similar::{capture_diff_slices, Algorithm, DiffTag};
 use super::normalize::Timed;
 use super::Token;
 
-/// The script cut into slides: at blank lines, or at a line holding only `---`.
+/// The script cut into slides: at blank lines, or at a line holding only `---`. An SSML
+/// script (for Google or Polly) is one run of words, its tags removed.
 pub fn slides(text: &str) -> Vec<Vec<String>> {
+    if let Some(words) = super::tts::ssml_words(text) {
+        return vec![words];
+    }
     let mut out: Vec<Vec<String>> = vec![Vec::new()];
     for line in text.lines() {
         let t = line.trim();
