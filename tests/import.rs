@@ -113,7 +113,7 @@ fn import_and_render(case: &Case) {
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&project).unwrap()).unwrap();
     let scale = |x: &Value| Value::from((x.as_f64().unwrap() / 4.0).round());
     for key in ["width", "height"] {
-        v["video"][key] = scale(&v["video"][key]);
+        v["video"][key] = Value::from(v["video"][key].as_i64().unwrap() / 4);
     }
     for key in ["font_size", "margin"] {
         v["style"][key] = scale(&v["style"][key]);
@@ -226,3 +226,39 @@ fn a_huge_file_is_refused_before_it_is_read() {
     assert!(err.contains("1024 MB is over the 256 MB limit"), "{err}");
     assert!(!project.exists());
 }
+
+/// One test per sample: `case!(test_name, "file", "format", script, words, "first", "last", start)`.
+macro_rules! case {
+    ($name:ident, $file:expr, $format:expr, $script:expr, $words:expr, $first:expr, $last:expr, $start:expr) => {
+        #[test]
+        fn $name() {
+            import_and_render(&Case {
+                file: $file,
+                format: $format,
+                script: $script,
+                words: $words,
+                first: $first,
+                last: $last,
+                first_start: $start,
+            });
+        }
+    };
+}
+
+case!(azure_edge_tts, "azure-edge-tts.jsonl", "azure", None, 18, "Entropy", "decreases", 0.1);
+case!(azure_edge_tts_sentences, "azure-edge-tts-sentences.jsonl", "azure", None, 13, "The", "backwards.", 0.1);
+case!(azure_js, "azure-js.json", "azure", None, 9, "Temperature", "particles", 0.05);
+case!(azure_metadata, "azure-metadata.jsonl", "azure", None, 9, "Work", "energy", 0.1);
+case!(azure_sdk, "azure-sdk.json", "azure", None, 11, "Heat", "round", 0.1);
+case!(azure_messy, "azure-messy.json", "azure", None, 11, "Why", "water", 0.05);
+case!(elevenlabs, "elevenlabs.json", "elevenlabs", None, 18, "In", "in.", 0.0);
+case!(elevenlabs_stream, "elevenlabs-stream.jsonl", "elevenlabs", None, 17, "Action", "signal.", 0.093);
+case!(elevenlabs_ws, "elevenlabs-ws.jsonl", "elevenlabs", None, 15, "Myelin", "next.", 0.051);
+case!(elevenlabs_messy, "elevenlabs-messy.json", "elevenlabs", None, 9, "So", "diameter.", 0.0);
+case!(polly, "polly.marks", "polly", None, 19, "Schrödinger's", "both", 0.006);
+case!(polly_script, "polly.marks", "polly", Some("polly-script.txt"), 19, "Schrödinger's", "both?", 0.006);
+case!(polly_messy, "polly-messy.json", "polly", None, 9, "Free", "own", 0.02);
+case!(polly_ssml, "polly-ssml.marks", "polly", Some("polly-ssml-script.ssml"), 7, "Entropy", "system.", 0.006);
+case!(google, "google.json", "google", Some("google-script.ssml"), 19, "Photosynthesis", "green.", 0.0505);
+case!(google_plain, "google-plain.json", "google", Some("google-plain-script.txt"), 16, "Water", "lower.", 0.0613);
+case!(google_messy, "google-messy.json", "google", Some("google-plain-script.txt"), 16, "Water", "lower.", 0.0613);
