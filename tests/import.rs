@@ -277,3 +277,86 @@ case!(csv_messy, "csv-messy.csv", "csv", None, 11, "In", "vision.", 0.38);
 case!(csv_mfa, "csv-mfa.csv", "csv", None, 6, "weights", "batch", 0.44);
 case!(csv_gentle, "csv-gentle.csv", "csv", None, 18, "Today", "much", 0.52);
 case!(csv_whispercpp, "csv-whispercpp.csv", "csv", None, 8, "Weight", "weights.", 0.0);
+
+#[test]
+fn bad_entries_name_the_format_the_entry_and_the_problem() {
+    rejected(
+        br#"[{"text": " Hello", "startMs": 0, "endMs": 400},
+            {"text": " world", "startMs": "soon", "endMs": 900}]"#,
+        &[],
+        &["(remotion)", "[1].startMs", "expected a number"],
+    );
+    rejected(
+        b"word,start,end\nhello,0.5,0.9\nworld,-1.0,1.4\n",
+        &[],
+        &["(csv)", "line 3", "negative"],
+    );
+    rejected(
+        br#"{"fragments": [{"begin": "0.000", "end": "NaN", "id": "f1", "lines": ["Hello"], "children": []}]}"#,
+        &[],
+        &["(aeneas)", "fragments[0].end", "not a finite number"],
+    );
+    rejected(
+        br#"{"transcript": "Hi there", "words": [{"case": "success", "word": "Hi", "start": 0.1, "end": 0.3}, {"case": "success", "word": "there", "start": 0.4, "end": 0.2}]}"#,
+        &[],
+        &["(gentle)", "word 2 (\"there\")", "before it starts"],
+    );
+    // The narration is 4 s long; a word at 5 s means the wrong audio (or offset).
+    rejected(
+        b"word,start,end\nhello,0.5,0.9\nlate,5.0,5.4\n",
+        &[],
+        &["(csv)", "word 2 (\"late\")", "past the end of the audio"],
+    );
+    rejected(
+        b"word,start,end\nhello,0.5,0.9\n",
+        &["--offset", "-1"],
+        &["word 1 (\"hello\")", "--offset -1"],
+    );
+    // Broken JSON lines: the broken line is named.
+    rejected(
+        b"{\"time\":6,\"type\":\"word\",\"start\":0,\"end\":5,\"value\":\"Hello\"}\n{\"time\":373,\"type\":\"wo\n",
+        &[],
+        &["line 2", "truncated"],
+    );
+}
+
+#[test]
+fn an_existing_project_is_kept_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let timings = d.join("t.csv");
+    std::fs::write(&timings, "hello,0.5,0.9\nworld,1.0,1.4\n").unwrap();
+    let audio = d.join("a.wav");
+    write_wav(&audio, 3.0, &[]);
+    let project = d.join("p.json");
+    std::fs::write(&project, "keep me").unwrap();
+    let args = |force: bool| {
+        let mut a = vec![
+            "import".to_string(),
+            timings.to_string_lossy().into_owned(),
+            "--audio".into(),
+            audio.to_string_lossy().into_owned(),
+            "-o".into(),
+            project.to_string_lossy().into_owned(),
+        ];
+        if force {
+            a.push("--force".into());
+        }
+        a
+    };
+    let run = |a: Vec<String>| gpucast(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = run(args(false));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&project).unwrap(), "keep me");
+    assert_ok(&run(args(true)));
+    let words = project_words(&project);
+    assert_eq!(words.len(), 2);
+    // The audio is named relative to the project, which renders as written.
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&project).unwrap()).unwrap();
+    assert_eq!(v["audio"], "a.wav");
+    assert_eq!(v["preset"], "lecture");
+    assert_eq!(v["style"]["current"]["weight"], "bold");
+    assert_ok(&gpucast(&["validate", project.to_str().unwrap()]));
+    assert_eq!(files_in(d), ["a.wav", "p.json", "t.csv"]);
+}

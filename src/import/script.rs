@@ -246,7 +246,7 @@ const TENS: [&str; 10] = [
 /// `twothousandtwentyfour`, `twothousandandtwentyfour` and, as a year, `twentytwentyfour`.
 fn readings(n: u64) -> Vec<String> {
     let mut out = vec![cardinal(n, false), cardinal(n, true)];
-    if (1100..10000).contains(&n) && n % 100 != 0 || (1100..2000).contains(&n) {
+    if (1100..10000).contains(&n) && !n.is_multiple_of(100) || (1100..2000).contains(&n) {
         let (hi, lo) = (n / 100, n % 100);
         let low = match lo {
             0 => "hundred".to_string(),
@@ -263,7 +263,7 @@ fn cardinal(n: u64, with_and: bool) -> String {
     let under_100 = |n: u64| -> String {
         if n < 20 {
             ONES[n as usize].to_string()
-        } else if n % 10 == 0 {
+        } else if n.is_multiple_of(10) {
             TENS[(n / 10) as usize].to_string()
         } else {
             format!("{}{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize])
