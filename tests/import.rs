@@ -360,3 +360,97 @@ fn an_existing_project_is_kept_unless_forced() {
     assert_ok(&gpucast(&["validate", project.to_str().unwrap()]));
     assert_eq!(files_in(d), ["a.wav", "p.json", "t.csv"]);
 }
+
+/// A lecture-like CSV: `n` words of varied length at a steady pace, sentences of 9 words, a
+/// long pause every 40 words.
+fn long_csv(n: usize) -> (String, f64) {
+    let vocab = [
+        "gradient", "descent", "moves", "every", "weight", "a", "little", "downhill", "on",
+        "the", "surface", "of", "loss", "internationalisation", "is", "long",
+    ];
+    let mut csv = String::from("word,start,end\n");
+    let mut t = 0.3;
+    for i in 0..n {
+        let mut w = vocab[(i * 7 + i / 3) % vocab.len()].to_string();
+        if i % 9 == 8 {
+            w.push('.');
+        }
+        let d = 0.1 + 0.03 * w.len() as f64;
+        csv += &format!("{w},{t:.3},{:.3}\n", t + d);
+        t += d + if i % 40 == 39 { 2.0 } else { 0.08 };
+    }
+    (csv, t + 1.0)
+}
+
+/// Imports `csv` with `extra` options and returns the loaded project and its scene.
+fn import_csv(csv: &str, seconds: f64, extra: &[&str]) -> (tempfile::TempDir, gpucast::Prepared) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("t.csv"), csv).unwrap();
+    write_wav(&d.join("a.wav"), seconds, &[]);
+    let project = d.join("p.json");
+    let (t, a) = (d.join("t.csv"), d.join("a.wav"));
+    let mut args = vec![
+        "import",
+        t.to_str().unwrap(),
+        "--audio",
+        a.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    assert_ok(&gpucast(&args));
+    let p = gpucast::prepare(&project).unwrap();
+    (dir, p)
+}
+
+#[test]
+fn slides_fit_the_frame_and_never_fade_over_a_word() {
+    let (csv, seconds) = long_csv(400);
+    for (preset, lines, words) in [("lecture", 3, 30), ("shorts", 3, 4), ("square", 4, 20)] {
+        let (_dir, p) = import_csv(&csv, seconds, &["--preset", preset]);
+        let pr = &p.project;
+        assert_eq!(pr.word_count(), 400, "{preset}");
+        let expected = gpucast::project::presets::find(preset).unwrap();
+        assert_eq!((pr.width, pr.height), (expected.width, expected.height));
+        for (i, (slide, laid)) in pr.slides.iter().zip(&p.scene.slides).enumerate() {
+            let n_lines = laid.slots.iter().map(|s| s.line).max().unwrap() + 1;
+            assert!(n_lines as usize <= lines, "{preset} slide {i}: {n_lines} lines");
+            assert!(slide.words.len() <= words, "{preset} slide {i}: {} words", slide.words.len());
+            // Every slot inside the margins: the layout measured is the layout drawn.
+            for s in &laid.slots {
+                assert!(s.x >= slide.style.margin - 0.5 && s.x + s.width <= pr.width as f32 - slide.style.margin + 0.5);
+            }
+            let fade = slide.style.fade;
+            let first = slide.words[0].start;
+            let last = slide.words[slide.words.len() - 1].end;
+            assert!(first >= slide.start + fade - 1e-6, "{preset} slide {i} fades in over its first word");
+            assert!(last <= slide.end - fade + 1e-6, "{preset} slide {i} fades out over its last word");
+        }
+        // Slides end at sentence ends where they can: most do.
+        let ends = pr
+            .slides
+            .iter()
+            .filter(|s| s.words.last().unwrap().text.ends_with('.'))
+            .count();
+        if preset != "shorts" {
+            assert!(ends * 2 > pr.slides.len(), "{preset}: {ends} of {} slides end a sentence", pr.slides.len());
+        }
+    }
+}
+
+#[test]
+fn presets_set_the_frame_and_the_look_and_options_override_them() {
+    let (csv, seconds) = long_csv(60);
+    let (_d, p) = import_csv(&csv, seconds, &["--preset", "highlight"]);
+    let looks = p.project.slides[0].style.looks;
+    assert!(looks.iter().all(|l| !l.bold), "highlight changes colour only");
+    assert_ne!(looks[0].color, looks[1].color);
+    let (_d, p) = import_csv(&csv, seconds, &["--preset", "shorts", "--max-words", "2"]);
+    assert!(p.project.slides.iter().all(|s| s.words.len() <= 2));
+    assert_eq!((p.project.width, p.project.height), (1080, 1920));
+    let (_d, p) = import_csv(&csv, seconds, &["--max-lines", "1"]);
+    for laid in &p.scene.slides {
+        assert!(laid.slots.iter().all(|s| s.line == 0));
+    }
+}

@@ -345,7 +345,8 @@ pub fn import(
             .clamp(1, measure.lines_that_fit()),
     };
     let ranges = slides::split(&words, &breaks, &limits, &mut measure);
-    let raw_slides = slides::timed_slides(&words, &ranges, style.fade, duration);
+    let sizes = slides::font_sizes(&words, &ranges, &mut measure, style.font_size);
+    let raw_slides = slides::timed_slides(&words, &ranges, &sizes, style.fade, duration);
     stage("fitting slides");
     let summary = Summary {
         format: format.name,

@@ -77,6 +77,28 @@ fn best_cut(words: &[Timed], start: usize, last: usize) -> usize {
     best.0
 }
 
+/// For each slide, a smaller font size if one of its words is wider than the frame at the
+/// style's size (a long word in large type): the size at which the widest word fits.
+pub fn font_sizes(
+    words: &[Timed],
+    ranges: &[Range<usize>],
+    measure: &mut Measure,
+    font_size: f32,
+) -> Vec<Option<f64>> {
+    ranges
+        .iter()
+        .map(|r| {
+            let widest = words[r.clone()]
+                .iter()
+                .map(|w| measure.width(&w.text))
+                .fold(0.0f32, f32::max);
+            // Shaped widths scale with the size; 2% spare for rounding in the rasterizer.
+            (widest > measure.room())
+                .then(|| (font_size * measure.room() / widest * 0.98).floor().max(1.0) as f64)
+        })
+        .collect()
+}
+
 /// Slides with their times: each begins and ends in the silence between its words and the
 /// neighbours' (halfway), the first a little before speech and the last at the audio's end.
 /// Where that silence is shorter than two fades, the slide's fade is shortened so that no
@@ -84,6 +106,7 @@ fn best_cut(words: &[Timed], start: usize, last: usize) -> usize {
 pub fn timed_slides(
     words: &[Timed],
     ranges: &[Range<usize>],
+    font_sizes: &[Option<f64>],
     fade: f64,
     duration: f64,
 ) -> Vec<RawSlide> {
@@ -104,8 +127,11 @@ pub fn timed_slides(
         };
         let (start, end) = (round(start), round(end));
         let room = (first - start).min(end - last);
-        let style = (room < fade).then(|| RawStyle {
-            fade: Some((room * 1000.0).floor().max(0.0) / 1000.0),
+        let fade = (room < fade).then(|| (room * 1000.0).floor().max(0.0) / 1000.0);
+        let font_size = font_sizes.get(k).copied().flatten();
+        let style = (fade.is_some() || font_size.is_some()).then(|| RawStyle {
+            fade,
+            font_size,
             ..RawStyle::default()
         });
         out.push(RawSlide {

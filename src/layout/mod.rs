@@ -266,6 +266,11 @@ impl Measure {
         })
     }
 
+    /// The width between the side margins.
+    pub fn room(&self) -> f32 {
+        self.room
+    }
+
     /// How many lines fit between the top and bottom margins.
     pub fn lines_that_fit(&self) -> usize {
         self.fit
