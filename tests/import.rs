@@ -454,3 +454,10 @@ fn presets_set_the_frame_and_the_look_and_options_override_them() {
         assert!(laid.slots.iter().all(|s| s.line == 0));
     }
 }
+case!(srt_cues, "srt-cues.srt", "srt", None, 22, "Today", "picture.", 0.62);
+case!(srt_words, "srt-words.srt", "srt", None, 22, "Today", "picture.", 0.62);
+case!(srt_highlight, "srt-highlight.srt", "srt", None, 22, "Today", "picture.", 0.62);
+case!(srt_messy, "srt-messy.srt", "srt", None, 25, "Aujourd’hui,", "commence.", 0.8);
+case!(vtt_cues, "vtt-cues.vtt", "vtt", None, 27, "Welcome", "exam?", 0.5);
+case!(vtt_youtube, "vtt-youtube.vtt", "vtt", None, 30, "[Music]", "so", 0.0);
+case!(vtt_highlight, "vtt-highlight.vtt", "vtt", None, 16, "The", "far.", 0.4);
