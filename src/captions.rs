@@ -165,7 +165,13 @@ mod tests {
     fn srt_is_numbered_plain_text() {
         assert_eq!(
             srt(&[cue(), cue()]).lines().take(5).collect::<Vec<_>>(),
-            ["1", "00:00:01,000 --> 00:00:03,250", "Hello, <world>", "again", ""]
+            [
+                "1",
+                "00:00:01,000 --> 00:00:03,250",
+                "Hello, <world>",
+                "again",
+                ""
+            ]
         );
         assert_eq!(timestamp(3725.0006, ','), "01:02:05,001");
     }

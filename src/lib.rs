@@ -103,13 +103,7 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
         } => {
             // Paths stay as the user gave them, relative to the working folder.
             let here = Path::new(".");
-            let imported = import::import(
-                timings,
-                audio,
-                &audio.to_string_lossy(),
-                here,
-                options,
-            )?;
+            let imported = import::import(timings, audio, &audio.to_string_lossy(), here, options)?;
             project::from_raw(imported.project, here, timings)?
         }
     };
@@ -148,12 +142,7 @@ pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Resu
                 .soft_subtitles
                 .then(|| captions::cues(&p.project, &p.scene));
             let w = encode::Mp4Writer::create(
-                path,
-                &p.project,
-                &job.video,
-                job.audio,
-                job.vfr,
-                subtitles,
+                path, &p.project, &job.video, job.audio, job.vfr, subtitles,
             )?;
             let name = w.encoder_name().to_string();
             (Box::new(w), name)

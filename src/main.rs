@@ -362,7 +362,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 output.display(),
                 base.display()
             );
-            anyhow::ensure!(audio.is_file(), "--audio: file not found: {}", audio.display());
+            anyhow::ensure!(
+                audio.is_file(),
+                "--audio: file not found: {}",
+                audio.display()
+            );
             let audio_ref = gpucast::import::relative_path(&audio, &base);
             let imported = gpucast::import::import(
                 &timings,
@@ -434,10 +438,16 @@ fn print_import_summary(timings: &std::path::Path, s: &gpucast::import::Summary)
     );
     let r = &s.repairs;
     if r.interpolated > 0 {
-        println!("  {} words had no times and got them from their neighbours", r.interpolated);
+        println!(
+            "  {} words had no times and got them from their neighbours",
+            r.interpolated
+        );
     }
     if r.punctuation > 0 {
-        println!("  {} punctuation marks joined to their words", r.punctuation);
+        println!(
+            "  {} punctuation marks joined to their words",
+            r.punctuation
+        );
     }
     if let Some(rep) = &s.script {
         println!(

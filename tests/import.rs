@@ -140,13 +140,27 @@ fn import_and_render(case: &Case) {
         );
     }
     let p = gpucast::prepare(&small).unwrap();
-    let runs: Vec<u64> = p.timeline.runs.iter().map(|r| r.start_frame).skip(1).collect();
-    assert_eq!(changes, runs, "{}: frames change only where the timeline says", case.file);
+    let runs: Vec<u64> = p
+        .timeline
+        .runs
+        .iter()
+        .map(|r| r.start_frame)
+        .skip(1)
+        .collect();
+    assert_eq!(
+        changes, runs,
+        "{}: frames change only where the timeline says",
+        case.file
+    );
 
     let onsets = click_onsets(&decode_audio(&video));
     assert_eq!(onsets.len(), clicks.len(), "{}: {onsets:?}", case.file);
     for (o, c) in onsets.iter().zip(&clicks) {
-        assert!((o - c).abs() < 0.015, "{}: click at {o:.4} s for a word at {c:.3} s", case.file);
+        assert!(
+            (o - c).abs() < 0.015,
+            "{}: click at {o:.4} s for a word at {c:.3} s",
+            case.file
+        );
     }
 }
 
@@ -181,7 +195,11 @@ fn rejected(content: &[u8], extra: &[&str], expect: &[&str]) {
 
 #[test]
 fn unreadable_files_are_refused_with_what_was_found() {
-    rejected(b"", &[], &["not a timing format", "an empty file", "whisperx"]);
+    rejected(
+        b"",
+        &[],
+        &["not a timing format", "an empty file", "whisperx"],
+    );
     rejected(
         &[0x89, b'P', b'N', b'G', 0, 0, 0xff, 0xfe, 0x00],
         &[],
@@ -190,15 +208,27 @@ fn unreadable_files_are_refused_with_what_was_found() {
     rejected(
         br#"{"name": "x", "items": [1, 2]}"#,
         &[],
-        &["not a timing format", "\"name\", \"items\"", "srt"],
+        &[
+            "not a timing format",
+            "JSON: an object with keys \"items\", \"name\"",
+            "srt",
+        ],
     );
     rejected(
         br#"{"segments": [{"words": [{"word": "a", "start": 0.1"#,
         &[],
         &["truncated"],
     );
-    rejected(b"{}", &["--format", "nonesuch"], &["--format", "nonesuch", "whisperx"]);
-    rejected(b"{}", &["--preset", "tiktok"], &["--preset", "tiktok", "shorts"]);
+    rejected(
+        b"{}",
+        &["--format", "nonesuch"],
+        &["--format", "nonesuch", "whisperx"],
+    );
+    rejected(
+        b"{}",
+        &["--preset", "tiktok"],
+        &["--preset", "tiktok", "shorts"],
+    );
 }
 
 #[test]
@@ -245,38 +275,317 @@ macro_rules! case {
     };
 }
 
-case!(azure_edge_tts, "azure-edge-tts.jsonl", "azure", None, 18, "Entropy", "decreases", 0.1);
-case!(azure_edge_tts_sentences, "azure-edge-tts-sentences.jsonl", "azure", None, 13, "The", "backwards.", 0.1);
-case!(azure_js, "azure-js.json", "azure", None, 9, "Temperature", "particles", 0.05);
-case!(azure_metadata, "azure-metadata.jsonl", "azure", None, 9, "Work", "energy", 0.1);
-case!(azure_sdk, "azure-sdk.json", "azure", None, 11, "Heat", "round", 0.1);
-case!(azure_messy, "azure-messy.json", "azure", None, 11, "Why", "water", 0.05);
-case!(elevenlabs, "elevenlabs.json", "elevenlabs", None, 18, "In", "in.", 0.0);
-case!(elevenlabs_stream, "elevenlabs-stream.jsonl", "elevenlabs", None, 17, "Action", "signal.", 0.093);
-case!(elevenlabs_ws, "elevenlabs-ws.jsonl", "elevenlabs", None, 15, "Myelin", "next.", 0.051);
-case!(elevenlabs_messy, "elevenlabs-messy.json", "elevenlabs", None, 9, "So", "diameter.", 0.0);
-case!(polly, "polly.marks", "polly", None, 19, "Schrödinger's", "both", 0.006);
-case!(polly_script, "polly.marks", "polly", Some("polly-script.txt"), 19, "Schrödinger's", "both?", 0.006);
-case!(polly_messy, "polly-messy.json", "polly", None, 9, "Free", "own", 0.02);
-case!(polly_ssml, "polly-ssml.marks", "polly", Some("polly-ssml-script.ssml"), 7, "Entropy", "system.", 0.006);
-case!(google, "google.json", "google", Some("google-script.ssml"), 19, "Photosynthesis", "green.", 0.0505);
-case!(google_plain, "google-plain.json", "google", Some("google-plain-script.txt"), 16, "Water", "lower.", 0.0613);
-case!(google_messy, "google-messy.json", "google", Some("google-plain-script.txt"), 16, "Water", "lower.", 0.0613);
-case!(gentle, "gentle.json", "gentle", None, 18, "Today", "much.", 0.52);
+case!(
+    azure_edge_tts,
+    "azure-edge-tts.jsonl",
+    "azure",
+    None,
+    18,
+    "Entropy",
+    "decreases",
+    0.1
+);
+case!(
+    azure_edge_tts_sentences,
+    "azure-edge-tts-sentences.jsonl",
+    "azure",
+    None,
+    13,
+    "The",
+    "backwards.",
+    0.1
+);
+case!(
+    azure_js,
+    "azure-js.json",
+    "azure",
+    None,
+    9,
+    "Temperature",
+    "particles",
+    0.05
+);
+case!(
+    azure_metadata,
+    "azure-metadata.jsonl",
+    "azure",
+    None,
+    9,
+    "Work",
+    "energy",
+    0.1
+);
+case!(
+    azure_sdk,
+    "azure-sdk.json",
+    "azure",
+    None,
+    11,
+    "Heat",
+    "round",
+    0.1
+);
+case!(
+    azure_messy,
+    "azure-messy.json",
+    "azure",
+    None,
+    11,
+    "Why",
+    "water",
+    0.05
+);
+case!(
+    elevenlabs,
+    "elevenlabs.json",
+    "elevenlabs",
+    None,
+    18,
+    "In",
+    "in.",
+    0.0
+);
+case!(
+    elevenlabs_stream,
+    "elevenlabs-stream.jsonl",
+    "elevenlabs",
+    None,
+    17,
+    "Action",
+    "signal.",
+    0.093
+);
+case!(
+    elevenlabs_ws,
+    "elevenlabs-ws.jsonl",
+    "elevenlabs",
+    None,
+    15,
+    "Myelin",
+    "next.",
+    0.051
+);
+case!(
+    elevenlabs_messy,
+    "elevenlabs-messy.json",
+    "elevenlabs",
+    None,
+    9,
+    "So",
+    "diameter.",
+    0.0
+);
+case!(
+    polly,
+    "polly.marks",
+    "polly",
+    None,
+    19,
+    "Schrödinger's",
+    "both",
+    0.006
+);
+case!(
+    polly_script,
+    "polly.marks",
+    "polly",
+    Some("polly-script.txt"),
+    19,
+    "Schrödinger's",
+    "both?",
+    0.006
+);
+case!(
+    polly_messy,
+    "polly-messy.json",
+    "polly",
+    None,
+    9,
+    "Free",
+    "own",
+    0.02
+);
+case!(
+    polly_ssml,
+    "polly-ssml.marks",
+    "polly",
+    Some("polly-ssml-script.ssml"),
+    7,
+    "Entropy",
+    "system.",
+    0.006
+);
+case!(
+    google,
+    "google.json",
+    "google",
+    Some("google-script.ssml"),
+    19,
+    "Photosynthesis",
+    "green.",
+    0.0505
+);
+case!(
+    google_plain,
+    "google-plain.json",
+    "google",
+    Some("google-plain-script.txt"),
+    16,
+    "Water",
+    "lower.",
+    0.0613
+);
+case!(
+    google_messy,
+    "google-messy.json",
+    "google",
+    Some("google-plain-script.txt"),
+    16,
+    "Water",
+    "lower.",
+    0.0613
+);
+case!(
+    gentle,
+    "gentle.json",
+    "gentle",
+    None,
+    18,
+    "Today",
+    "much.",
+    0.52
+);
 case!(mfa, "mfa.TextGrid", "mfa", None, 19, "so", "far", 0.41);
-case!(mfa_short, "mfa-short.TextGrid", "mfa", None, 12, "what", "exactly", 0.35);
-case!(mfa_json, "mfa.json", "mfa-json", None, 17, "backpropagation", "input", 0.38);
-case!(mfa_speakers, "mfa-speakers.json", "mfa-json", None, 12, "what", "exactly", 0.35);
-case!(aeneas, "aeneas.json", "aeneas", None, 17, "Gradient", "gradient.", 0.48);
-case!(aeneas_plain, "aeneas-plain.json", "aeneas", None, 11, "Convolutional", "image.", 0.62);
-case!(remotion, "remotion.json", "remotion", None, 14, "Today", "works.", 0.3);
-case!(csv_header, "csv-header.csv", "csv", None, 13, "Regularisation", "examples.", 0.42);
-case!(csv_plain, "csv-plain.tsv", "csv", None, 13, "The", "overfits.", 0.31);
-case!(csv_audacity, "csv-audacity.txt", "csv", None, 11, "Dropout", "co-adapting.", 0.552381);
-case!(csv_messy, "csv-messy.csv", "csv", None, 11, "In", "vision.", 0.38);
-case!(csv_mfa, "csv-mfa.csv", "csv", None, 6, "weights", "batch", 0.44);
-case!(csv_gentle, "csv-gentle.csv", "csv", None, 18, "Today", "much", 0.52);
-case!(csv_whispercpp, "csv-whispercpp.csv", "csv", None, 8, "Weight", "weights.", 0.0);
+case!(
+    mfa_short,
+    "mfa-short.TextGrid",
+    "mfa",
+    None,
+    12,
+    "what",
+    "exactly",
+    0.35
+);
+case!(
+    mfa_json,
+    "mfa.json",
+    "mfa-json",
+    None,
+    17,
+    "backpropagation",
+    "input",
+    0.38
+);
+case!(
+    mfa_speakers,
+    "mfa-speakers.json",
+    "mfa-json",
+    None,
+    12,
+    "what",
+    "exactly",
+    0.35
+);
+case!(
+    aeneas,
+    "aeneas.json",
+    "aeneas",
+    None,
+    17,
+    "Gradient",
+    "gradient.",
+    0.48
+);
+case!(
+    aeneas_plain,
+    "aeneas-plain.json",
+    "aeneas",
+    None,
+    11,
+    "Convolutional",
+    "image.",
+    0.62
+);
+case!(
+    remotion,
+    "remotion.json",
+    "remotion",
+    None,
+    14,
+    "Today",
+    "works.",
+    0.3
+);
+case!(
+    csv_header,
+    "csv-header.csv",
+    "csv",
+    None,
+    13,
+    "Regularisation",
+    "examples.",
+    0.42
+);
+case!(
+    csv_plain,
+    "csv-plain.tsv",
+    "csv",
+    None,
+    13,
+    "The",
+    "overfits.",
+    0.31
+);
+case!(
+    csv_audacity,
+    "csv-audacity.txt",
+    "csv",
+    None,
+    11,
+    "Dropout",
+    "co-adapting.",
+    0.552381
+);
+case!(
+    csv_messy,
+    "csv-messy.csv",
+    "csv",
+    None,
+    11,
+    "In",
+    "vision.",
+    0.38
+);
+case!(
+    csv_mfa,
+    "csv-mfa.csv",
+    "csv",
+    None,
+    6,
+    "weights",
+    "batch",
+    0.44
+);
+case!(
+    csv_gentle,
+    "csv-gentle.csv",
+    "csv",
+    None,
+    18,
+    "Today",
+    "much",
+    0.52
+);
+case!(
+    csv_whispercpp,
+    "csv-whispercpp.csv",
+    "csv",
+    None,
+    8,
+    "Weight",
+    "weights.",
+    0.0
+);
 
 #[test]
 fn bad_entries_name_the_format_the_entry_and_the_problem() {
@@ -365,8 +674,22 @@ fn an_existing_project_is_kept_unless_forced() {
 /// long pause every 40 words.
 fn long_csv(n: usize) -> (String, f64) {
     let vocab = [
-        "gradient", "descent", "moves", "every", "weight", "a", "little", "downhill", "on",
-        "the", "surface", "of", "loss", "internationalisation", "is", "long",
+        "gradient",
+        "descent",
+        "moves",
+        "every",
+        "weight",
+        "a",
+        "little",
+        "downhill",
+        "on",
+        "the",
+        "surface",
+        "of",
+        "loss",
+        "internationalisation",
+        "is",
+        "long",
     ];
     let mut csv = String::from("word,start,end\n");
     let mut t = 0.3;
@@ -415,17 +738,33 @@ fn slides_fit_the_frame_and_never_fade_over_a_word() {
         assert_eq!((pr.width, pr.height), (expected.width, expected.height));
         for (i, (slide, laid)) in pr.slides.iter().zip(&p.scene.slides).enumerate() {
             let n_lines = laid.slots.iter().map(|s| s.line).max().unwrap() + 1;
-            assert!(n_lines as usize <= lines, "{preset} slide {i}: {n_lines} lines");
-            assert!(slide.words.len() <= words, "{preset} slide {i}: {} words", slide.words.len());
+            assert!(
+                n_lines as usize <= lines,
+                "{preset} slide {i}: {n_lines} lines"
+            );
+            assert!(
+                slide.words.len() <= words,
+                "{preset} slide {i}: {} words",
+                slide.words.len()
+            );
             // Every slot inside the margins: the layout measured is the layout drawn.
             for s in &laid.slots {
-                assert!(s.x >= slide.style.margin - 0.5 && s.x + s.width <= pr.width as f32 - slide.style.margin + 0.5);
+                assert!(
+                    s.x >= slide.style.margin - 0.5
+                        && s.x + s.width <= pr.width as f32 - slide.style.margin + 0.5
+                );
             }
             let fade = slide.style.fade;
             let first = slide.words[0].start;
             let last = slide.words[slide.words.len() - 1].end;
-            assert!(first >= slide.start + fade - 1e-6, "{preset} slide {i} fades in over its first word");
-            assert!(last <= slide.end - fade + 1e-6, "{preset} slide {i} fades out over its last word");
+            assert!(
+                first >= slide.start + fade - 1e-6,
+                "{preset} slide {i} fades in over its first word"
+            );
+            assert!(
+                last <= slide.end - fade + 1e-6,
+                "{preset} slide {i} fades out over its last word"
+            );
         }
         // Slides end at sentence ends where they can: most do.
         let ends = pr
@@ -434,7 +773,11 @@ fn slides_fit_the_frame_and_never_fade_over_a_word() {
             .filter(|s| s.words.last().unwrap().text.ends_with('.'))
             .count();
         if preset != "shorts" {
-            assert!(ends * 2 > pr.slides.len(), "{preset}: {ends} of {} slides end a sentence", pr.slides.len());
+            assert!(
+                ends * 2 > pr.slides.len(),
+                "{preset}: {ends} of {} slides end a sentence",
+                pr.slides.len()
+            );
         }
     }
 }
@@ -444,7 +787,10 @@ fn presets_set_the_frame_and_the_look_and_options_override_them() {
     let (csv, seconds) = long_csv(60);
     let (_d, p) = import_csv(&csv, seconds, &["--preset", "highlight"]);
     let looks = p.project.slides[0].style.looks;
-    assert!(looks.iter().all(|l| !l.bold), "highlight changes colour only");
+    assert!(
+        looks.iter().all(|l| !l.bold),
+        "highlight changes colour only"
+    );
     assert_ne!(looks[0].color, looks[1].color);
     let (_d, p) = import_csv(&csv, seconds, &["--preset", "shorts", "--max-words", "2"]);
     assert!(p.project.slides.iter().all(|s| s.words.len() <= 2));
@@ -454,10 +800,205 @@ fn presets_set_the_frame_and_the_look_and_options_override_them() {
         assert!(laid.slots.iter().all(|s| s.line == 0));
     }
 }
-case!(srt_cues, "srt-cues.srt", "srt", None, 22, "Today", "picture.", 0.62);
-case!(srt_words, "srt-words.srt", "srt", None, 22, "Today", "picture.", 0.62);
-case!(srt_highlight, "srt-highlight.srt", "srt", None, 22, "Today", "picture.", 0.62);
-case!(srt_messy, "srt-messy.srt", "srt", None, 25, "Aujourd’hui,", "commence.", 0.8);
-case!(vtt_cues, "vtt-cues.vtt", "vtt", None, 27, "Welcome", "exam?", 0.5);
-case!(vtt_youtube, "vtt-youtube.vtt", "vtt", None, 30, "[Music]", "so", 0.0);
-case!(vtt_highlight, "vtt-highlight.vtt", "vtt", None, 16, "The", "far.", 0.4);
+case!(
+    srt_cues,
+    "srt-cues.srt",
+    "srt",
+    None,
+    22,
+    "Today",
+    "picture.",
+    0.62
+);
+case!(
+    srt_words,
+    "srt-words.srt",
+    "srt",
+    None,
+    22,
+    "Today",
+    "picture.",
+    0.62
+);
+case!(
+    srt_highlight,
+    "srt-highlight.srt",
+    "srt",
+    None,
+    22,
+    "Today",
+    "picture.",
+    0.62
+);
+case!(
+    srt_messy,
+    "srt-messy.srt",
+    "srt",
+    None,
+    25,
+    "Aujourd’hui,",
+    "commence.",
+    0.8
+);
+case!(
+    vtt_cues,
+    "vtt-cues.vtt",
+    "vtt",
+    None,
+    27,
+    "Welcome",
+    "exam?",
+    0.5
+);
+case!(
+    vtt_youtube,
+    "vtt-youtube.vtt",
+    "vtt",
+    None,
+    30,
+    "[Music]",
+    "so",
+    0.0
+);
+case!(
+    vtt_highlight,
+    "vtt-highlight.vtt",
+    "vtt",
+    None,
+    16,
+    "The",
+    "far.",
+    0.4
+);
+case!(
+    whisper,
+    "whisper.json",
+    "whisper",
+    None,
+    28,
+    "In",
+    "augmentation.",
+    0.42
+);
+case!(
+    whisper_verbose,
+    "whisper-verbose.json",
+    "whisper",
+    None,
+    28,
+    "In",
+    "augmentation",
+    0.42
+);
+case!(
+    whisper_faster,
+    "whisper-faster.json",
+    "whisper",
+    None,
+    28,
+    "In",
+    "augmentation.",
+    0.42
+);
+case!(
+    whisperx,
+    "whisperx.json",
+    "whisperx",
+    None,
+    28,
+    "In",
+    "augmentation.",
+    0.42
+);
+case!(
+    whisperx_messy,
+    "whisperx-messy.json",
+    "whisperx",
+    None,
+    6,
+    "Écoutez",
+    "maintenant.",
+    0.3
+);
+case!(
+    whisper_cpp,
+    "whisper-cpp.json",
+    "whisper.cpp",
+    None,
+    28,
+    "In",
+    "augmentation.",
+    0.44
+);
+case!(
+    whisperx_script,
+    "whisperx.json",
+    "whisperx",
+    Some("whisperx-script.txt"),
+    30,
+    "In",
+    "augmentation.",
+    0.42
+);
+
+/// The script's words are shown with the recogniser's times, however they differ in case,
+/// punctuation, numerals and a few words; the summary says how well they matched.
+#[test]
+fn the_script_wins_over_the_recogniser() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let audio = d.join("a.wav");
+    write_wav(&audio, AUDIO_SECONDS, &[]);
+    let project = d.join("p.json");
+    let (timings, script) = (data("whisperx.json"), data("whisperx-script.txt"));
+    let out = gpucast(&[
+        "import",
+        timings.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "--text",
+        script.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert_ok(&out);
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("22 words matched exactly, 7 approximately, 1 not at all"),
+        "{summary}"
+    );
+    assert!(summary.contains("\"percent\" was not heard"), "{summary}");
+    let heard = {
+        let h = d.join("heard.json");
+        let out = gpucast(&[
+            "import",
+            timings.to_str().unwrap(),
+            "--audio",
+            audio.to_str().unwrap(),
+            "-o",
+            h.to_str().unwrap(),
+        ]);
+        assert_ok(&out);
+        project_words(&h)
+    };
+    let words = project_words(&project);
+    let find = |list: &[(String, f64, f64)], w: &str| {
+        list.iter()
+            .find(|x| x.0 == w)
+            .cloned()
+            .unwrap_or_else(|| panic!("{w} not in {list:?}"))
+    };
+    // Same word, the script's spelling, the recogniser's time.
+    assert_eq!(find(&words, "SMALL").1, find(&heard, "small").1);
+    assert_eq!(find(&words, "learnt").1, find(&heard, "learned").1);
+    assert_eq!(find(&words, "accuracy;").1, find(&heard, "accuracy,").1);
+    // One script word for two heard ones spans both; two for one share it.
+    assert_eq!(find(&words, "2,000").1, find(&heard, "two").1);
+    assert_eq!(find(&words, "2,000").2, find(&heard, "thousand").2);
+    let (tw1, tw2) = (find(&words, "twenty"), find(&words, "twenty-four,"));
+    let y = find(&heard, "2024");
+    assert!((tw1.1 - y.1).abs() < 1e-6 && (tw2.2 - y.2).abs() < 1e-6 && tw1.2 <= tw2.1 + 1e-6);
+    // The blank line in the script starts the second slide at "It".
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&project).unwrap()).unwrap();
+    assert_eq!(v["slides"][1]["words"][0]["text"], "It");
+}

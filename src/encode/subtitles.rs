@@ -16,15 +16,15 @@ pub const TIME_BASE: Rational = Rational(1, 1000);
 /// transparent background, a zero default text box (the player's choice), one style record
 /// (font 1, plain, 18 px, opaque white) and a font table naming font 1 "Sans".
 const SAMPLE_DESCRIPTION: [u8; 47] = [
-    0, 0, 0, 0, // displayFlags
+    0, 0, 0, 0,    // displayFlags
     0x01, // horizontal justification: centre
     0xff, // vertical justification: bottom (-1)
     0, 0, 0, 0, // background colour RGBA
     0, 0, 0, 0, 0, 0, 0, 0, // default text box: top, left, bottom, right
     0, 0, 0, 0, // style record: startChar, endChar
-    0, 1, // font ID
-    0,    // face style flags
-    18,   // font size
+    0, 1,  // font ID
+    0,  // face style flags
+    18, // font size
     0xff, 0xff, 0xff, 0xff, // text colour RGBA
     0, 0, 0, 17, b'f', b't', b'a', b'b', // FontTableBox, 17 bytes
     0, 1, // one entry
@@ -43,8 +43,9 @@ pub fn add_stream(octx: &mut format::context::Output) -> anyhow::Result<usize> {
         (*par).codec_type = ffmpeg::ffi::AVMediaType::AVMEDIA_TYPE_SUBTITLE;
         (*par).codec_id = ffmpeg::ffi::AVCodecID::AV_CODEC_ID_MOV_TEXT;
         let size = SAMPLE_DESCRIPTION.len();
-        let data = ffmpeg::ffi::av_mallocz(size + ffmpeg::ffi::AV_INPUT_BUFFER_PADDING_SIZE as usize)
-            as *mut u8;
+        let data =
+            ffmpeg::ffi::av_mallocz(size + ffmpeg::ffi::AV_INPUT_BUFFER_PADDING_SIZE as usize)
+                as *mut u8;
         anyhow::ensure!(!data.is_null(), "out of memory");
         std::ptr::copy_nonoverlapping(SAMPLE_DESCRIPTION.as_ptr(), data, size);
         (*par).extradata = data;
@@ -88,6 +89,9 @@ mod tests {
     fn the_font_table_box_is_as_long_as_it_says() {
         let ftab = &SAMPLE_DESCRIPTION[30..];
         assert_eq!(&ftab[4..8], b"ftab");
-        assert_eq!(u32::from_be_bytes([ftab[0], ftab[1], ftab[2], ftab[3]]) as usize, ftab.len());
+        assert_eq!(
+            u32::from_be_bytes([ftab[0], ftab[1], ftab[2], ftab[3]]) as usize,
+            ftab.len()
+        );
     }
 }

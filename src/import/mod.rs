@@ -198,16 +198,16 @@ pub fn import(
     let preset: &Preset = match opts.preset.as_deref() {
         None => presets::find("lecture").expect("lecture is a preset"),
         Some(name) => presets::find(name).ok_or_else(|| {
-            anyhow::anyhow!(
-                "--preset: \"{name}\" is not one of {}",
-                presets::names()
-            )
+            anyhow::anyhow!("--preset: \"{name}\" is not one of {}", presets::names())
         })?,
     };
     let chosen = match opts.format.as_deref() {
         None | Some("auto") => None,
         Some(name) => Some(find_format(name).ok_or_else(|| {
-            anyhow::anyhow!("--format: \"{name}\" is not a format gpucast reads ({})", format_names())
+            anyhow::anyhow!(
+                "--format: \"{name}\" is not a format gpucast reads ({})",
+                format_names()
+            )
         })?),
     };
     let script_text = match &opts.script {
@@ -221,7 +221,10 @@ pub fn import(
     };
     let clock = std::time::Instant::now();
     let stage = |name: &str| {
-        log::info!("import: {name} done at {:.0} ms", clock.elapsed().as_secs_f64() * 1e3);
+        log::info!(
+            "import: {name} done at {:.0} ms",
+            clock.elapsed().as_secs_f64() * 1e3
+        );
     };
     let text = read_text(timings).map_err(|problem| ImportError {
         file: timings.to_path_buf(),
@@ -232,9 +235,9 @@ pub fn import(
     let json = parse_json(&text);
     let lines = match &json {
         Ok(_) => None,
-        Err(_) => parse_json_lines(&text).transpose().map_err(|bad| {
-            error(chosen.map(|f| f.name), bad)
-        })?,
+        Err(_) => parse_json_lines(&text)
+            .transpose()
+            .map_err(|bad| error(chosen.map(|f| f.name), bad))?,
     };
     let input = Input {
         text: &text,
@@ -283,10 +286,14 @@ pub fn import(
                 n += s.len();
             }
             let (tokens, report) = script::reconcile(&all, &heard);
-            let (words, _) = normalize::normalize(tokens, 0.0)
-                .map_err(|b| error(Some(format.name), b))?;
+            let (words, _) =
+                normalize::normalize(tokens, 0.0).map_err(|b| error(Some(format.name), b))?;
             // Punctuation-only script words were joined to neighbours: breaks move with them.
-            let breaks = if words.len() == all.len() { breaks } else { Vec::new() };
+            let breaks = if words.len() == all.len() {
+                breaks
+            } else {
+                Vec::new()
+            };
             (words, breaks, Some(report))
         }
     };
@@ -320,8 +327,14 @@ pub fn import(
         }
     }
     for (n, what) in [
-        (repairs.sorted, "out of order in the file, sorted by start time"),
-        (repairs.clamped, "overlapping the next word, ends moved back to its start"),
+        (
+            repairs.sorted,
+            "out of order in the file, sorted by start time",
+        ),
+        (
+            repairs.clamped,
+            "overlapping the next word, ends moved back to its start",
+        ),
         (cut, "ending a little after the audio, cut at its end"),
     ] {
         if n > 0 {
@@ -450,7 +463,13 @@ fn read_text(path: &Path) -> Result<String, String> {
             let le = bytes[0] == 0xFF;
             let units: Vec<u16> = rest
                 .chunks_exact(2)
-                .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+                .map(|c| {
+                    if le {
+                        u16::from_le_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_be_bytes([c[0], c[1]])
+                    }
+                })
                 .collect();
             String::from_utf16(&units).map_err(|_| "not valid UTF-16 text".to_string())?
         }
@@ -524,9 +543,13 @@ fn detect(input: &Input<'_>, json: &Result<Value, Bad>) -> Result<&'static Forma
         [one] => Ok(one),
         [] => {
             let seen = if let Some(v) = input.json {
-                format!("JSON {}", describe_json(v))
+                format!("JSON: {}", describe_json(v))
             } else if let Some(lines) = input.lines {
-                format!("{} lines of JSON, the first {}", lines.len(), describe_json(&lines[0].1))
+                format!(
+                    "{} lines of JSON, the first {}",
+                    lines.len(),
+                    describe_json(&lines[0].1)
+                )
             } else if let (true, Err(bad)) = (looks_like_json(input.text), json) {
                 format!("broken JSON ({}: {})", bad.at, bad.problem)
             } else {

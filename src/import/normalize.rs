@@ -28,7 +28,9 @@ pub struct Repairs {
 }
 
 /// Characters that open a phrase: a token of only these joins the word after it.
-const OPENING: &[char] = &['(', '[', '{', '"', '“', '‘', '«', '‹', '¿', '¡', '「', '『', '（', '„'];
+const OPENING: &[char] = &[
+    '(', '[', '{', '"', '“', '‘', '«', '‹', '¿', '¡', '「', '『', '（', '„',
+];
 
 /// True for a token that is only punctuation, so it is shown with a word, not as one.
 /// Symbols that are read aloud (`&`, `%`, `$`, `+`, `#`, `@`, `=`) are words.
@@ -80,7 +82,10 @@ pub fn normalize(tokens: Vec<Token>, offset: f64) -> Result<(Vec<Timed>, Repairs
             if w.start < -crate::project::TIME_EPSILON {
                 return Err(Bad::new(
                     describe(i, &w.text),
-                    format!("--offset {offset} moves it to {:.3} s, before the audio", w.start),
+                    format!(
+                        "--offset {offset} moves it to {:.3} s, before the audio",
+                        w.start
+                    ),
                 ));
             }
             w.start = w.start.max(0.0);
@@ -178,7 +183,9 @@ fn interpolate(words: Vec<Token>, repairs: &mut Repairs) -> Result<Vec<Timed>, B
     let mut end: Vec<Option<f64>> = words.iter().map(|w| w.end).collect();
     for i in 0..n {
         if start[i].is_none() && end[i].is_some() && i > 0 {
-            start[i] = end[i - 1].or(start[i - 1]).filter(|&s| s <= end[i].unwrap_or(s));
+            start[i] = end[i - 1]
+                .or(start[i - 1])
+                .filter(|&s| s <= end[i].unwrap_or(s));
         }
     }
     let mut i = 0;
@@ -312,10 +319,7 @@ mod tests {
 
     #[test]
     fn missing_ends_run_to_the_next_start() {
-        let tokens = vec![
-            tok("one", Some(0.2), None),
-            tok("two", Some(0.9), None),
-        ];
+        let tokens = vec![tok("one", Some(0.2), None), tok("two", Some(0.9), None)];
         let (w, _) = normalize(tokens, 0.5).unwrap();
         assert!((w[0].start - 0.7).abs() < 1e-9 && (w[0].end - 1.4).abs() < 1e-9);
         assert!((w[1].end - (1.4 + 0.2_f64.max(3.0 / 14.0))).abs() < 1e-9);

@@ -56,7 +56,9 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
     let skeys: Vec<String> = script.iter().map(|w| key(w)).collect();
     let hkeys: Vec<String> = heard.iter().map(|w| key(&w.text)).collect();
     // Words that are only punctuation take part in nothing and get times from their neighbours.
-    let sidx: Vec<usize> = (0..script.len()).filter(|&i| !skeys[i].is_empty()).collect();
+    let sidx: Vec<usize> = (0..script.len())
+        .filter(|&i| !skeys[i].is_empty())
+        .collect();
     let hidx: Vec<usize> = (0..heard.len()).filter(|&i| !hkeys[i].is_empty()).collect();
     let s: Vec<&str> = sidx.iter().map(|&i| skeys[i].as_str()).collect();
     let h: Vec<&str> = hidx.iter().map(|&i| hkeys[i].as_str()).collect();
@@ -94,7 +96,11 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
                     report.unmatched += 1;
                     weak.push((0.0, format!("\"{}\" was not heard", script[a])));
                 }
-                Pairing::Matched { script: sw, heard: hw, similarity } => {
+                Pairing::Matched {
+                    script: sw,
+                    heard: hw,
+                    similarity,
+                } => {
                     report.approximate += sw.len();
                     let said: Vec<&str> = sw.iter().map(|&a| script[a].as_str()).collect();
                     let got: Vec<&str> = hw.iter().map(|&b| heard[b].text.as_str()).collect();
@@ -234,8 +240,25 @@ fn similarity(a: &str, b: &str) -> f64 {
 }
 
 const ONES: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
     "nineteen",
 ];
 const TENS: [&str; 10] = [
@@ -326,7 +349,10 @@ mod tests {
     #[test]
     fn script_slides_break_at_blank_lines_and_rules() {
         let s = slides("One two.\nthree\n\n\nFour\n---\nfive six\n");
-        assert_eq!(s, vec![words("One two. three"), words("Four"), words("five six")]);
+        assert_eq!(
+            s,
+            vec![words("One two. three"), words("Four"), words("five six")]
+        );
     }
 
     #[test]
@@ -354,8 +380,10 @@ mod tests {
         ]);
         let s = words("In 2024, the well-known Kernel said: “Hello!” Goodbye.");
         let (t, r) = reconcile(&s, &h);
-        let got: Vec<(&str, Option<f64>, Option<f64>)> =
-            t.iter().map(|t| (t.text.as_str(), t.start, t.end)).collect();
+        let got: Vec<(&str, Option<f64>, Option<f64>)> = t
+            .iter()
+            .map(|t| (t.text.as_str(), t.start, t.end))
+            .collect();
         assert_eq!(got[1], ("2024,", Some(0.2), Some(1.0)));
         assert_eq!(got[3], ("well-known", Some(1.1), Some(1.6)));
         assert_eq!(got[5], ("said:", Some(2.0), Some(2.3)));

@@ -62,7 +62,12 @@ fn best_cut(words: &[Timed], start: usize, last: usize) -> usize {
     let mut best = (last, 0.0);
     for cut in min..=last {
         let before = &words[cut - 1];
-        let class = match before.text.trim_end_matches(['"', '”', '’', ')', '»']).chars().last() {
+        let class = match before
+            .text
+            .trim_end_matches(['"', '”', '’', ')', '»'])
+            .chars()
+            .last()
+        {
             Some('.' | '!' | '?' | '…' | '。' | '！' | '？') => 3.0,
             Some(',' | ';' | ':' | '—' | '–' | '，' | '、' | '；' | '：') => 2.0,
             _ => 0.0,
@@ -93,8 +98,11 @@ pub fn font_sizes(
                 .map(|w| measure.width(&w.text))
                 .fold(0.0f32, f32::max);
             // Shaped widths scale with the size; 2% spare for rounding in the rasterizer.
-            (widest > measure.room())
-                .then(|| (font_size * measure.room() / widest * 0.98).floor().max(1.0) as f64)
+            (widest > measure.room()).then(|| {
+                (font_size * measure.room() / widest * 0.98)
+                    .floor()
+                    .max(1.0) as f64
+            })
         })
         .collect()
 }

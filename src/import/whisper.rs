@@ -1,3 +1,364 @@
-use super::Format;
+//! Speech recognisers of the Whisper family: openai-whisper (and the OpenAI API, and
+//! faster-whisper dumps), WhisperX, and whisper.cpp's full JSON.
 
-pub const FORMATS: &[Format] = &[];
+use serde_json::Value;
+
+use super::json::Node;
+use super::{Bad, Format, Input, Token};
+
+pub const FORMATS: &[Format] = &[
+    Format {
+        name: "whisper",
+        title: "openai-whisper / OpenAI API / faster-whisper JSON",
+        detect: detect_whisper,
+        parse: parse_whisper,
+    },
+    Format {
+        name: "whisperx",
+        title: "WhisperX JSON",
+        detect: detect_whisperx,
+        parse: parse_whisperx,
+    },
+    Format {
+        name: "whisper.cpp",
+        title: "whisper.cpp JSON (-ojf)",
+        detect: detect_cpp,
+        parse: parse_cpp,
+    },
+];
+
+/// The segments list: `segments` of the result object, or the file itself when it is a list of
+/// segments (faster-whisper dumps).
+fn segments(v: &Value) -> Option<&Vec<Value>> {
+    match v {
+        Value::Object(o) => o.get("segments")?.as_array(),
+        Value::Array(a) => Some(a),
+        _ => None,
+    }
+}
+
+/// The first few word objects of the segments, to look at their keys.
+fn first_words(v: &Value) -> impl Iterator<Item = &serde_json::Map<String, Value>> {
+    segments(v)
+        .into_iter()
+        .flatten()
+        .take(8)
+        .filter_map(|s| s.get("words")?.as_array())
+        .flatten()
+        .take(8)
+        .filter_map(Value::as_object)
+}
+
+/// A segment as Whisper writes it: text and times, and decoder details WhisperX does not keep.
+fn is_whisper_segment(s: &Value) -> bool {
+    s.get("start").is_some()
+        && s.get("text").is_some()
+        && ["seek", "avg_logprob", "tokens", "no_speech_prob"]
+            .iter()
+            .any(|k| s.get(k).is_some())
+}
+
+fn detect_whisper(input: &Input<'_>) -> bool {
+    let Some(v) = input.json else { return false };
+    // OpenAI API verbose_json: top-level `words` of {word, start, end} (Gentle's have `case`).
+    if let Some(w) = v
+        .get("words")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+    {
+        return w.get("word").is_some() && w.get("start").is_some() && w.get("case").is_none();
+    }
+    if v.get("word_segments").is_some() || v.get("transcription").is_some() {
+        return false;
+    }
+    let Some(segs) = segments(v) else {
+        return false;
+    };
+    let mut words = first_words(v).peekable();
+    if words.peek().is_some() {
+        return words.all(|w| w.contains_key("probability") && !w.contains_key("score"));
+    }
+    // Segments without word times: claimed, so that the error can say how to get them.
+    segs.first().is_some_and(is_whisper_segment)
+}
+
+fn detect_whisperx(input: &Input<'_>) -> bool {
+    let Some(v) = input.json else { return false };
+    if !v.is_object() || v.get("transcription").is_some() {
+        return false;
+    }
+    if v.get("word_segments").is_some_and(Value::is_array) {
+        return true;
+    }
+    // Without `word_segments`: words scored by the aligner, never with Whisper's probability.
+    let mut words = first_words(v).peekable();
+    words.peek().is_some()
+        && words.all(|w| !w.contains_key("probability"))
+        && first_words(v).any(|w| w.contains_key("score"))
+}
+
+fn detect_cpp(input: &Input<'_>) -> bool {
+    input
+        .json
+        .and_then(|v| v.get("transcription"))
+        .and_then(Value::as_array)
+        .is_some_and(|t| {
+            t.first()
+                .is_none_or(|s| s.get("offsets").is_some() || s.get("tokens").is_some())
+        })
+}
+
+/// `{word, start, end}` objects into tokens; missing times stay missing.
+fn words_of(list: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
+    for w in list.items()? {
+        let text = w.field("word")?.str()?;
+        out.push(Token {
+            text: text.to_string(),
+            start: w.opt_time("start")?,
+            end: w.opt_time("end")?,
+        });
+    }
+    Ok(())
+}
+
+fn parse_whisper(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
+    let root = Node::root(
+        input
+            .json
+            .ok_or_else(|| Bad::new("top level", "not JSON"))?,
+    );
+    let mut out = Vec::new();
+    if let Some(words) = root.get("words") {
+        words_of(&words, &mut out)?;
+        return Ok(out);
+    }
+    let segs = match root.value {
+        Value::Array(_) => root.clone(),
+        _ => root.field("segments")?,
+    };
+    for seg in segs.items()? {
+        match seg.get("words") {
+            Some(words) => words_of(&words, &mut out)?,
+            None if seg.value.is_object() => {
+                return Err(seg.bad(
+                    "no word timings: run whisper with --word_timestamps True (faster-whisper: word_timestamps=True)",
+                ))
+            }
+            None => return Err(seg.bad("expected a segment object")),
+        }
+    }
+    Ok(out)
+}
+
+fn parse_whisperx(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
+    let root = Node::root(
+        input
+            .json
+            .ok_or_else(|| Bad::new("top level", "not JSON"))?,
+    );
+    let mut out = Vec::new();
+    // The segments keep each word where WhisperX put it, timed or not; `word_segments` is the
+    // same words flattened, read only when there are no segments.
+    if let Some(segs) = root.get("segments") {
+        for seg in segs.items()? {
+            if let Some(words) = seg.get("words") {
+                words_of(&words, &mut out)?;
+            }
+        }
+    }
+    if out.is_empty() {
+        if let Some(words) = root.get("word_segments") {
+            words_of(&words, &mut out)?;
+        }
+    }
+    Ok(out)
+}
+
+/// `[_BEG_]`, `[_TT_150]`, `[_SOT_]`, `<|endoftext|>`: decoder markers, not speech.
+fn is_special(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with("[_") && t.ends_with(']')) || (t.starts_with("<|") && t.ends_with("|>"))
+}
+
+fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
+    let root = Node::root(
+        input
+            .json
+            .ok_or_else(|| Bad::new("top level", "not JSON"))?,
+    );
+    let mut out: Vec<Token> = Vec::new();
+    for seg in root.field("transcription")?.items()? {
+        let Some(tokens) = seg.get("tokens") else {
+            // Plain `-oj`: segment times only. Each segment's words share its time (with `-ml 1`
+            // every segment is one word, so nothing is lost).
+            let text = seg.field("text")?.str()?;
+            let offsets = seg.field("offsets")?;
+            let from = offsets.field("from")?.time()? / 1000.0;
+            let to = offsets.field("to")?.time()? / 1000.0;
+            let parts: Vec<&str> = text.split_whitespace().filter(|p| !is_special(p)).collect();
+            let n = parts.len();
+            for (i, p) in parts.into_iter().enumerate() {
+                out.push(Token {
+                    text: p.to_string(),
+                    start: (i == 0).then_some(from),
+                    end: (i + 1 == n).then_some(to),
+                });
+            }
+            continue;
+        };
+        for tok in tokens.items()? {
+            let text = tok.field("text")?.str()?;
+            if is_special(text) || text.is_empty() {
+                continue;
+            }
+            let (from, to) = match tok.get("offsets") {
+                Some(o) => (
+                    Some(o.field("from")?.time()? / 1000.0),
+                    Some(o.field("to")?.time()? / 1000.0),
+                ),
+                None => (None, None),
+            };
+            // t_dtw (10 ms units, -1 when not computed) marks when the token is heard, more
+            // precisely than the offsets; it is the word's start when its first token has one.
+            let dtw = match tok.get("t_dtw") {
+                Some(t) => Some(t.f64()?).filter(|&t| t >= 0.0).map(|t| t / 100.0),
+                None => None,
+            };
+            let starts_word = text.starts_with(char::is_whitespace) || out.is_empty();
+            match out.last_mut() {
+                Some(word) if !starts_word => {
+                    word.text.push_str(text);
+                    if to.is_some() {
+                        word.end = to;
+                    }
+                }
+                _ => out.push(Token {
+                    text: text.to_string(),
+                    start: dtw.or(from),
+                    end: to,
+                }),
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(text: &str) -> (String, Option<Value>) {
+        let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+        let json = serde_json::from_str(&text).ok();
+        (text, json)
+    }
+
+    fn claims(text: &str) -> Vec<&'static str> {
+        let (text, json) = input(text);
+        let i = Input {
+            text: &text,
+            json: json.as_ref(),
+            lines: None,
+            script: None,
+        };
+        FORMATS
+            .iter()
+            .filter(|f| (f.detect)(&i))
+            .map(|f| f.name)
+            .collect()
+    }
+
+    fn parse(name: &str, text: &str) -> Result<Vec<Token>, Bad> {
+        let (text, json) = input(text);
+        let i = Input {
+            text: &text,
+            json: json.as_ref(),
+            lines: None,
+            script: None,
+        };
+        let f = FORMATS.iter().find(|f| f.name == name).unwrap();
+        (f.parse)(&i)
+    }
+
+    const WHISPER: &str = include_str!("../../tests/data/import/whisper.json");
+    const VERBOSE: &str = include_str!("../../tests/data/import/whisper-verbose.json");
+    const FASTER: &str = include_str!("../../tests/data/import/whisper-faster.json");
+    const WHISPERX: &str = include_str!("../../tests/data/import/whisperx.json");
+    const CPP: &str = include_str!("../../tests/data/import/whisper-cpp.json");
+    const GENTLE: &str = include_str!("../../tests/data/import/gentle.json");
+    const REMOTION: &str = include_str!("../../tests/data/import/remotion.json");
+    const ELEVEN: &str = include_str!("../../tests/data/import/elevenlabs.json");
+
+    #[test]
+    fn each_sample_is_claimed_by_its_format_alone() {
+        assert_eq!(claims(WHISPER), ["whisper"]);
+        assert_eq!(claims(VERBOSE), ["whisper"]);
+        assert_eq!(claims(FASTER), ["whisper"]);
+        assert_eq!(claims(WHISPERX), ["whisperx"]);
+        assert_eq!(claims(CPP), ["whisper.cpp"]);
+        for other in [GENTLE, REMOTION, ELEVEN, "{}", "[]", r#"{"segments": []}"#] {
+            assert!(claims(other).is_empty(), "{other:.60}");
+        }
+    }
+
+    #[test]
+    fn whisper_words_keep_their_spaces_and_punctuation_for_later() {
+        let t = parse("whisper", WHISPER).unwrap();
+        assert_eq!(t.len(), 28);
+        assert_eq!(t[0], Token::timed(" In", 0.42, 0.63));
+        assert_eq!(t[10].text, " images.");
+        let v = parse("whisper", VERBOSE).unwrap();
+        assert_eq!(v.len(), 28);
+        assert_eq!(
+            v[10],
+            Token::timed("images", t[10].start.unwrap(), t[10].end.unwrap())
+        );
+        assert_eq!(parse("whisper", FASTER).unwrap(), t);
+    }
+
+    #[test]
+    fn whisperx_leaves_numerals_untimed() {
+        let t = parse("whisperx", WHISPERX).unwrap();
+        assert_eq!(t.len(), 28);
+        assert_eq!(t[1].text, "2024");
+        assert_eq!((t[1].start, t[1].end), (None, None));
+        assert!(t[2].start.is_some());
+    }
+
+    #[test]
+    fn whisper_cpp_merges_sub_words_and_drops_markers() {
+        let t = parse("whisper.cpp", CPP).unwrap();
+        let texts: Vec<&str> = t.iter().map(|t| t.text.trim()).collect();
+        assert_eq!(texts.len(), 28, "{texts:?}");
+        assert_eq!(texts[6], "network");
+        assert_eq!(texts[10], "images.");
+        assert!(texts.iter().all(|w| !w.contains("[_")));
+        // The first token's t_dtw (10 ms units) is the start: 42 + 2 centiseconds.
+        assert_eq!(t[0].start, Some(0.44));
+        assert_eq!(t[0].end, Some(0.63));
+    }
+
+    #[test]
+    fn bad_entries_are_named() {
+        let e = parse(
+            "whisper",
+            r#"{"segments": [{"seek": 0, "start": 0, "end": 1, "text": " Hi", "tokens": []}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.at, "segments[0]");
+        assert!(e.problem.contains("--word_timestamps"));
+        let e = parse(
+            "whisperx",
+            r#"{"segments": [{"words": [{"word": "a", "start": "x"}]}], "word_segments": []}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.at, "segments[0].words[0].start");
+        let e = parse(
+            "whisper.cpp",
+            r#"{"transcription": [{"offsets": {"from": 0, "to": 10}, "tokens": [{"text": " a", "offsets": {"from": -5, "to": 3}}]}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.at, "transcription[0].tokens[0].offsets.from");
+        assert!(e.problem.contains("negative"));
+    }
+}
