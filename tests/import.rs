@@ -1002,3 +1002,130 @@ fn the_script_wins_over_the_recogniser() {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&project).unwrap()).unwrap();
     assert_eq!(v["slides"][1]["words"][0]["text"], "It");
 }
+
+/// One command from aligner output to video, at the preset's full size, with captions beside it
+/// and inside it.
+#[test]
+fn render_timings_goes_from_timings_to_video_in_one_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let timings = data("whisperx.json");
+    // Word starts from an import, for the clicks.
+    let silent = d.join("silent.wav");
+    write_wav(&silent, AUDIO_SECONDS, &[]);
+    let p = d.join("p.json");
+    assert_ok(&gpucast(&[
+        "import",
+        timings.to_str().unwrap(),
+        "--audio",
+        silent.to_str().unwrap(),
+        "-o",
+        p.to_str().unwrap(),
+    ]));
+    let words = project_words(&p);
+    let clicks: Vec<f64> = words.iter().map(|w| w.1).collect();
+    let audio = d.join("narration.wav");
+    write_wav(&audio, AUDIO_SECONDS, &clicks);
+
+    let video = d.join("talk.mp4");
+    let vtt = d.join("talk.vtt");
+    let out = gpucast(&[
+        "render",
+        "--timings",
+        timings.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "-o",
+        video.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--captions",
+        vtt.to_str().unwrap(),
+        "--soft-subtitles",
+    ]);
+    assert_ok(&out);
+    let v = decode_video(&video, FPS);
+    assert_eq!((v.width, v.height), (1920, 1080));
+    assert_eq!(v.frames.len(), (AUDIO_SECONDS * FPS) as usize);
+    let onsets = click_onsets(&decode_audio(&video));
+    assert_eq!(onsets.len(), clicks.len());
+    for (o, c) in onsets.iter().zip(&clicks) {
+        assert!(
+            (o - c).abs() < 0.015,
+            "click at {o:.4} s for a word at {c:.3} s"
+        );
+    }
+
+    // WebVTT: a cue per slide, a timestamp before every word after the first.
+    let cues = std::fs::read_to_string(&vtt).unwrap();
+    assert!(cues.starts_with("WEBVTT\n"));
+    assert_eq!(cues.matches(" --> ").count(), 2, "{cues}");
+    assert!(cues.contains("In <00:00:00.630>2024 <"), "{cues}");
+    assert_eq!(cues.matches('<').count(), words.len() - 2, "{cues}");
+
+    // The MP4's subtitle track, read back by FFmpeg, holds the same text and times.
+    let srt = std::process::Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-i",
+            video.to_str().unwrap(),
+            "-map",
+            "0:s",
+            "-f",
+            "srt",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        srt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&srt.stderr)
+    );
+    let srt = String::from_utf8_lossy(&srt.stdout);
+    assert!(srt.contains("00:00:00,000 --> "), "{srt}");
+    assert!(srt.contains("augmentation."), "{srt}");
+    let text: String = words
+        .iter()
+        .map(|w| w.0.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let plain: String = srt
+        .lines()
+        .filter(|l| !l.contains("-->") && l.parse::<u32>().is_err())
+        .map(|l| {
+            // FFmpeg wraps mov_text styling in a font tag: keep what is outside tags.
+            let mut out = String::new();
+            let mut in_tag = false;
+            for c in l.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out.trim().to_string()
+        })
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(plain, text);
+}
+
+#[test]
+fn import_options_go_with_timings_only() {
+    let fx = fixture(320, 180, 3.0, "");
+    let out = gpucast(&[
+        "render",
+        fx.project.to_str().unwrap(),
+        "-o",
+        fx.dir.path().join("x.mp4").to_str().unwrap(),
+        "--preset",
+        "shorts",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--preset goes with --timings"));
+    assert!(!fx.dir.path().join("x.mp4").exists());
+}
