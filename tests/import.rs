@@ -1129,3 +1129,21 @@ fn import_options_go_with_timings_only() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--preset goes with --timings"));
     assert!(!fx.dir.path().join("x.mp4").exists());
 }
+
+#[test]
+fn a_missing_or_mistyped_array_is_named() {
+    rejected(
+        br#"{"segments": [{"words": 5}], "word_segments": []}"#,
+        &[],
+        &["(whisperx)", "segments[0].words", "expected an array"],
+    );
+    rejected(
+        br#"{"transcription": [{"offsets": {"from": 0, "to": 900}}]}"#,
+        &["--format", "whisper.cpp"],
+        &[
+            "(whisper.cpp)",
+            "transcription[0]",
+            "missing field \"text\"",
+        ],
+    );
+}

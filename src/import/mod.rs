@@ -599,3 +599,75 @@ fn describe_json(v: &Value) -> String {
         other => json::kind(other).to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every format's detector and parser on every sample, whole and cut short at many places,
+    /// with and without a script: errors are fine, panics are not.
+    #[test]
+    fn no_input_makes_any_format_panic() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+        let mut samples = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            samples += 1;
+            let cuts: Vec<usize> = (0..=40)
+                .map(|k| text.len() * k / 40)
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for cut in cuts {
+                let part = &text[..cut];
+                let json = parse_json(part);
+                let lines = parse_json_lines(part).and_then(Result::ok);
+                for script in [None, Some(text.as_str())] {
+                    let input = Input {
+                        text: part,
+                        json: json.as_ref().ok(),
+                        lines: lines.as_deref(),
+                        script,
+                    };
+                    let _ = detect(&input, &json);
+                    for f in formats() {
+                        if let Ok(tokens) = (f.parse)(&input) {
+                            let _ = normalize::normalize(tokens, 0.0);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(samples > 40, "{samples} samples");
+    }
+
+    #[test]
+    fn format_names_and_aliases() {
+        assert_eq!(find_format("WhisperX").unwrap().name, "whisperx");
+        assert_eq!(find_format("edge-tts").unwrap().name, "azure");
+        assert_eq!(find_format("tsv").unwrap().name, "csv");
+        assert!(find_format("docx").is_none());
+        let names: Vec<&str> = formats().map(|f| f.name).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(names.len(), unique.len());
+    }
+
+    #[test]
+    fn relative_paths_climb_out_of_the_project_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let audio = dir.path().join("media/a.wav");
+        std::fs::create_dir_all(audio.parent().unwrap()).unwrap();
+        std::fs::write(&audio, b"x").unwrap();
+        let project_dir = dir.path().join("projects/one");
+        std::fs::create_dir_all(&project_dir).unwrap();
+        assert_eq!(
+            relative_path(&audio, &project_dir),
+            Path::new("../../media/a.wav")
+        );
+        assert_eq!(relative_path(&audio, dir.path()), Path::new("media/a.wav"));
+    }
+}
