@@ -1147,3 +1147,4 @@ fn a_missing_or_mistyped_array_is_named() {
         ],
     );
 }
+case!(mfa_utf16, "mfa-utf16.TextGrid", "mfa", None, 19, "so", "far", 0.41);
