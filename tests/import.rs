@@ -19,6 +19,20 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `gpucast import TIMINGS --audio AUDIO -o PROJECT EXTRA...`.
+fn import(timings: &Path, audio: &Path, project: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "import",
+        timings.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    gpucast(&args)
+}
+
 /// The words of a written project: (text, start, end), in order.
 fn project_words(project: &Path) -> Vec<(String, f64, f64)> {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(project).unwrap()).unwrap();
@@ -58,19 +72,12 @@ fn import_and_render(case: &Case) {
     write_wav(&audio, AUDIO_SECONDS, &[]);
     let project = d.join("project.json");
     let sample = data(case.file);
-    let mut args = vec![
-        "import",
-        sample.to_str().unwrap(),
-        "--audio",
-        audio.to_str().unwrap(),
-        "-o",
-        project.to_str().unwrap(),
-    ];
     let script = case.script.map(data);
-    if let Some(s) = &script {
-        args.extend(["--text", s.to_str().unwrap()]);
-    }
-    let out = gpucast(&args);
+    let extra = match &script {
+        Some(s) => vec!["--text", s.to_str().unwrap()],
+        None => vec![],
+    };
+    let out = import(&sample, &audio, &project, &extra);
     assert_ok(&out);
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -174,16 +181,7 @@ fn rejected(content: &[u8], extra: &[&str], expect: &[&str]) {
     let audio = d.join("narration.wav");
     write_wav(&audio, 4.0, &[]);
     let project = d.join("project.json");
-    let mut args = vec![
-        "import",
-        timings.to_str().unwrap(),
-        "--audio",
-        audio.to_str().unwrap(),
-        "-o",
-        project.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let out = gpucast(&args);
+    let out = import(&timings, &audio, &project, extra);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_eq!(err.lines().count(), 1, "one line: {err}");
@@ -243,14 +241,7 @@ fn a_huge_file_is_refused_before_it_is_read() {
     let audio = dir.path().join("a.wav");
     write_wav(&audio, 1.0, &[]);
     let project = dir.path().join("p.json");
-    let out = gpucast(&[
-        "import",
-        timings.to_str().unwrap(),
-        "--audio",
-        audio.to_str().unwrap(),
-        "-o",
-        project.to_str().unwrap(),
-    ]);
+    let out = import(&timings, &audio, &project, &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("1024 MB is over the 256 MB limit"), "{err}");
@@ -639,26 +630,11 @@ fn an_existing_project_is_kept_unless_forced() {
     write_wav(&audio, 3.0, &[]);
     let project = d.join("p.json");
     std::fs::write(&project, "keep me").unwrap();
-    let args = |force: bool| {
-        let mut a = vec![
-            "import".to_string(),
-            timings.to_string_lossy().into_owned(),
-            "--audio".into(),
-            audio.to_string_lossy().into_owned(),
-            "-o".into(),
-            project.to_string_lossy().into_owned(),
-        ];
-        if force {
-            a.push("--force".into());
-        }
-        a
-    };
-    let run = |a: Vec<String>| gpucast(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    let out = run(args(false));
+    let out = import(&timings, &audio, &project, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     assert_eq!(std::fs::read_to_string(&project).unwrap(), "keep me");
-    assert_ok(&run(args(true)));
+    assert_ok(&import(&timings, &audio, &project, &["--force"]));
     let words = project_words(&project);
     assert_eq!(words.len(), 2);
     // The audio is named relative to the project, which renders as written.
@@ -712,17 +688,7 @@ fn import_csv(csv: &str, seconds: f64, extra: &[&str]) -> (tempfile::TempDir, gp
     std::fs::write(d.join("t.csv"), csv).unwrap();
     write_wav(&d.join("a.wav"), seconds, &[]);
     let project = d.join("p.json");
-    let (t, a) = (d.join("t.csv"), d.join("a.wav"));
-    let mut args = vec![
-        "import",
-        t.to_str().unwrap(),
-        "--audio",
-        a.to_str().unwrap(),
-        "-o",
-        project.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    assert_ok(&gpucast(&args));
+    assert_ok(&import(&d.join("t.csv"), &d.join("a.wav"), &project, extra));
     let p = gpucast::prepare(&project).unwrap();
     (dir, p)
 }
@@ -951,16 +917,12 @@ fn the_script_wins_over_the_recogniser() {
     write_wav(&audio, AUDIO_SECONDS, &[]);
     let project = d.join("p.json");
     let (timings, script) = (data("whisperx.json"), data("whisperx-script.txt"));
-    let out = gpucast(&[
-        "import",
-        timings.to_str().unwrap(),
-        "--audio",
-        audio.to_str().unwrap(),
-        "--text",
-        script.to_str().unwrap(),
-        "-o",
-        project.to_str().unwrap(),
-    ]);
+    let out = import(
+        &timings,
+        &audio,
+        &project,
+        &["--text", script.to_str().unwrap()],
+    );
     assert_ok(&out);
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -970,14 +932,7 @@ fn the_script_wins_over_the_recogniser() {
     assert!(summary.contains("\"percent\" was not heard"), "{summary}");
     let heard = {
         let h = d.join("heard.json");
-        let out = gpucast(&[
-            "import",
-            timings.to_str().unwrap(),
-            "--audio",
-            audio.to_str().unwrap(),
-            "-o",
-            h.to_str().unwrap(),
-        ]);
+        let out = import(&timings, &audio, &h, &[]);
         assert_ok(&out);
         project_words(&h)
     };
@@ -1014,14 +969,7 @@ fn render_timings_goes_from_timings_to_video_in_one_command() {
     let silent = d.join("silent.wav");
     write_wav(&silent, AUDIO_SECONDS, &[]);
     let p = d.join("p.json");
-    assert_ok(&gpucast(&[
-        "import",
-        timings.to_str().unwrap(),
-        "--audio",
-        silent.to_str().unwrap(),
-        "-o",
-        p.to_str().unwrap(),
-    ]));
+    assert_ok(&import(&timings, &silent, &p, &[]));
     let words = project_words(&p);
     let clicks: Vec<f64> = words.iter().map(|w| w.1).collect();
     let audio = d.join("narration.wav");
@@ -1147,4 +1095,13 @@ fn a_missing_or_mistyped_array_is_named() {
         ],
     );
 }
-case!(mfa_utf16, "mfa-utf16.TextGrid", "mfa", None, 19, "so", "far", 0.41);
+case!(
+    mfa_utf16,
+    "mfa-utf16.TextGrid",
+    "mfa",
+    None,
+    19,
+    "so",
+    "far",
+    0.41
+);

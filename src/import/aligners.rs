@@ -609,75 +609,14 @@ mod tests {
     const CSV: &str = include_str!("../../tests/data/import/csv-header.csv");
     const TSV: &str = include_str!("../../tests/data/import/csv-plain.tsv");
 
-    /// Runs `f` on `text` read the way the importer reads files.
-    fn with<R>(text: &str, f: impl FnOnce(&Input<'_>) -> R) -> R {
-        let text = text
-            .strip_prefix('\u{feff}')
-            .unwrap_or(text)
-            .replace("\r\n", "\n");
-        let json: Option<Value> = serde_json::from_str(&text).ok();
-        let lines: Option<Vec<(usize, Value)>> = if json.is_none() {
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, l)| serde_json::from_str(l).ok().map(|v| (i + 1, v)))
-                .collect::<Option<Vec<_>>>()
-                .filter(|l| l.len() >= 2)
-        } else {
-            None
-        };
-        f(&Input {
-            text: &text,
-            json: json.as_ref(),
-            lines: lines.as_deref(),
-            script: None,
-        })
-    }
-
-    fn format(name: &str) -> &'static Format {
-        FORMATS.iter().find(|f| f.name == name).unwrap()
-    }
+    use crate::import::testing::{assert_tokens, bad, timed, with};
 
     fn parse(name: &str, text: &str) -> Result<Vec<Token>, Bad> {
-        with(text, |i| (format(name).parse)(i))
+        crate::import::testing::parse(FORMATS, name, text)
     }
 
     fn claims(text: &str) -> Vec<&'static str> {
-        with(text, |i| {
-            FORMATS
-                .iter()
-                .filter(|f| (f.detect)(i))
-                .map(|f| f.name)
-                .collect()
-        })
-    }
-
-    type Want<'a> = (&'a str, Option<f64>, Option<f64>);
-
-    fn assert_tokens(got: &[Token], want: &[Want<'_>]) {
-        let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
-            (a, b) => a == b,
-        };
-        assert_eq!(got.len(), want.len(), "{got:#?}");
-        for (g, (text, start, end)) in got.iter().zip(want) {
-            assert!(
-                g.text == *text && close(g.start, *start) && close(g.end, *end),
-                "got {g:?}, want {text:?} {start:?} {end:?}"
-            );
-        }
-    }
-
-    fn timed(words: &[(&'static str, f64, f64)]) -> Vec<Want<'static>> {
-        words
-            .iter()
-            .map(|&(w, s, e)| (w, Some(s), Some(e)))
-            .collect()
-    }
-
-    fn bad(result: Result<Vec<Token>, Bad>) -> (String, String) {
-        let b = result.expect_err("should fail");
-        (b.at, b.problem)
+        crate::import::testing::claims(FORMATS, text)
     }
 
     #[test]
@@ -1169,7 +1108,7 @@ mod tests {
             let cuts = text.char_indices().map(|(i, _)| i).step_by(3);
             for cut in cuts {
                 let part = &text[..cut];
-                with(part, |input| {
+                with(part, None, |input| {
                     for f in FORMATS {
                         (f.detect)(input);
                         let _ = (f.parse)(input);

@@ -12,6 +12,8 @@ pub mod script;
 pub mod slides;
 mod subtitles;
 mod tables;
+#[cfg(test)]
+mod testing;
 mod tts;
 mod whisper;
 

@@ -635,37 +635,14 @@ mod tests {
     const VTT_YOUTUBE: &str = include_str!("../../tests/data/import/vtt-youtube.vtt");
     const VTT_HIGHLIGHT: &str = include_str!("../../tests/data/import/vtt-highlight.vtt");
 
-    /// The text as `gpucast import` hands it over: BOM dropped, CRLF as LF, JSON parsed.
-    struct File {
-        text: String,
-        json: Option<serde_json::Value>,
-    }
-
-    fn file(raw: &str) -> File {
-        let text = raw
-            .strip_prefix('\u{feff}')
-            .unwrap_or(raw)
-            .replace("\r\n", "\n");
-        let json = serde_json::from_str(&text).ok();
-        File { text, json }
-    }
-
-    fn with_input<T>(raw: &str, f: impl FnOnce(&Input<'_>) -> T) -> T {
-        let file = file(raw);
-        f(&Input {
-            text: &file.text,
-            json: file.json.as_ref(),
-            lines: None,
-            script: None,
-        })
-    }
-
-    fn format(name: &str) -> &'static Format {
-        FORMATS.iter().find(|f| f.name == name).unwrap()
-    }
+    use crate::import::testing::{assert_tokens as check, timed};
 
     fn parse(name: &str, raw: &str) -> Result<Vec<Token>, Bad> {
-        with_input(raw, |input| (format(name).parse)(input))
+        crate::import::testing::parse(FORMATS, name, raw)
+    }
+
+    fn claims(raw: &str) -> Vec<&'static str> {
+        crate::import::testing::claims(FORMATS, raw)
     }
 
     fn ok(name: &str, raw: &str) -> Vec<Token> {
@@ -679,33 +656,8 @@ mod tests {
         }
     }
 
-    fn claims(raw: &str) -> Vec<&'static str> {
-        with_input(raw, |input| {
-            FORMATS
-                .iter()
-                .filter(|f| (f.detect)(input))
-                .map(|f| f.name)
-                .collect()
-        })
-    }
-
     fn texts(tokens: &[Token]) -> Vec<&str> {
         tokens.iter().map(|t| t.text.as_str()).collect()
-    }
-
-    /// Asserts the words and times, times to a nanosecond.
-    fn check(tokens: &[Token], expected: &[(&str, Option<f64>, Option<f64>)]) {
-        let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
-            (a, b) => a == b,
-        };
-        assert_eq!(tokens.len(), expected.len(), "{tokens:?}");
-        for (t, (text, start, end)) in tokens.iter().zip(expected) {
-            assert!(
-                t.text == *text && close(t.start, *start) && close(t.end, *end),
-                "got {t:?}, expected {text:?} {start:?} {end:?}"
-            );
-        }
     }
 
     /// `(word, start, end)` for words that share `start..end` by their length in characters.
@@ -724,13 +676,6 @@ mod tests {
                 let to = start + (end - start) * done as f64 / total as f64;
                 (*w, Some(from), Some(to))
             })
-            .collect()
-    }
-
-    fn timed(words: &[(&'static str, f64, f64)]) -> Vec<(&'static str, Option<f64>, Option<f64>)> {
-        words
-            .iter()
-            .map(|&(w, s, e)| (w, Some(s), Some(e)))
             .collect()
     }
 

@@ -247,37 +247,12 @@ fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
 mod tests {
     use super::*;
 
-    fn input(text: &str) -> (String, Option<Value>) {
-        let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-        let json = serde_json::from_str(&text).ok();
-        (text, json)
-    }
-
     fn claims(text: &str) -> Vec<&'static str> {
-        let (text, json) = input(text);
-        let i = Input {
-            text: &text,
-            json: json.as_ref(),
-            lines: None,
-            script: None,
-        };
-        FORMATS
-            .iter()
-            .filter(|f| (f.detect)(&i))
-            .map(|f| f.name)
-            .collect()
+        crate::import::testing::claims(FORMATS, text)
     }
 
     fn parse(name: &str, text: &str) -> Result<Vec<Token>, Bad> {
-        let (text, json) = input(text);
-        let i = Input {
-            text: &text,
-            json: json.as_ref(),
-            lines: None,
-            script: None,
-        };
-        let f = FORMATS.iter().find(|f| f.name == name).unwrap();
-        (f.parse)(&i)
+        crate::import::testing::parse(FORMATS, name, text)
     }
 
     const WHISPER: &str = include_str!("../../tests/data/import/whisper.json");
