@@ -1,7 +1,8 @@
 //! Text layout: fonts resolved, every word shaped in both weights, lines wrapped, glyphs placed.
 //!
 //! Each word is shaped on its own with cosmic-text, so each gets a fixed slot as wide as the wider
-//! of its two weights: a word never moves when its weight changes, and nothing after it shifts.
+//! of the weights its looks use: a word never moves when its weight changes, and nothing after it
+//! shifts. (A style whose looks all share one weight gets plain, even spacing.)
 //! Lines are filled greedily inside the margins. A slide whose first word is right-to-left
 //! (Arabic, Hebrew) is laid out right to left. Glyphs missing from the chosen font fall back to
 //! any installed font (cosmic-text's fallback); characters that no font has are warned about once.
@@ -219,6 +220,17 @@ fn space_width(fonts: &mut FontSystem, face: &Face, metrics: Metrics) -> f32 {
     (two - one).max(metrics.font_size * 0.25)
 }
 
+/// The room a word takes: as wide as the widest weight its looks use, so that no word moves
+/// when it changes weight, and words never change weight get the spacing of ordinary text.
+fn slot_width(style: &Style, regular: f32, bold: f32) -> f32 {
+    let uses = |b: bool| style.looks.iter().any(|l| l.bold == b);
+    match (uses(false), uses(true)) {
+        (true, false) => regular,
+        (false, true) => bold,
+        _ => regular.max(bold),
+    }
+}
+
 /// Greedy wrapping inside `room`: `(first word, end, width)` per line. A word wider than the
 /// room gets a line of its own.
 fn wrap(slot_w: &[f32], space: f32, room: f32) -> Vec<(usize, usize, f32)> {
@@ -238,6 +250,7 @@ fn wrap(slot_w: &[f32], space: f32, room: f32) -> Vec<(usize, usize, f32)> {
 /// Measures text as `build` would lay it out, without drawing it: how many lines a run of
 /// words takes in a style. `gpucast import` cuts slides with it so that each one fits.
 pub struct Measure {
+    style: Style,
     fonts: Fonts,
     faces: [Face; 2],
     metrics: Metrics,
@@ -256,6 +269,7 @@ impl Measure {
         let space = space_width(&mut fonts.system, &faces[0], metrics);
         let room_h = height as f32 - 2.0 * style.margin;
         Ok(Measure {
+            style: style.clone(),
             fonts,
             faces,
             metrics,
@@ -276,14 +290,14 @@ impl Measure {
         self.fit
     }
 
-    /// The slot a word takes: as wide as the wider of its two weights.
+    /// The slot a word takes, as `build` sizes it.
     pub fn width(&mut self, word: &str) -> f32 {
         if let Some(&w) = self.widths.get(word) {
             return w;
         }
-        let w = shape(&mut self.fonts.system, word, &self.faces[0], self.metrics)
-            .width
-            .max(shape(&mut self.fonts.system, word, &self.faces[1], self.metrics).width);
+        let regular = shape(&mut self.fonts.system, word, &self.faces[0], self.metrics).width;
+        let bold = shape(&mut self.fonts.system, word, &self.faces[1], self.metrics).width;
+        let w = slot_width(&self.style, regular, bold);
         self.widths.insert(word.to_string(), w);
         w
     }
@@ -330,7 +344,10 @@ fn layout_slide(
         }
     }
     let space = space_width(fonts, &ctx.faces[0], metrics);
-    let slot_w: Vec<f32> = shaped.iter().map(|p| p[0].width.max(p[1].width)).collect();
+    let slot_w: Vec<f32> = shaped
+        .iter()
+        .map(|p| slot_width(style, p[0].width, p[1].width))
+        .collect();
     let rtl = shaped.first().is_some_and(|p| p[0].rtl);
     let baseline = shaped.first().map_or(line_h * 0.8, |p| p[0].baseline);
 

@@ -179,3 +179,30 @@ fn fonts_by_family_and_file() {
         "{err}"
     );
 }
+
+/// Looks that all use one weight need no room for the other: the words are spaced like text.
+#[test]
+fn a_single_weight_style_gets_slots_of_that_weight() {
+    let regular = r#"{"font_size": 40, "margin": 40,
+        "upcoming": {"weight": "regular"}, "current": {"weight": "regular"}, "spoken": {"weight": "regular"}}"#;
+    let mixed = r#"{"font_size": 40, "margin": 40}"#;
+    let bold = r#"{"font_size": 40, "margin": 40,
+        "upcoming": {"weight": "bold"}, "current": {"weight": "bold"}, "spoken": {"weight": "bold"}}"#;
+    let width = |style: &str| -> f32 {
+        let (l, _) = layout(style, &["engineers"], (640, 360));
+        l.slides[0].slots[0].width
+    };
+    let (r, m, b) = (width(regular), width(mixed), width(bold));
+    assert!(r < b, "regular {r} narrower than bold {b}");
+    assert_eq!(m, b, "mixed looks keep the wider slot");
+    let mut fonts = Fonts::new();
+    let (_, p) = layout(regular, &["engineers"], (640, 360));
+    let faces = fonts.faces(&p.slides[0].style).unwrap();
+    let shaped = shape(
+        &mut fonts.system,
+        "engineers",
+        &faces[0],
+        Metrics::new(40.0, 50.0),
+    );
+    assert!((r - shaped.width).abs() < 0.01, "{r} vs {}", shaped.width);
+}
