@@ -70,7 +70,7 @@ def write_import_fixture(work, hours):
             said, heard = "2024", "twenty"  # followed by two more heard words below
         elif r < 0.05:
             heard = w[::-1]  # a recognition error
-        d = 0.12 + 0.04 * len(w)
+        d = 0.1 + 0.035 * len(w)
         if said == "2024":
             for part in ("twenty", "twenty", "four"):
                 words.append({"word": part, "start": round(t, 3), "end": round(t + 0.25, 3), "score": 0.9})
@@ -148,6 +148,7 @@ def main():
     if not os.path.exists(a.gpucast):
         sys.exit(f"{a.gpucast} not found: run `cargo build --release` first")
     work = a.workdir or tempfile.mkdtemp(prefix="gpucast-bench-")
+    os.makedirs(work, exist_ok=True)
     if a.import_hours:
         bench_import(a, work)
         if not a.workdir:
