@@ -169,6 +169,51 @@ fn import_and_render(case: &Case) {
             case.file
         );
     }
+
+    // The same in one command, at the preset's full size: `render --timings`. Variable frame
+    // rate keeps it cheap (one coded frame per distinct frame), and each coded frame must start
+    // where the imported project's timeline starts a run.
+    let one = d.join("one.mp4");
+    let mut args = vec![
+        "render",
+        "--timings",
+        sample.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "-o",
+        one.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--vfr",
+    ];
+    args.extend_from_slice(&extra);
+    assert_ok(&gpucast(&args));
+    let full = gpucast::prepare(&project).unwrap();
+    let starts: Vec<i64> = full
+        .timeline
+        .runs
+        .iter()
+        .map(|r| r.start_frame as i64)
+        .collect();
+    let decoded = decode_video(&one, FPS);
+    assert_eq!(
+        (decoded.width, decoded.height),
+        (full.project.width, full.project.height)
+    );
+    let pts: Vec<i64> = decoded.frames.iter().map(|f| f.0).collect();
+    assert_eq!(
+        pts, starts,
+        "{}: render --timings plays the imported project",
+        case.file
+    );
+    assert!(
+        (decoded.duration - AUDIO_SECONDS).abs() < 1e-6,
+        "{}: lasts {}",
+        case.file,
+        decoded.duration
+    );
+    let onsets = click_onsets(&decode_audio(&one));
+    assert_eq!(onsets.len(), clicks.len(), "{}: {onsets:?}", case.file);
 }
 
 /// Runs `gpucast import FILE --audio A -o P EXTRA` on `content`; it must fail with exit 1, one

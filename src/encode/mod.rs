@@ -125,6 +125,8 @@ pub struct Mp4Writer {
     /// With `vfr`, each sent frame's duration by pts, for its packet.
     durations: HashMap<i64, i64>,
     frames_sent: u64,
+    /// The first video packet's decode time (negative by the encoder's reorder delay).
+    first_dts: Option<i64>,
 }
 
 impl Mp4Writer {
@@ -204,6 +206,7 @@ impl Mp4Writer {
             vfr,
             durations: HashMap::new(),
             frames_sent: 0,
+            first_dts: None,
         })
     }
 
@@ -211,12 +214,34 @@ impl Mp4Writer {
         &self.video.name
     }
 
-    fn drain_video(&mut self) -> anyhow::Result<()> {
+    /// Writes the packets the encoder has ready. `at_end`: the encoder is flushed, so the last
+    /// packet is the last one of the stream.
+    fn drain_video(&mut self, at_end: bool) -> anyhow::Result<()> {
+        let mut ready = Vec::new();
         let mut p = Packet::empty();
         while self.video.encoder.receive_packet(&mut p).is_ok() {
+            ready.push(std::mem::replace(&mut p, Packet::empty()));
+        }
+        let n = ready.len();
+        for (i, mut p) in ready.into_iter().enumerate() {
+            if self.first_dts.is_none() {
+                self.first_dts = p.dts();
+            }
             if self.vfr {
                 if let Some(d) = p.pts().and_then(|pts| self.durations.remove(&pts)) {
                     p.set_duration(d);
+                }
+                // MP4 derives a track's length from decode times: with reordered frames the
+                // last packet is decoded well before the last run ends, so it carries the
+                // rest of the video, or the track would end early.
+                // (Decode times start before 0 by the reorder delay, so the end is shifted too.)
+                if at_end && i + 1 == n {
+                    if let Some(dts) = p.dts() {
+                        let rest = self.frames_sent as i64 + self.first_dts.unwrap_or(0) - dts;
+                        if rest > p.duration() {
+                            p.set_duration(rest);
+                        }
+                    }
                 }
             } else {
                 p.set_duration(1);
@@ -253,12 +278,12 @@ impl FrameSink for Mp4Writer {
             f.set_pts(Some(start as i64));
             self.durations.insert(start as i64, count as i64);
             self.video.encoder.send_frame(&f)?;
-            self.drain_video()?;
+            self.drain_video(false)?;
         } else {
             for i in 0..count {
                 f.set_pts(Some((start + i) as i64));
                 self.video.encoder.send_frame(&f)?;
-                self.drain_video()?;
+                self.drain_video(false)?;
             }
         }
         self.frames_sent += count;
@@ -267,7 +292,7 @@ impl FrameSink for Mp4Writer {
 
     fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
         self.video.encoder.send_eof()?;
-        self.drain_video()?;
+        self.drain_video(true)?;
         self.drain_audio(true)?;
         let audio = self
             .audio_thread
