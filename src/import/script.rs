@@ -136,12 +136,17 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
     (tokens, report)
 }
 
-/// The comparison key: lower case, letters and digits only.
+/// The comparison key: lower case, letters and digits only (`%` read as `percent`).
 pub fn key(word: &str) -> String {
-    word.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut k = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_alphanumeric() {
+            k.extend(c.to_lowercase());
+        } else if c == '%' {
+            k.push_str("percent");
+        }
+    }
+    k
 }
 
 enum Pairing {
@@ -227,13 +232,18 @@ fn similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    // A number, with what follows it (`90percent`), against the words it is read as.
     let spoken = |n: &str, words: &str| {
-        n.parse::<u64>()
-            .ok()
-            .is_some_and(|n| readings(n).iter().any(|r| r == words))
+        let split = n.find(|c: char| !c.is_ascii_digit()).unwrap_or(n.len());
+        let (digits, rest) = n.split_at(split);
+        !digits.is_empty()
+            && words.ends_with(rest)
+            && digits.parse::<u64>().ok().is_some_and(|d| {
+                let head = &words[..words.len() - rest.len()];
+                readings(d).iter().any(|r| r == head)
+            })
     };
-    if (digits(a) && spoken(a, b)) || (digits(b) && spoken(b, a)) {
+    if spoken(a, b) || spoken(b, a) {
         return 0.95;
     }
     strsim::normalized_levenshtein(a, b)
