@@ -266,3 +266,53 @@ fn colors_parse() {
     assert!(parse_color("#gggggg").is_err());
     assert!(parse_color("#ffd5é").is_err());
 }
+
+#[test]
+fn a_preset_sets_defaults_the_file_overrides() {
+    let with = |fields: &str| OK.replacen('{', &format!("{{{fields}"), 1);
+    let p = resolve_json(&with(r#""preset": "shorts", "#), 10.0).unwrap();
+    assert_eq!((p.width, p.height), (1080, 1920));
+    let s = &p.slides[0].style;
+    assert_eq!(s.font_size, 96.0);
+    assert!(s.looks.iter().all(|l| l.bold));
+    // Fields the file sets win, field by field.
+    let p = resolve_json(
+        &with(r##""preset": "shorts", "video": {"width": 720}, "style": {"font_size": 80, "current": {"color": "#ff0000"}}, "##),
+        10.0,
+    )
+    .unwrap();
+    assert_eq!((p.width, p.height), (720, 1920));
+    let s = &p.slides[0].style;
+    assert_eq!(s.font_size, 80.0);
+    assert_eq!(s.looks[1].color, [255, 0, 0, 255]);
+    assert!(s.looks[1].bold, "the preset's weight stays");
+    let p = resolve_json(&with(r#""preset": "highlight", "#), 10.0).unwrap();
+    assert!(p.slides[0].style.looks.iter().all(|l| !l.bold));
+    assert_problem(
+        &with(r#""preset": "tiktok", "#),
+        "preset: \"tiktok\" is not one of lecture, shorts, square, highlight",
+    );
+}
+
+/// What `gpucast import` writes out resolves to the same style it was written from.
+#[test]
+fn a_style_written_out_reads_back_the_same() {
+    for preset in presets::PRESETS {
+        let base = Path::new("/nonexistent");
+        let style = resolve_style(
+            &RawStyle::default(),
+            Some(preset),
+            base,
+            (preset.width, preset.height),
+        )
+        .unwrap();
+        let again = resolve_style(
+            &style.to_raw(base),
+            None,
+            base,
+            (preset.width, preset.height),
+        )
+        .unwrap();
+        assert_eq!(style, again, "{}", preset.name);
+    }
+}
