@@ -93,21 +93,56 @@ impl ImportArgs {
     }
 }
 
+/// A project file, or a timings file and its audio imported on the fly.
+#[derive(clap::Args, Clone)]
+struct SourceArgs {
+    /// The project file; or give --timings and --audio instead.
+    #[arg(required_unless_present = "timings")]
+    project: Option<PathBuf>,
+    /// A timings file from another tool, imported on the fly (see `gpucast import`).
+    #[arg(long, conflicts_with = "project", requires = "audio")]
+    timings: Option<PathBuf>,
+    /// The narration, with --timings.
+    #[arg(long, requires = "timings")]
+    audio: Option<PathBuf>,
+    #[command(flatten)]
+    import: ImportArgs,
+}
+
+impl SourceArgs {
+    fn source(self) -> anyhow::Result<gpucast::Source> {
+        let import = self.import;
+        match (self.project, self.timings, self.audio) {
+            (_, Some(timings), Some(audio)) => Ok(gpucast::Source::Timings {
+                timings,
+                audio,
+                options: import.options()?,
+            }),
+            (Some(project), _, _) => {
+                let given = [
+                    (import.text.is_some(), "--text"),
+                    (import.preset.is_some(), "--preset"),
+                    (import.max_lines.is_some(), "--max-lines"),
+                    (import.max_words.is_some(), "--max-words"),
+                    (import.offset != 0.0, "--offset"),
+                    (import.format != "auto", "--format"),
+                ];
+                if let Some((_, flag)) = given.iter().find(|g| g.0) {
+                    anyhow::bail!("{flag} goes with --timings; a project file sets its own");
+                }
+                Ok(gpucast::Source::Project(project))
+            }
+            _ => anyhow::bail!("give a project file, or --timings and --audio"),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Render a project to an MP4 (or y4m on stdout with `-o -`).
     Render {
-        /// The project file; or give --timings and --audio instead.
-        #[arg(required_unless_present = "timings")]
-        project: Option<PathBuf>,
-        /// A timings file from another tool, imported on the fly (see `gpucast import`).
-        #[arg(long, conflicts_with = "project", requires = "audio")]
-        timings: Option<PathBuf>,
-        /// The narration, with --timings.
-        #[arg(long, requires = "timings")]
-        audio: Option<PathBuf>,
         #[command(flatten)]
-        import: ImportArgs,
+        source: SourceArgs,
         /// Also write the slides as captions: a .vtt (with word timestamps) or .srt file.
         #[arg(long, value_name = "FILE")]
         captions: Option<PathBuf>,
@@ -145,7 +180,8 @@ enum Command {
     },
     /// Render the single frame shown at a time, as PNG, to iterate on a style.
     Frame {
-        project: PathBuf,
+        #[command(flatten)]
+        source: SourceArgs,
         /// Time in seconds.
         #[arg(long)]
         at: f64,
@@ -171,7 +207,10 @@ enum Command {
         force: bool,
     },
     /// Check a project and summarise it, or list every problem in it.
-    Validate { project: PathBuf },
+    Validate {
+        #[command(flatten)]
+        source: SourceArgs,
+    },
     /// List GPU adapters and video encoders, with whether each is usable here.
     Probe,
 }
@@ -236,10 +275,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Render {
-            project,
-            timings,
-            audio,
-            import,
+            source,
             captions,
             soft_subtitles,
             output,
@@ -254,28 +290,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             audio_quality,
         } => {
             let to_stdout = output.as_os_str() == "-";
-            let source = match (project, timings, audio) {
-                (_, Some(timings), Some(audio)) => gpucast::Source::Timings {
-                    timings,
-                    audio,
-                    options: import.options()?,
-                },
-                (Some(project), _, _) => {
-                    let given = [
-                        (import.text.is_some(), "--text"),
-                        (import.preset.is_some(), "--preset"),
-                        (import.max_lines.is_some(), "--max-lines"),
-                        (import.max_words.is_some(), "--max-words"),
-                        (import.offset != 0.0, "--offset"),
-                        (import.format != "auto", "--format"),
-                    ];
-                    if let Some((_, flag)) = given.iter().find(|g| g.0) {
-                        anyhow::bail!("{flag} goes with --timings; a project file sets its own");
-                    }
-                    gpucast::Source::Project(project)
-                }
-                _ => anyhow::bail!("give a project file, or --timings and --audio"),
-            };
+            let source = source.source()?;
             let job = RenderJob {
                 project: source,
                 output: if to_stdout {
@@ -326,12 +341,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Frame {
-            project,
+            source,
             at,
             output,
             draw,
         } => {
-            let img = gpucast::render_frame(&project.into(), at, draw.backend, &draw.options())?;
+            let img = gpucast::render_frame(&source.source()?, at, draw.backend, &draw.options())?;
             img.save_with_format(&output, image::ImageFormat::Png)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             if !quiet {
@@ -386,10 +401,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Validate { project } => {
-            let p = gpucast::prepare(&project)?;
+        Command::Validate { source } => {
+            let source = source.source()?;
+            let p = gpucast::prepare_source(&source)?;
             let pr = &p.project;
-            println!("{}: valid", project.display());
+            let name = match &source {
+                gpucast::Source::Project(path) => path,
+                gpucast::Source::Timings { timings, .. } => timings,
+            };
+            println!("{}: valid", name.display());
             println!("  video      {}x{} at {} fps", pr.width, pr.height, pr.fps);
             println!("  duration   {:.3} s (from the audio)", pr.duration());
             println!("  slides     {}", pr.slides.len());
