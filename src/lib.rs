@@ -126,6 +126,9 @@ pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Resu
     if let (Output::Stdout, true) = (&job.output, job.soft_subtitles) {
         anyhow::bail!("--soft-subtitles needs an MP4 output");
     }
+    if let Output::File(path) = &job.output {
+        check_output(path, &job.project, &p.project)?;
+    }
     if let Some(path) = &job.captions {
         captions::write(path, &p.project, &p.scene)?;
     }
@@ -154,13 +157,68 @@ pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Resu
         }
     };
     let prepare = t.elapsed();
-    let stats = pipeline::run(&p.timeline, renderer, sink, progress)?;
+    let stats = pipeline::run(&p.timeline, renderer, sink, progress).with_context(|| match &job
+        .output
+    {
+        Output::File(path) => format!("cannot write {}", path.display()),
+        Output::Stdout => "cannot write to standard output".to_string(),
+    })?;
     Ok(Summary {
         renderer: renderer_name,
         encoder,
         stats,
         prepare,
     })
+}
+
+/// Refuses an output that cannot be a video file, before any work: a folder, a path in a
+/// folder that does not exist, or one of the project's own input files.
+fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !path.is_dir(),
+        "cannot write {}: it is a folder",
+        path.display()
+    );
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    anyhow::ensure!(
+        dir.is_dir(),
+        "cannot write {}: folder {} does not exist",
+        path.display(),
+        dir.display()
+    );
+    let mut inputs: Vec<&Path> = vec![&project.audio];
+    match source {
+        Source::Project(p) => inputs.push(p),
+        Source::Timings { timings, .. } => inputs.push(timings),
+    }
+    if let project::Background::Image { path, .. } = &project.background {
+        inputs.push(path);
+    }
+    for slide in &project.slides {
+        for font in [Some(&slide.style.font), slide.style.bold_font.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if let project::FontChoice::File(f) = font {
+                inputs.push(f);
+            }
+        }
+    }
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(input) = inputs.iter().find(|i| same(path, i)) {
+        anyhow::bail!(
+            "cannot write {}: it is one of the project's inputs ({}); choose another output",
+            path.display(),
+            input.display()
+        );
+    }
+    Ok(())
 }
 
 /// Draws the frame shown at `seconds` as an RGB image.

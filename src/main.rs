@@ -1,13 +1,23 @@
 //! The `gpucast` command line: parse, run, report. All work is in the library.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use gpucast::encode::{AudioQuality, Codec, Speed, VideoSettings};
 use gpucast::{Backend, Output, RenderJob, RenderOptions};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+/// `println!` that returns an error instead of panicking when standard output is closed
+/// (`gpucast validate p.json | head -1`).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
 
 #[derive(Parser)]
 #[command(
@@ -177,6 +187,10 @@ enum Command {
         /// AAC effort: standard (fast coder, fine for speech) or high (for music).
         #[arg(long, value_enum, default_value = "standard")]
         audio_quality: AudioQuality,
+        /// When standard error is not a terminal: seconds between progress lines
+        /// (`gpucast: N/M frames ...`) for batch logs; 0 writes one after every distinct frame.
+        #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+        progress_interval: f64,
     },
     /// Render the single frame shown at a time, as PNG, to iterate on a style.
     Frame {
@@ -230,18 +244,46 @@ fn main() -> ExitCode {
     .format_timestamp(None)
     .format_target(false)
     .init();
-    install_interrupt_handler();
+    install_signal_handlers();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if gpucast::pipeline::CANCELLED.load(std::sync::atomic::Ordering::Relaxed) {
-                eprintln!("gpucast: interrupted; no output was written");
-                return ExitCode::from(130);
+            let signal = STOPPED_BY.load(Ordering::SeqCst);
+            if signal != 0 && gpucast::pipeline::CANCELLED.load(Ordering::SeqCst) {
+                eprintln!(
+                    "gpucast: stopped by {}; no output was written",
+                    signal_name(signal)
+                );
+                return ExitCode::from(128 + signal as u8);
+            }
+            if is_closed_pipe(&e) {
+                // The reader went away (`gpucast render p.json -o - | head`): as Unix tools
+                // do, end quietly; the pipeline has already joined its threads.
+                return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// The signal that stopped the work, 0 if none.
+static STOPPED_BY: AtomicI32 = AtomicI32::new(0);
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "Ctrl-C (SIGINT)",
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        _ => "a signal",
+    }
+}
+
+fn is_closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Native libraries that print to stderr on their own, silenced unless the user set them.
@@ -260,15 +302,35 @@ fn quiet_native_libraries() {
     }
 }
 
-fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        use std::sync::atomic::Ordering;
-        if gpucast::pipeline::CANCELLED.swap(true, Ordering::SeqCst) {
-            // Second Ctrl-C: stop now, still leaving nothing half-written.
-            gpucast::encode::remove_pending_files();
-            std::process::exit(130);
-        }
-    });
+/// Ctrl-C, and the SIGTERM and SIGHUP that schedulers (Kubernetes, Slurm) and closing
+/// terminals send, all stop a render cleanly: every stage stops at its next step, the partial
+/// output is removed, and the exit code is 128 + the signal. A second signal exits at once,
+/// still removing the partial output.
+fn install_signal_handlers() {
+    // A file size limit (`ulimit -f`) must be a write error naming the file, not a silent kill.
+    // SAFETY: setting a signal's disposition to ignore, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        log::warn!(
+            "cannot install signal handlers; an interrupted render may leave a partial file"
+        );
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("gpucast-signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if gpucast::pipeline::CANCELLED.load(Ordering::SeqCst) {
+                    gpucast::encode::remove_pending_files();
+                    std::process::exit(128 + signal);
+                }
+                // Which signal first, so that the exit code is known once work stops.
+                STOPPED_BY.store(signal, Ordering::SeqCst);
+                gpucast::pipeline::CANCELLED.store(true, Ordering::SeqCst);
+            }
+        });
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -288,6 +350,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             encoder_threads,
             vfr,
             audio_quality,
+            progress_interval,
         } => {
             let to_stdout = output.as_os_str() == "-";
             let source = source.source()?;
@@ -315,7 +378,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 soft_subtitles,
             };
             let started = Instant::now();
-            let mut reporter = Reporter::new(quiet);
+            let mut reporter = Reporter::new(quiet, progress_interval);
             let summary = gpucast::render(&job, &mut |done, total| reporter.update(done, total))?;
             reporter.done();
             let s = &summary.stats;
@@ -392,8 +455,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             gpucast::import::write_project(&output, &imported.project, force)?;
             if !quiet {
-                print_import_summary(&timings, &imported.summary);
-                println!(
+                print_import_summary(&timings, &imported.summary)?;
+                out!(
                     "wrote {}; render it with: gpucast render {} -o video.mp4",
                     output.display(),
                     output.display()
@@ -409,15 +472,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 gpucast::Source::Project(path) => path,
                 gpucast::Source::Timings { timings, .. } => timings,
             };
-            println!("{}: valid", name.display());
-            println!("  video      {}x{} at {} fps", pr.width, pr.height, pr.fps);
-            println!("  duration   {:.3} s (from the audio)", pr.duration());
-            println!("  slides     {}", pr.slides.len());
-            println!("  words      {}", pr.word_count());
-            println!("  frames     {}", p.timeline.frame_count);
-            println!("  distinct   {}", p.timeline.distinct_frames());
+            out!("{}: valid", name.display());
+            out!("  video      {}x{} at {} fps", pr.width, pr.height, pr.fps);
+            out!("  duration   {:.3} s (from the audio)", pr.duration());
+            out!("  slides     {}", pr.slides.len());
+            out!("  words      {}", pr.word_count());
+            out!("  frames     {}", p.timeline.frame_count);
+            out!("  distinct   {}", p.timeline.distinct_frames());
             if !pr.warnings.is_empty() || !p.scene.missing_glyphs.is_empty() {
-                println!(
+                out!(
                     "  warnings   {}",
                     pr.warnings.len() + p.scene.missing_glyphs.len()
                 );
@@ -425,19 +488,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Probe => {
-            println!("GPU adapters:");
+            out!("GPU adapters:");
             let adapters = gpucast::render::gpu::list_adapters();
             if adapters.is_empty() {
-                println!("  none found");
+                out!("  none found");
             }
             for a in adapters {
-                println!("  {a}");
+                out!("  {a}");
             }
-            println!("Video encoders (opened and tried on one frame):");
+            out!("Video encoders (opened and tried on one frame):");
             for (name, result) in gpucast::encode::probe_encoders(&VideoSettings::default()) {
                 match result {
-                    Ok(()) => println!("  {name:<18} usable"),
-                    Err(e) => println!("  {name:<18} not usable: {e}"),
+                    Ok(()) => out!("  {name:<18} usable"),
+                    Err(e) => out!("  {name:<18} not usable: {e}"),
                 }
             }
             Ok(())
@@ -445,9 +508,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn print_import_summary(timings: &std::path::Path, s: &gpucast::import::Summary) {
+fn print_import_summary(
+    timings: &std::path::Path,
+    s: &gpucast::import::Summary,
+) -> std::io::Result<()> {
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    println!(
+    out!(
         "imported {} as {} (--format {}): {}, {}, {:.1} s of audio",
         timings.display(),
         s.title,
@@ -458,29 +524,32 @@ fn print_import_summary(timings: &std::path::Path, s: &gpucast::import::Summary)
     );
     let r = &s.repairs;
     if r.interpolated > 0 {
-        println!(
+        out!(
             "  {} words had no times and got them from their neighbours",
             r.interpolated
         );
     }
     if r.punctuation > 0 {
-        println!(
+        out!(
             "  {} punctuation marks joined to their words",
             r.punctuation
         );
     }
     if let Some(rep) = &s.script {
-        println!(
+        out!(
             "  script: {} words matched exactly, {} approximately, {} not at all",
-            rep.exact, rep.approximate, rep.unmatched
+            rep.exact,
+            rep.approximate,
+            rep.unmatched
         );
         for w in &rep.worst {
-            println!("    {w}");
+            out!("    {w}");
         }
     }
     for w in &s.warnings {
-        println!("  warning: {w}");
+        out!("  warning: {w}");
     }
+    Ok(())
 }
 
 /// A progress bar on a terminal, a log line every few seconds otherwise.
@@ -490,16 +559,19 @@ struct Reporter {
     total: Option<u64>,
     last_line: Instant,
     started: Instant,
+    /// Seconds between log lines.
+    interval: f64,
 }
 
 impl Reporter {
-    fn new(quiet: bool) -> Reporter {
+    fn new(quiet: bool, interval: f64) -> Reporter {
         Reporter {
             bar: None,
             quiet,
             total: None,
             last_line: Instant::now(),
             started: Instant::now(),
+            interval,
         }
     }
 
@@ -531,7 +603,7 @@ impl Reporter {
                 }
             }
             bar.set_position(done);
-        } else if self.last_line.elapsed() > Duration::from_secs(5) {
+        } else if self.last_line.elapsed().as_secs_f64() >= self.interval {
             self.last_line = Instant::now();
             let elapsed = self.started.elapsed().as_secs_f64().max(1e-9);
             let fps = done as f64 / elapsed;

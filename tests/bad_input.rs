@@ -173,7 +173,7 @@ fn unwritable_output_leaves_nothing() {
     ]);
     assert!(!out.status.success());
     let e = String::from_utf8_lossy(&out.stderr);
-    assert!(e.contains("cannot create"), "{e}");
+    assert!(e.contains("folder /nonexistent-dir does not exist"), "{e}");
 }
 
 #[test]

@@ -74,7 +74,14 @@ impl PendingFile {
         &self.temp
     }
 
+    /// Moves the finished file into place. Its data reaches the disk before the rename, and the
+    /// rename before this returns, so a crash right after "done" never leaves a truncated video.
     pub fn commit(mut self) -> anyhow::Result<()> {
+        // A signal that arrived while the file was being finished still wins.
+        crate::pipeline::check_cancelled()?;
+        std::fs::File::open(&self.temp)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot write {}", self.target.display()))?;
         std::fs::rename(&self.temp, &self.target).with_context(|| {
             format!(
                 "cannot move {} into place as {}",
@@ -83,6 +90,15 @@ impl PendingFile {
             )
         })?;
         self.committed = true;
+        let dir = match self.target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        // A directory opened read-only can be synced on Linux; elsewhere this may be refused,
+        // which costs only the guarantee, not the file.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
         Ok(())
     }
 }

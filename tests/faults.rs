@@ -1,0 +1,189 @@
+//! What batch jobs meet and terminals do not: schedulers' signals, readers that go away, outputs
+//! that cannot be written. Each test runs the real binary and checks the exit code, the message
+//! and that the folder holds nothing but the inputs afterwards.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+fn partial(dir: &Path) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".partial"))
+}
+
+fn signal(pid: u32, sig: i32) {
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+}
+
+/// Renders the fixture and, once the render reports `fraction` of its frames written, freezes
+/// it (SIGSTOP, sent directly, within microseconds of the report), sends `signals`, and lets it
+/// go on. The progress lines come from `--progress-interval 0`: one after every distinct frame.
+fn stop_at(fx: &Fixture, fraction: f64, signals: &[i32]) -> (Option<i32>, String) {
+    let out_path = fx.dir.path().join("out.mp4");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args([
+            "render",
+            fx.project.to_str().unwrap(),
+            "-o",
+            out_path.to_str().unwrap(),
+        ])
+        .args(["--backend", "cpu", "--progress-interval", "0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        log += &line;
+        log.push('\n');
+        // "gpucast: N/M frames, ..."
+        let Some(progress) = line.strip_prefix("gpucast: ") else {
+            continue;
+        };
+        let Some((n, m)) = progress
+            .split_once(' ')
+            .and_then(|(f, _)| f.split_once('/'))
+            .and_then(|(n, m)| Some((n.parse::<f64>().ok()?, m.parse::<f64>().ok()?)))
+        else {
+            continue;
+        };
+        if n >= fraction * m {
+            signal(child.id(), libc::SIGSTOP);
+            assert!(partial(fx.dir.path()).is_some() && !out_path.exists());
+            for &s in signals {
+                signal(child.id(), s);
+            }
+            signal(child.id(), libc::SIGCONT);
+            break;
+        }
+    }
+    for line in lines {
+        log += &line.unwrap();
+        log.push('\n');
+    }
+    (child.wait().unwrap().code(), log)
+}
+
+#[test]
+fn signals_stop_a_render_at_any_point_and_leave_nothing() {
+    let fx = fixture(640, 360, 20.0, "");
+    let before = files_in(fx.dir.path());
+    for (sig, code, name) in [
+        (libc::SIGTERM, 143, "SIGTERM"),
+        (libc::SIGHUP, 129, "SIGHUP"),
+        (libc::SIGINT, 130, "SIGINT"),
+    ] {
+        for fraction in [0.1, 0.5, 0.99] {
+            let (status, err) = stop_at(&fx, fraction, &[sig]);
+            assert_eq!(status, Some(code), "{name} at {fraction}: {err}");
+            assert!(
+                err.contains(name) && err.contains("no output was written"),
+                "{err}"
+            );
+            assert_eq!(files_in(fx.dir.path()), before, "{name} at {fraction}");
+        }
+    }
+    // A second signal ends it at once, still leaving nothing.
+    let (status, _) = stop_at(&fx, 0.5, &[libc::SIGTERM, libc::SIGTERM]);
+    assert_eq!(status, Some(143));
+    assert_eq!(files_in(fx.dir.path()), before);
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_render_quietly() {
+    let fx = fixture(320, 180, 10.0, "");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args([
+            "render",
+            fx.project.to_str().unwrap(),
+            "-o",
+            "-",
+            "--backend",
+            "cpu",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the header and one frame, then close the pipe, as `| head -c` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = vec![0u8; 100_000];
+    std::io::Read::read_exact(&mut stdout, &mut buf).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+
+    // The same for a command that prints to standard output: the reader is gone before the
+    // first line (printing used to panic there).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args(["validate", fx.project.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// Runs `gpucast render` to `output`; it must fail with one line naming the output and `cause`,
+/// and leave the folder as it was.
+fn unwritable(fx: &Fixture, output: &Path, shell_prefix: &str, cause: &str) {
+    let before = files_in(fx.dir.path());
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{shell_prefix} exec '{}' render '{}' -o '{}' --backend cpu -q",
+            env!("CARGO_BIN_EXE_gpucast"),
+            fx.project.display(),
+            output.display()
+        ))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("cannot write {}", output.display())) && err.contains(cause),
+        "expected the output and {cause:?} in: {err}"
+    );
+    assert_eq!(files_in(fx.dir.path()), before);
+}
+
+#[test]
+fn outputs_that_cannot_be_written_are_named_with_the_cause() {
+    let fx = fixture(320, 180, 4.0, "");
+    let d = fx.dir.path();
+    unwritable(&fx, d, "", "it is a folder");
+    unwritable(&fx, &d.join("missing/out.mp4"), "", "does not exist");
+    unwritable(
+        &fx,
+        &d.join("narration.wav"),
+        "",
+        "one of the project's inputs",
+    );
+    unwritable(
+        &fx,
+        &d.join("project.json"),
+        "",
+        "one of the project's inputs",
+    );
+    unwritable(
+        &fx,
+        &d.join("background.png"),
+        "",
+        "one of the project's inputs",
+    );
+    // A file size limit: the write fails (not a silent SIGXFSZ kill) and the partial file goes.
+    unwritable(&fx, &d.join("out.mp4"), "ulimit -f 1;", "File too large");
+}
