@@ -72,6 +72,8 @@ pub struct RenderJob {
     pub captions: Option<PathBuf>,
     /// Add the slides' text as a subtitle track in the MP4.
     pub soft_subtitles: bool,
+    /// Refuse to render a project that has warnings (`Prepared::check_strict`).
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +89,29 @@ pub struct Prepared {
     pub project: Project,
     pub timeline: Timeline,
     pub scene: Arc<Scene>,
+}
+
+impl Prepared {
+    /// Everything that was repaired or will be drawn other than asked, each with its path:
+    /// clamped word times, text overflowing the frame, characters no font has.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut all = self.project.warnings.clone();
+        all.extend(self.scene.warnings.iter().cloned());
+        all
+    }
+
+    /// `--strict`: the warnings as one error.
+    pub fn check_strict(&self) -> anyhow::Result<()> {
+        let w = self.warnings();
+        if w.is_empty() {
+            return Ok(());
+        }
+        let what = match w.len() {
+            1 => "1 warning is an error".to_string(),
+            n => format!("{n} warnings are errors"),
+        };
+        anyhow::bail!("--strict: {what}:\n  {}", w.join("\n  "))
+    }
 }
 
 pub fn prepare(path: &Path) -> anyhow::Result<Prepared> {
@@ -120,6 +145,9 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
 pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Result<Summary> {
     let t = Instant::now();
     let p = prepare_source(&job.project)?;
+    if job.strict {
+        p.check_strict()?;
+    }
     if let (Output::Stdout, true) = (&job.output, job.vfr) {
         anyhow::bail!("--vfr needs an MP4 output: yuv4mpegpipe has a constant frame rate");
     }
@@ -227,8 +255,12 @@ pub fn render_frame(
     seconds: f64,
     backend: Backend,
     opts: &RenderOptions,
+    strict: bool,
 ) -> anyhow::Result<image::RgbImage> {
     let p = prepare_source(path)?;
+    if strict {
+        p.check_strict()?;
+    }
     let duration = p.project.duration();
     anyhow::ensure!(
         seconds.is_finite() && seconds >= 0.0 && seconds < duration,

@@ -32,6 +32,10 @@ struct Cli {
     /// Only errors: no progress, no warnings.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Warnings are errors: a clamped word time, text that overflows the frame, a character no
+    /// font has.
+    #[arg(long, global = true)]
+    strict: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -335,6 +339,7 @@ fn install_signal_handlers() {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let quiet = cli.quiet;
+    let strict = cli.strict;
     match cli.command {
         Command::Render {
             source,
@@ -376,6 +381,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 vfr,
                 captions,
                 soft_subtitles,
+                strict,
             };
             let started = Instant::now();
             let mut reporter = Reporter::new(quiet, progress_interval);
@@ -409,7 +415,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             draw,
         } => {
-            let img = gpucast::render_frame(&source.source()?, at, draw.backend, &draw.options())?;
+            let img = gpucast::render_frame(
+                &source.source()?,
+                at,
+                draw.backend,
+                &draw.options(),
+                strict,
+            )?;
             img.save_with_format(&output, image::ImageFormat::Png)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             if !quiet {
@@ -467,6 +479,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate { source } => {
             let source = source.source()?;
             let p = gpucast::prepare_source(&source)?;
+            if strict {
+                p.check_strict()?;
+            }
             let pr = &p.project;
             let name = match &source {
                 gpucast::Source::Project(path) => path,
@@ -479,11 +494,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out!("  words      {}", pr.word_count());
             out!("  frames     {}", p.timeline.frame_count);
             out!("  distinct   {}", p.timeline.distinct_frames());
-            if !pr.warnings.is_empty() || !p.scene.missing_glyphs.is_empty() {
-                out!(
-                    "  warnings   {}",
-                    pr.warnings.len() + p.scene.missing_glyphs.len()
-                );
+            let warnings = p.warnings();
+            if !warnings.is_empty() {
+                out!("  warnings   {}", warnings.len());
             }
             Ok(())
         }

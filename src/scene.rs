@@ -66,6 +66,8 @@ pub struct Scene {
     pub slides: Vec<SlideScene>,
     /// Characters no available font could draw (each warned about once).
     pub missing_glyphs: Vec<char>,
+    /// Text that overflows the frame, glyphs left blank: logged, errors under `--strict`.
+    pub warnings: Vec<String>,
 }
 
 impl Scene {
@@ -81,6 +83,7 @@ impl Scene {
             atlas: layout.atlas,
             slides: layout.slides,
             missing_glyphs: layout.missing_glyphs,
+            warnings: layout.warnings,
         })
     }
 }

@@ -187,3 +187,51 @@ fn outputs_that_cannot_be_written_are_named_with_the_cause() {
     // A file size limit: the write fails (not a silent SIGXFSZ kill) and the partial file goes.
     unwritable(&fx, &d.join("out.mp4"), "ulimit -f 1;", "File too large");
 }
+
+/// `--strict` turns each kind of warning into an error naming its place; without it the same
+/// project is valid.
+#[test]
+fn strict_makes_warnings_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_wav(&d.join("a.wav"), 3.0, &[]);
+    let cases = [
+        (
+            r#"{"text": "a", "start": 0.1, "end": 0.9}, {"text": "b", "start": 0.5, "end": 1.0}"#,
+            "",
+            "slides[0].words[0]: end 0.900 s overlaps the next word's start",
+        ),
+        (
+            r#"{"text": "\udbff\udffd", "start": 0.1, "end": 0.9}"#,
+            "",
+            "no available font has a glyph for '\\u{10fffd}'",
+        ),
+        (
+            r#"{"text": "Incomprehensibilities", "start": 0.1, "end": 0.9}"#,
+            r#", "style": {"font_size": 60}"#,
+            "slides[0].words[0]: \"Incomprehensibilities\" is wider than the room",
+        ),
+    ];
+    for (words, style, expect) in cases {
+        let project = d.join("p.json");
+        std::fs::write(
+            &project,
+            format!(
+                r#"{{"video": {{"width": 320, "height": 180}}, "audio": "a.wav" {style},
+                    "slides": [{{"start": 0, "words": [{words}]}}]}}"#
+            ),
+        )
+        .unwrap();
+        let p = project.to_str().unwrap();
+        assert_ok(&gpucast(&["validate", p]));
+        let out = gpucast(&["validate", p, "--strict"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("--strict: 1 warning is an error:"), "{err}");
+        assert!(err.contains(expect), "expected {expect:?} in {err}");
+        let video = d.join("v.mp4");
+        let out = gpucast(&["render", p, "-o", video.to_str().unwrap(), "--strict"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(!video.exists());
+    }
+}

@@ -28,6 +28,9 @@ pub struct Layout {
     pub atlas: Atlas,
     pub slides: Vec<SlideScene>,
     pub missing_glyphs: Vec<char>,
+    /// What was drawn other than asked (text that overflows, glyphs left blank), each with its
+    /// path; logged as warnings, and errors under `--strict`.
+    pub warnings: Vec<String>,
 }
 
 /// A font ready for cosmic-text: a family name and the weight to ask it for.
@@ -175,6 +178,7 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
     let mut fonts = Fonts::new();
     let mut atlas = atlas::AtlasBuilder::new();
     let mut missing = BTreeSet::new();
+    let mut warnings = Vec::new();
     let mut font_errors = BTreeSet::new();
     let mut slides = Vec::with_capacity(project.slides.len());
     for (i, slide) in project.slides.iter().enumerate() {
@@ -193,7 +197,14 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
             style: &slide.style,
             faces: &faces,
         };
-        let scene = layout_slide(&ctx, &texts, &mut fonts.system, &mut atlas, &mut missing);
+        let scene = layout_slide(
+            &ctx,
+            &texts,
+            &mut fonts.system,
+            &mut atlas,
+            &mut missing,
+            &mut warnings,
+        );
         slides.push(scene);
     }
     if !font_errors.is_empty() {
@@ -201,15 +212,19 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
         anyhow::bail!("{}", list.join("\n"));
     }
     for ch in &missing {
-        log::warn!(
+        warnings.push(format!(
             "no available font has a glyph for {ch:?} (U+{:04X}); it is left blank",
             *ch as u32
-        );
+        ));
+    }
+    for w in &warnings {
+        log::warn!("{w}");
     }
     Ok(Layout {
         atlas: atlas.finish(),
         slides,
         missing_glyphs: missing.into_iter().collect(),
+        warnings,
     })
 }
 
@@ -323,6 +338,7 @@ fn layout_slide(
     fonts: &mut FontSystem,
     atlas: &mut atlas::AtlasBuilder,
     missing: &mut BTreeSet<char>,
+    warnings: &mut Vec<String>,
 ) -> SlideScene {
     let style = ctx.style;
     let line_h = style.font_size * style.line_height;
@@ -354,21 +370,21 @@ fn layout_slide(
     let room = ctx.width - 2.0 * style.margin;
     for (i, &w) in slot_w.iter().enumerate() {
         if w > room {
-            log::warn!(
+            warnings.push(format!(
                 "slides[{}].words[{i}]: \"{}\" is wider than the room between the margins and will be cut",
                 ctx.index,
                 words[i]
-            );
+            ));
         }
     }
     let lines = wrap(&slot_w, space, room);
     let text_h = lines.len() as f32 * line_h;
     if text_h > ctx.height - 2.0 * style.margin + 0.5 {
-        log::warn!(
+        warnings.push(format!(
             "slides[{}]: {} lines of text are taller than the room between the margins",
             ctx.index,
             lines.len()
-        );
+        ));
     }
     let top = match style.vertical_align {
         Align::Start => style.margin,
