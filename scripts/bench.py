@@ -15,7 +15,8 @@ It prints a Markdown table: wall time ratio to the encoder alone, frames per sec
 
 With --import-hours H it instead times `gpucast import` of an H-hour WhisperX file (2.8 words a
 second, about 30,000 words for 3 hours) with a script (--text) that differs from the recognised
-words in case, punctuation, numerals and about 3% of the words, against a silent 8 kHz WAV.
+words in case, punctuation, numerals and about 3% of the words, against a silent 8 kHz WAV, and
+then `gpucast validate` of the project it wrote (load, plan every frame, lay out every slide).
 """
 import argparse
 import json
@@ -131,6 +132,12 @@ def bench_import(a, work):
     for line in log.stderr.splitlines():
         if "import:" in line:
             print("  " + line.strip())
+    # The project it wrote: loading, checking, planning every frame and laying out every slide.
+    project = os.path.join(work, "project.json")
+    runs = [timed([a.gpucast, "validate", project]) for _ in range(a.runs)]
+    print(f"validate (load, plan, lay out) of that project: "
+          f"{statistics.median(r[0] for r in runs):.2f} s median of {a.runs}, "
+          f"peak RSS {max(r[1] for r in runs):.0f} MB")
 
 
 def main():

@@ -235,3 +235,21 @@ fn strict_makes_warnings_errors() {
         assert!(!video.exists());
     }
 }
+
+#[test]
+fn a_huge_project_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("huge.json");
+    // Sparse: 1 GB on paper, nothing on disk; refused by its size, not read.
+    std::fs::File::create(&project)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let out = gpucast(&["validate", project.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("1024 MB is over the 256 MB limit for project files"),
+        "{err}"
+    );
+}

@@ -166,6 +166,16 @@ impl std::error::Error for InvalidProject {}
 
 /// Reads and validates a project file. Audio is decoded once here to learn its exact length.
 pub fn load(path: &Path) -> anyhow::Result<Project> {
+    // Refused by size before reading, so a huge file costs neither time nor memory.
+    if let Ok(meta) = std::fs::metadata(path) {
+        anyhow::ensure!(
+            meta.len() <= limits::PROJECT_BYTES,
+            "{}: {} MB is over the {} MB limit for project files",
+            path.display(),
+            meta.len() >> 20,
+            limits::PROJECT_BYTES >> 20
+        );
+    }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read project file {}", path.display()))?;
     let raw: RawProject = parse(path, &text)?;
@@ -357,6 +367,16 @@ pub(crate) fn resolve(
     };
 
     if let Some(info) = &audio_info {
+        if info.duration > limits::DURATION {
+            c.err(
+                "audio",
+                format!(
+                    "{:.1} hours is over the {} hour limit",
+                    info.duration / 3600.0,
+                    limits::DURATION / 3600.0
+                ),
+            );
+        }
         if (info.duration * fps.as_f64()).round() < 1.0 {
             c.err(
                 "audio",
@@ -397,7 +417,25 @@ pub(crate) fn resolve(
     })
 }
 
-const MAX_SIDE: i64 = 8192;
+/// The largest projects gpucast takes: far beyond any real lecture, small enough that nothing
+/// is exhausted before an error can be given.
+pub mod limits {
+    /// Project file size.
+    pub const PROJECT_BYTES: u64 = 256 << 20;
+    /// Frame width and height, in pixels.
+    pub const SIDE: i64 = 8192;
+    /// Video (audio) length, in seconds: 24 hours.
+    pub const DURATION: f64 = 24.0 * 3600.0;
+    /// Slides in a project.
+    pub const SLIDES: usize = 100_000;
+    /// Words in a project.
+    pub const WORDS: usize = 1_000_000;
+    /// Characters in one word, and in one slide's `text`.
+    pub const WORD_CHARS: usize = 1_000;
+    pub const TEXT_CHARS: usize = 100_000;
+}
+
+const MAX_SIDE: i64 = limits::SIDE;
 
 fn video(c: &mut Checker, v: RawVideo) -> (u32, u32, Fps) {
     let mut side = |name: &str, value: Option<i64>, default: u32| -> u32 {
@@ -716,6 +754,28 @@ fn slides(
     if raw.is_empty() {
         c.err("slides", "the list is empty; give at least one slide");
     }
+    if raw.len() > limits::SLIDES {
+        c.err(
+            "slides",
+            format!(
+                "{} slides is over the limit of {}",
+                raw.len(),
+                limits::SLIDES
+            ),
+        );
+        return Vec::new();
+    }
+    let words: usize = raw
+        .iter()
+        .map(|s| s.words.as_ref().map_or(0, Vec::len))
+        .sum();
+    if words > limits::WORDS {
+        c.err(
+            "slides",
+            format!("{words} words is over the limit of {}", limits::WORDS),
+        );
+        return Vec::new();
+    }
     let mut out: Vec<Slide> = Vec::new();
     let mut prev_end: Option<f64> = None;
     for (i, s) in raw.iter().enumerate() {
@@ -788,6 +848,13 @@ fn slides(
                 c.err(&path, "needs `words` (timed) or `text` (timings estimated)");
                 Vec::new()
             }
+            (None, Some(text)) if text.chars().count() > limits::TEXT_CHARS => {
+                c.err(
+                    format!("{path}.text"),
+                    format!("over the limit of {} characters", limits::TEXT_CHARS),
+                );
+                Vec::new()
+            }
             (None, Some(text)) => estimate_words(text, start, end),
             (Some(words), None) => timed_words(c, &path, words, start, end),
         };
@@ -819,6 +886,16 @@ fn timed_words(
             c.err(
                 &wpath,
                 "empty word: `text` must hold at least one visible character",
+            );
+            ok = false;
+        }
+        if text.chars().count() > limits::WORD_CHARS {
+            c.err(
+                &wpath,
+                format!(
+                    "over the limit of {} characters for a word",
+                    limits::WORD_CHARS
+                ),
             );
             ok = false;
         }

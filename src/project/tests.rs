@@ -316,3 +316,36 @@ fn a_style_written_out_reads_back_the_same() {
         assert_eq!(style, again, "{}", preset.name);
     }
 }
+
+#[test]
+fn limits_are_errors_not_exhaustion() {
+    let p = resolve_json(OK, limits::DURATION + 1.0).unwrap_err();
+    assert!(
+        p.iter()
+            .any(|m| m.contains("audio: 24.0 hours is over the 24 hour limit")),
+        "{p:?}"
+    );
+    assert_problem(
+        r#"{"audio": "a.wav", "video": {"width": 100000, "height": 100000}, "slides": [{"start": 0, "text": "a"}]}"#,
+        "video.width: 100000 is out of range (1 to 8192)",
+    );
+    let long = "x".repeat(limits::WORD_CHARS + 1);
+    assert_problem(
+        &format!(
+            r#"{{"audio": "a.wav", "slides": [{{"start": 0, "words": [{{"text": "{long}", "start": 0, "end": 1}}]}}]}}"#
+        ),
+        "slides[0].words[0]: over the limit of 1000 characters for a word",
+    );
+    let text = "a ".repeat(limits::TEXT_CHARS);
+    assert_problem(
+        &format!(r#"{{"audio": "a.wav", "slides": [{{"start": 0, "text": "{text}"}}]}}"#),
+        "slides[0].text: over the limit of 100000 characters",
+    );
+    let slides: Vec<String> = (0..=limits::SLIDES)
+        .map(|i| format!(r#"{{"start": {}, "text": "a"}}"#, i as f64 * 1e-4))
+        .collect();
+    assert_problem(
+        &format!(r#"{{"audio": "a.wav", "slides": [{}]}}"#, slides.join(",")),
+        "slides: 100001 slides is over the limit of 100000",
+    );
+}
