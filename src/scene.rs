@@ -99,7 +99,10 @@ pub fn fit_background(bg: &Background, width: u32, height: u32) -> anyhow::Resul
     let img = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
         .map_err(anyhow::Error::from)
-        .and_then(|r| Ok(r.decode()?))
+        .and_then(|mut r| {
+            r.limits(crate::project::limits::image());
+            Ok(r.decode()?)
+        })
         .with_context(|| format!("background.image: cannot decode {}", path.display()))?
         .to_rgba8();
     let (iw, ih) = (img.width() as f64, img.height() as f64);

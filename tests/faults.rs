@@ -253,3 +253,83 @@ fn a_huge_project_file_is_refused_before_it_is_read() {
         "{err}"
     );
 }
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG that claims `w` x `h` pixels and holds none: what a decompression bomb looks like to
+/// a decoder before it allocates.
+fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        png.extend_from_slice(&body);
+        png.extend_from_slice(&crc32(&body).to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    chunk(b"IEND", &[]);
+    png
+}
+
+/// Broken or hostile media: an error naming the file and the field, never a panic, a hang or
+/// an allocation the size of the claim.
+#[test]
+fn corrupt_media_is_named() {
+    let fx = fixture(320, 180, 2.0, "");
+    let d = fx.dir.path();
+    let project = fx.project.to_str().unwrap();
+    let check = |expect: &[&str]| {
+        let out = gpucast(&["validate", project]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        for e in expect {
+            assert!(err.contains(e), "expected {e:?} in {err}");
+        }
+    };
+    let background = d.join("background.png");
+    let good = std::fs::read(&background).unwrap();
+
+    std::fs::write(&background, png_claiming(100_000, 100_000)).unwrap();
+    check(&["background.image", "100000 x 100000 pixels, over the limit"]);
+    std::fs::write(&background, &good[..good.len() / 2]).unwrap();
+    check(&["background.image", "background.png"]);
+    std::fs::write(&background, b"not an image at all").unwrap();
+    check(&["background.image", "background.png"]);
+    std::fs::write(&background, &good).unwrap();
+
+    let audio = d.join("narration.wav");
+    let wav = std::fs::read(&audio).unwrap();
+    std::fs::write(&audio, &wav[..40]).unwrap();
+    check(&["audio", "narration.wav"]);
+    std::fs::write(&audio, &wav).unwrap();
+
+    let font = d.join("garbage.ttf");
+    std::fs::write(&font, vec![0x5a; 4096]).unwrap();
+    let json = std::fs::read_to_string(&fx.project).unwrap();
+    std::fs::write(
+        &fx.project,
+        json.replacen(r#""style": {"#, r#""style": {"font": "garbage.ttf", "#, 1),
+    )
+    .unwrap();
+    check(&["style.font", "garbage.ttf", "not a font file"]);
+}

@@ -433,6 +433,19 @@ pub mod limits {
     /// Characters in one word, and in one slide's `text`.
     pub const WORD_CHARS: usize = 1_000;
     pub const TEXT_CHARS: usize = 100_000;
+    /// Background image width and height, and pixels in all (a 16K photo is 16384 x 9216).
+    pub const IMAGE_SIDE: u32 = 16384;
+    pub const IMAGE_PIXELS: u64 = 16384 * 16384;
+
+    /// Decoder limits for a background image: a file that claims more (a decompression bomb)
+    /// is an error before its pixels are allocated.
+    pub fn image() -> image::Limits {
+        let mut l = image::Limits::default();
+        l.max_image_width = Some(IMAGE_SIDE);
+        l.max_image_height = Some(IMAGE_SIDE);
+        l.max_alloc = Some(IMAGE_PIXELS * 4 + (64 << 20));
+        l
+    }
 }
 
 const MAX_SIDE: i64 = limits::SIDE;
@@ -565,11 +578,26 @@ fn background(c: &mut Checker, b: Option<RawBackground>, base: &Path) -> Backgro
                 .map_err(anyhow::Error::from)
                 .and_then(|r| Ok(r.with_guessed_format()?))
                 .and_then(|r| Ok(r.into_dimensions()?));
-            if let Err(e) = readable {
-                c.err(
+            match readable {
+                Err(e) => c.err(
                     "background.image",
                     format!("cannot read image {}: {e}", path.display()),
-                );
+                ),
+                Ok((w, h))
+                    if w > limits::IMAGE_SIDE
+                        || h > limits::IMAGE_SIDE
+                        || w as u64 * h as u64 > limits::IMAGE_PIXELS =>
+                {
+                    c.err(
+                        "background.image",
+                        format!(
+                            "{} is {w} x {h} pixels, over the limit of {} on a side",
+                            path.display(),
+                            limits::IMAGE_SIDE
+                        ),
+                    )
+                }
+                Ok(_) => {}
             }
             Background::Image { path, fit }
         }
