@@ -33,6 +33,28 @@ fn import(timings: &Path, audio: &Path, project: &Path, extra: &[&str]) -> std::
     gpucast(&args)
 }
 
+/// `gpucast render --timings TIMINGS --audio AUDIO -o VIDEO --backend cpu EXTRA...`.
+fn render_timings(
+    timings: &Path,
+    audio: &Path,
+    video: &Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "render",
+        "--timings",
+        timings.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "-o",
+        video.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ];
+    args.extend_from_slice(extra);
+    gpucast(&args)
+}
+
 /// The words of a written project: (text, start, end), in order.
 fn project_words(project: &Path) -> Vec<(String, f64, f64)> {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(project).unwrap()).unwrap();
@@ -174,20 +196,9 @@ fn import_and_render(case: &Case) {
     // rate keeps it cheap (one coded frame per distinct frame), and each coded frame must start
     // where the imported project's timeline starts a run.
     let one = d.join("one.mp4");
-    let mut args = vec![
-        "render",
-        "--timings",
-        sample.to_str().unwrap(),
-        "--audio",
-        audio.to_str().unwrap(),
-        "-o",
-        one.to_str().unwrap(),
-        "--backend",
-        "cpu",
-        "--vfr",
-    ];
+    let mut args = vec!["--vfr"];
     args.extend_from_slice(&extra);
-    assert_ok(&gpucast(&args));
+    assert_ok(&render_timings(&sample, &audio, &one, &args));
     let full = gpucast::prepare(&project).unwrap();
     let starts: Vec<i64> = full
         .timeline
@@ -1025,20 +1036,12 @@ fn render_timings_goes_from_timings_to_video_in_one_command() {
 
     let video = d.join("talk.mp4");
     let vtt = d.join("talk.vtt");
-    let out = gpucast(&[
-        "render",
-        "--timings",
-        timings.to_str().unwrap(),
-        "--audio",
-        audio.to_str().unwrap(),
-        "-o",
-        video.to_str().unwrap(),
-        "--backend",
-        "cpu",
-        "--captions",
-        vtt.to_str().unwrap(),
-        "--soft-subtitles",
-    ]);
+    let out = render_timings(
+        &timings,
+        &audio,
+        &video,
+        &["--captions", vtt.to_str().unwrap(), "--soft-subtitles"],
+    );
     assert_ok(&out);
     let v = decode_video(&video, FPS);
     assert_eq!((v.width, v.height), (1920, 1080));
