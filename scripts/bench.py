@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end benchmark: gpucast against the encoder alone on the same frames.
 
-For each fixture length (1920x1080, 30 fps, from shared/bench/make_fixture.py) it times, alternating
+For each fixture length (1920x1080, 30 fps, from scripts/make_fixture.py) it times, alternating
 the two and taking the median of --runs runs:
   gpucast     `gpucast render` to MP4 (drawing + libx264 + AAC + mux), per backend;
   encoder     `ffmpeg -i frames.y4m -c:v libx264 <identical settings>`: the encoder alone on the
@@ -146,7 +146,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--backends", nargs="+", default=["cpu", "gpu"])
     ap.add_argument("--gpucast", default=os.path.join(ROOT, "target", "release", "gpucast"))
-    ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "..", "shared", "bench", "make_fixture.py"))
+    ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "scripts", "make_fixture.py"))
     ap.add_argument("--workdir", default=None, help="where fixtures and outputs go (default: a temp dir)")
     ap.add_argument("--import-hours", type=float, default=None,
                     help="time `gpucast import` of a WhisperX file this many hours long instead")

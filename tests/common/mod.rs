@@ -9,7 +9,7 @@ use ffmpeg_next as ffmpeg;
 
 pub const RATE: u32 = 24000;
 
-/// A fixture like shared/bench/make_fixture.py writes: words every 0.45 s, six to a slide with a
+/// A fixture like scripts/make_fixture.py writes: words every 0.45 s, six to a slide with a
 /// pause between slides, a click in the audio at every word start (to check sync).
 pub struct Fixture {
     pub dir: tempfile::TempDir,
