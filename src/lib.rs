@@ -129,7 +129,7 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
             // Paths stay as the user gave them, relative to the working folder.
             let here = Path::new(".");
             let imported = import::import(timings, audio, &audio.to_string_lossy(), here, options)?;
-            project::from_raw(imported.project, here, timings)?
+            project::from_raw(imported.project, here, timings, Some(imported.audio))?
         }
     };
     let timeline = timeline::plan(&project);

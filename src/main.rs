@@ -436,12 +436,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             import,
             force,
         } => {
-            if output.exists() && !force {
-                anyhow::bail!(
-                    "{} already exists; pass --force to overwrite it",
-                    output.display()
-                );
-            }
             let base = match output.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => PathBuf::from("."),

@@ -174,6 +174,8 @@ pub struct Summary {
 pub struct Imported {
     pub project: RawProject,
     pub summary: Summary,
+    /// The narration as measured (decoded once, here), for a render that follows at once.
+    pub audio: crate::project::AudioInfo,
 }
 
 /// Timing files larger than this are refused before they are read: a 3-hour whisper.cpp file
@@ -303,9 +305,9 @@ pub fn import(
     if script_text.is_some() {
         stage("aligning the script");
     }
-    let duration = crate::encode::audio::probe(audio)
-        .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?
-        .duration;
+    let audio_info = crate::encode::audio::probe(audio)
+        .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
+    let duration = audio_info.duration;
     stage("measuring the audio");
     let mut warnings = Vec::new();
     let mut cut = 0;
@@ -388,11 +390,16 @@ pub fn import(
         style: Some(style.to_raw(base)),
         slides: Some(raw_slides),
     };
-    Ok(Imported { project, summary })
+    Ok(Imported {
+        project,
+        summary,
+        audio: audio_info,
+    })
 }
 
 /// Writes the project as pretty JSON, never over an existing file unless `force`, and never
-/// half-written: it goes to a temporary file beside the target, then is renamed into place.
+/// half-written: like a video, it goes to a temporary file beside the target that is synced
+/// and renamed into place (`encode::PendingFile`).
 pub fn write_project(path: &Path, project: &RawProject, force: bool) -> anyhow::Result<()> {
     if path.exists() && !force {
         anyhow::bail!(
@@ -402,21 +409,10 @@ pub fn write_project(path: &Path, project: &RawProject, force: bool) -> anyhow::
     }
     let mut json = serde_json::to_string_pretty(project)?;
     json.push('\n');
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow::anyhow!("{} is not a file name", path.display()))?;
-    let tmp = dir.unwrap_or(Path::new(".")).join(format!(
-        ".{}.{}.partial",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, json)
+    let file = crate::encode::PendingFile::new(path);
+    std::fs::write(file.temp(), json)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("cannot write {}: {e}", path.display())
-    })
+    file.commit()
 }
 
 /// `target` as seen from the folder `from`: relative when both are on the same tree.
@@ -485,12 +481,17 @@ fn read_text(path: &Path) -> Result<String, String> {
     if text.contains('\0') {
         return Err("not a text file (it holds NUL bytes)".into());
     }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(if text.contains('\r') {
+    Ok(clean_text(&text))
+}
+
+/// Without a byte-order mark, and with `\n` line ends only.
+fn clean_text(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
-    })
+    }
 }
 
 fn looks_like_json(text: &str) -> bool {
@@ -643,6 +644,44 @@ mod tests {
             }
         }
         assert!(samples > 40, "{samples} samples");
+    }
+
+    /// Every sample in tests/data/import is claimed by its own format and by no other, read
+    /// the way `import` reads files (UTF-16 included).
+    #[test]
+    fn every_sample_is_detected_as_its_format_alone() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("SOURCES") || name.contains("script") {
+                continue;
+            }
+            let expected = match name.as_str() {
+                n if n.starts_with("whisper-cpp") => "whisper.cpp",
+                n if n.starts_with("whisperx") => "whisperx",
+                n if n.starts_with("whisper") => "whisper",
+                n if n.starts_with("mfa") && n.ends_with(".json") => "mfa-json",
+                n => n.split(['-', '.']).next().unwrap(),
+            };
+            let text = read_text(&path).unwrap();
+            let json = parse_json(&text);
+            let lines = parse_json_lines(&text).and_then(Result::ok);
+            let input = Input {
+                text: &text,
+                json: json.as_ref().ok(),
+                lines: lines.as_deref(),
+                script: None,
+            };
+            let claims: Vec<&str> = formats()
+                .filter(|f| (f.detect)(&input))
+                .map(|f| f.name)
+                .collect();
+            assert_eq!(claims, [expected], "{name}");
+            checked += 1;
+        }
+        assert_eq!(checked, 45);
     }
 
     #[test]

@@ -3,14 +3,11 @@
 
 use serde_json::Value;
 
-use super::{parse_json, parse_json_lines, Bad, Format, Input, Token};
+use super::{clean_text, parse_json, parse_json_lines, Bad, Format, Input, Token};
 
 /// Runs `f` on `text` read the way `import` reads a file (BOM, CRLF, JSON or JSON lines).
 pub fn with<R>(text: &str, script: Option<&str>, f: impl FnOnce(&Input<'_>) -> R) -> R {
-    let text = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(text)
-        .replace("\r\n", "\n");
+    let text = clean_text(text);
     let json: Option<Value> = parse_json(&text).ok();
     let lines = match json {
         None => parse_json_lines(&text).and_then(Result::ok),

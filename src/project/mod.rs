@@ -183,13 +183,23 @@ pub fn load(path: &Path) -> anyhow::Result<Project> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    from_raw(raw, &base, path)
+    from_raw(raw, &base, path, None)
 }
 
 /// Validates a project held in memory (`gpucast render --timings`): relative paths are taken
-/// from `base`, and errors name `file`.
-pub fn from_raw(raw: RawProject, base: &Path, file: &Path) -> anyhow::Result<Project> {
-    resolve(raw, base, &|p: &Path| crate::encode::audio::probe(p)).map_err(|problems| {
+/// from `base`, and errors name `file`. `audio`, when the caller has just measured the
+/// project's narration, spares decoding it a second time.
+pub fn from_raw(
+    raw: RawProject,
+    base: &Path,
+    file: &Path,
+    audio: Option<AudioInfo>,
+) -> anyhow::Result<Project> {
+    let probe = |p: &Path| match &audio {
+        Some(info) => Ok(info.clone()),
+        None => crate::encode::audio::probe(p),
+    };
+    resolve(raw, base, &probe).map_err(|problems| {
         InvalidProject {
             file: file.to_path_buf(),
             problems,
