@@ -233,41 +233,46 @@ impl Mp4Writer {
     /// Writes the packets the encoder has ready. `at_end`: the encoder is flushed, so the last
     /// packet is the last one of the stream.
     fn drain_video(&mut self, at_end: bool) -> anyhow::Result<()> {
-        let mut ready = Vec::new();
+        // One packet is held back until the next arrives, so that the stream's last is known.
+        let mut held: Option<Packet> = None;
         let mut p = Packet::empty();
         while self.video.encoder.receive_packet(&mut p).is_ok() {
-            ready.push(std::mem::replace(&mut p, Packet::empty()));
+            if let Some(earlier) = held.replace(std::mem::replace(&mut p, Packet::empty())) {
+                self.write_video(earlier, false)?;
+            }
         }
-        let n = ready.len();
-        for (i, mut p) in ready.into_iter().enumerate() {
-            if self.first_dts.is_none() {
-                self.first_dts = p.dts();
-            }
-            if self.vfr {
-                if let Some(d) = p.pts().and_then(|pts| self.durations.remove(&pts)) {
-                    p.set_duration(d);
-                }
-                // MP4 derives a track's length from decode times: with reordered frames the
-                // last packet is decoded well before the last run ends, so it carries the
-                // rest of the video, or the track would end early.
-                // (Decode times start before 0 by the reorder delay, so the end is shifted too.)
-                if at_end && i + 1 == n {
-                    if let Some(dts) = p.dts() {
-                        let rest = self.frames_sent as i64 + self.first_dts.unwrap_or(0) - dts;
-                        if rest > p.duration() {
-                            p.set_duration(rest);
-                        }
-                    }
-                }
-            } else {
-                p.set_duration(1);
-            }
-            p.set_stream(self.video_stream);
-            p.rescale_ts(self.video.time_base, self.video_tb);
-            p.write_interleaved(&mut self.octx)
-                .context("writing video failed")?;
+        if let Some(last) = held {
+            self.write_video(last, at_end)?;
         }
         self.drain_audio(false)
+    }
+
+    /// Gives a video packet its duration and time base and muxes it; `last`: the stream's end.
+    fn write_video(&mut self, mut p: Packet, last: bool) -> anyhow::Result<()> {
+        if self.first_dts.is_none() {
+            self.first_dts = p.dts();
+        }
+        if self.vfr {
+            if let Some(d) = p.pts().and_then(|pts| self.durations.remove(&pts)) {
+                p.set_duration(d);
+            }
+            // MP4 derives a track's length from decode times: with reordered frames the last
+            // packet is decoded well before the last run ends, so it carries the rest of the
+            // video, or the track would end early. (Decode times start before 0 by the
+            // reorder delay, so the end is shifted too.)
+            if let (true, Some(dts)) = (last, p.dts()) {
+                let rest = self.frames_sent as i64 + self.first_dts.unwrap_or(0) - dts;
+                if rest > p.duration() {
+                    p.set_duration(rest);
+                }
+            }
+        } else {
+            p.set_duration(1);
+        }
+        p.set_stream(self.video_stream);
+        p.rescale_ts(self.video.time_base, self.video_tb);
+        p.write_interleaved(&mut self.octx)
+            .context("writing video failed")
     }
 
     /// Writes the audio packets encoded so far; with `all`, waits for the rest.
