@@ -58,6 +58,16 @@ impl From<&Path> for Source {
     }
 }
 
+/// Problems a user may choose to refuse or to accept.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checks {
+    /// Every warning is an error (`--strict`).
+    pub strict: bool,
+    /// Narration that is damaged or cut short is rendered, with silence where audio is lost,
+    /// rather than refused (`--allow-partial-audio`).
+    pub allow_partial_audio: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct RenderJob {
     pub project: Source,
@@ -72,8 +82,8 @@ pub struct RenderJob {
     pub captions: Option<PathBuf>,
     /// Add the slides' text as a subtitle track in the MP4.
     pub soft_subtitles: bool,
-    /// Refuse to render a project that has warnings (`Prepared::check_strict`).
-    pub strict: bool,
+    /// What may be rendered despite a problem (`Prepared::check`).
+    pub checks: Checks,
 }
 
 #[derive(Debug, Clone)]
@@ -96,12 +106,36 @@ impl Prepared {
     /// clamped word times, text overflowing the frame, characters no font has.
     pub fn warnings(&self) -> Vec<String> {
         let mut all = self.project.warnings.clone();
+        if let Some(damage) = &self.project.audio_info.damage {
+            all.push(format!(
+                "audio: {} is damaged: {damage}",
+                self.project.audio.display()
+            ));
+        }
         all.extend(self.scene.warnings.iter().cloned());
         all
     }
 
+    /// Refuses what `checks` does not allow: narration that did not decode whole (unless
+    /// `allow_partial_audio`), and under `strict` any warning at all.
+    pub fn check(&self, checks: &Checks) -> anyhow::Result<()> {
+        if let Some(damage) = &self.project.audio_info.damage {
+            let file = self.project.audio.display();
+            if !checks.allow_partial_audio {
+                anyhow::bail!(
+                    "audio {file} is damaged: {damage}. --allow-partial-audio renders it with silence where audio is missing"
+                );
+            }
+            log::warn!("audio {file} is damaged: {damage}; silence stands in for what is missing");
+        }
+        if checks.strict {
+            self.check_strict()?;
+        }
+        Ok(())
+    }
+
     /// `--strict`: the warnings as one error.
-    pub fn check_strict(&self) -> anyhow::Result<()> {
+    fn check_strict(&self) -> anyhow::Result<()> {
         let w = self.warnings();
         if w.is_empty() {
             return Ok(());
@@ -145,9 +179,7 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
 pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Result<Summary> {
     let t = Instant::now();
     let p = prepare_source(&job.project)?;
-    if job.strict {
-        p.check_strict()?;
-    }
+    p.check(&job.checks)?;
     if let (Output::Stdout, true) = (&job.output, job.vfr) {
         anyhow::bail!("--vfr needs an MP4 output: yuv4mpegpipe has a constant frame rate");
     }
@@ -255,12 +287,10 @@ pub fn render_frame(
     seconds: f64,
     backend: Backend,
     opts: &RenderOptions,
-    strict: bool,
+    checks: &Checks,
 ) -> anyhow::Result<image::RgbImage> {
     let p = prepare_source(path)?;
-    if strict {
-        p.check_strict()?;
-    }
+    p.check(checks)?;
     let duration = p.project.duration();
     anyhow::ensure!(
         seconds.is_finite() && seconds >= 0.0 && seconds < duration,

@@ -36,6 +36,10 @@ struct Cli {
     /// font has.
     #[arg(long, global = true)]
     strict: bool,
+    /// Render narration that is damaged or cut short, with silence where audio is missing
+    /// (without it such a file is an error).
+    #[arg(long, global = true)]
+    allow_partial_audio: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -339,7 +343,10 @@ fn install_signal_handlers() {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let quiet = cli.quiet;
-    let strict = cli.strict;
+    let checks = gpucast::Checks {
+        strict: cli.strict,
+        allow_partial_audio: cli.allow_partial_audio,
+    };
     match cli.command {
         Command::Render {
             source,
@@ -381,7 +388,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 vfr,
                 captions,
                 soft_subtitles,
-                strict,
+                checks,
             };
             let started = Instant::now();
             let mut reporter = Reporter::new(quiet, progress_interval);
@@ -420,7 +427,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 at,
                 draw.backend,
                 &draw.options(),
-                strict,
+                &checks,
             )?;
             img.save_with_format(&output, image::ImageFormat::Png)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
@@ -473,9 +480,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate { source } => {
             let source = source.source()?;
             let p = gpucast::prepare_source(&source)?;
-            if strict {
-                p.check_strict()?;
-            }
+            p.check(&checks)?;
             let pr = &p.project;
             let name = match &source {
                 gpucast::Source::Project(path) => path,

@@ -194,6 +194,7 @@ mod tests {
                 duration,
                 sample_rate: 48000,
                 channels: 1,
+                damage: None,
             },
             background: Background::Color([0, 0, 0]),
             slides: slides

@@ -333,3 +333,63 @@ fn corrupt_media_is_named() {
     .unwrap();
     check(&["style.font", "garbage.ttf", "not a font file"]);
 }
+
+/// A narration cut short (its header still declares the whole length) is refused by name;
+/// `--allow-partial-audio` renders the whole video, silence after the cut, sync kept before it.
+#[test]
+fn partial_audio_is_refused_unless_allowed() {
+    let fx = fixture(320, 180, 4.0, "");
+    let d = fx.dir.path();
+    let project = fx.project.to_str().unwrap();
+    let audio = d.join("narration.wav");
+    let wav = std::fs::read(&audio).unwrap();
+    // Cut at 2.5 s, on a sample boundary so that nothing but the length gives it away.
+    std::fs::write(&audio, &wav[..44 + 2 * (RATE as usize * 5 / 2)]).unwrap();
+    let before = files_in(d);
+
+    let out = gpucast(&["validate", project]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for e in [
+        "narration.wav",
+        "2.50 s of the 4.00 s",
+        "--allow-partial-audio",
+    ] {
+        assert!(err.contains(e), "expected {e:?} in {err}");
+    }
+    let video = d.join("out.mp4");
+    let out = gpucast(&["render", project, "-o", video.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(files_in(d), before, "a refused render leaves nothing");
+
+    let out = gpucast(&[
+        "render",
+        project,
+        "-o",
+        video.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--allow-partial-audio",
+    ]);
+    assert_ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2.50 s of the 4.00 s"), "{err}");
+    let v = decode_video(&video, 30.0);
+    assert_eq!(v.frames.len(), 120, "the whole declared length is rendered");
+    let a = decode_audio(&video);
+    let seconds = a.samples.len() as f64 / a.rate as f64;
+    assert!((seconds - 4.0).abs() < 0.05, "audio lasts {seconds} s");
+    let onsets = click_onsets(&a);
+    let expected: Vec<f64> = fx
+        .word_starts
+        .iter()
+        .copied()
+        .filter(|&t| t < 2.45)
+        .collect();
+    assert_eq!(onsets.len(), expected.len(), "{onsets:?} vs {expected:?}");
+    for (got, want) in onsets.iter().zip(&expected) {
+        assert!((got - a.start_time - want).abs() < 0.01, "{got} vs {want}");
+    }
+    let tail = &a.samples[(2.6 * a.rate as f64) as usize..];
+    assert!(tail.iter().all(|s| s.abs() < 0.01), "silence after the cut");
+}

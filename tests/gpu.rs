@@ -395,7 +395,7 @@ fn end_to_end_mp4_with_gpu_backend() {
         vfr: false,
         captions: None,
         soft_subtitles: false,
-        strict: false,
+        checks: Default::default(),
     };
     let summary = gpucast::render(&job, &mut |_, _| {}).unwrap();
     assert!(summary.renderer.starts_with("GPU"), "{}", summary.renderer);

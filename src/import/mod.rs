@@ -310,6 +310,12 @@ pub fn import(
     let duration = audio_info.duration;
     stage("measuring the audio");
     let mut warnings = Vec::new();
+    if let Some(damage) = &audio_info.damage {
+        warnings.push(format!(
+            "audio {} is damaged: {damage}; rendering it needs --allow-partial-audio",
+            audio.display()
+        ));
+    }
     let mut cut = 0;
     for (i, w) in words.iter_mut().enumerate() {
         if w.start >= duration || w.end > duration + END_SLACK {

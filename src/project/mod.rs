@@ -109,6 +109,9 @@ pub struct AudioInfo {
     pub duration: f64,
     pub sample_rate: u32,
     pub channels: u16,
+    /// What was damaged or missing, when the file did not decode whole. `duration` then
+    /// includes the silence that stands in for the lost audio.
+    pub damage: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1044,6 +1047,7 @@ pub(crate) fn stand_in_probe(duration: f64) -> impl Fn(&Path) -> anyhow::Result<
             duration,
             sample_rate: 48000,
             channels: 1,
+            damage: None,
         })
     }
 }
