@@ -6,6 +6,8 @@
 
 pub mod captions;
 pub mod encode;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod layout;
 pub mod pipeline;

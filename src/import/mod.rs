@@ -193,6 +193,56 @@ pub fn import(
     base: &Path,
     opts: &Options,
 ) -> anyhow::Result<Imported> {
+    let script = match &opts.script {
+        None => None,
+        Some(p) => Some(read_text(p).map_err(|problem| ImportError {
+            file: p.clone(),
+            format: None,
+            at: None,
+            problem,
+        })?),
+    };
+    let text = read_text(timings).map_err(|problem| ImportError {
+        file: timings.to_path_buf(),
+        format: opts.format.as_deref().and_then(find_format).map(|f| f.name),
+        at: None,
+        problem,
+    })?;
+    let audio_info = crate::encode::audio::probe(audio)
+        .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
+    let damage = audio_info.damage.clone();
+    let mut imported = from_text(
+        &text,
+        script.as_deref(),
+        audio_info,
+        audio_ref,
+        base,
+        opts,
+        timings,
+    )?;
+    if let Some(damage) = damage {
+        imported.summary.warnings.insert(
+            0,
+            format!(
+                "audio {} is damaged: {damage}; rendering it needs --allow-partial-audio",
+                audio.display()
+            ),
+        );
+    }
+    Ok(imported)
+}
+
+/// The import itself, on a timings file's text (and the script's) already read and audio
+/// already measured. `timings` names the file in error messages.
+pub fn from_text(
+    text: &str,
+    script_text: Option<&str>,
+    audio_info: crate::project::AudioInfo,
+    audio_ref: &str,
+    base: &Path,
+    opts: &Options,
+    timings: &Path,
+) -> anyhow::Result<Imported> {
     let error = |format: Option<&'static str>, bad: Bad| ImportError {
         file: timings.to_path_buf(),
         format,
@@ -214,15 +264,6 @@ pub fn import(
             )
         })?),
     };
-    let script_text = match &opts.script {
-        None => None,
-        Some(p) => Some(read_text(p).map_err(|problem| ImportError {
-            file: p.clone(),
-            format: None,
-            at: None,
-            problem,
-        })?),
-    };
     let clock = std::time::Instant::now();
     let stage = |name: &str| {
         log::info!(
@@ -230,24 +271,18 @@ pub fn import(
             clock.elapsed().as_secs_f64() * 1e3
         );
     };
-    let text = read_text(timings).map_err(|problem| ImportError {
-        file: timings.to_path_buf(),
-        format: chosen.map(|f| f.name),
-        at: None,
-        problem,
-    })?;
-    let json = parse_json(&text);
+    let json = parse_json(text);
     let lines = match &json {
         Ok(_) => None,
-        Err(_) => parse_json_lines(&text)
+        Err(_) => parse_json_lines(text)
             .transpose()
             .map_err(|bad| error(chosen.map(|f| f.name), bad))?,
     };
     let input = Input {
-        text: &text,
+        text,
         json: json.as_ref().ok(),
         lines: lines.as_deref(),
-        script: script_text.as_deref(),
+        script: script_text,
     };
     let format = match chosen {
         Some(f) => f,
@@ -258,7 +293,7 @@ pub fn import(
             problem,
         })?,
     };
-    if input.json.is_none() && input.lines.is_none() && looks_like_json(&text) {
+    if input.json.is_none() && input.lines.is_none() && looks_like_json(text) {
         // A JSON format chosen by name, or a JSON file too broken to detect.
         if let Err(bad) = &json {
             return Err(error(Some(format.name), bad.clone()).into());
@@ -305,17 +340,8 @@ pub fn import(
     if script_text.is_some() {
         stage("aligning the script");
     }
-    let audio_info = crate::encode::audio::probe(audio)
-        .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
     let duration = audio_info.duration;
-    stage("measuring the audio");
     let mut warnings = Vec::new();
-    if let Some(damage) = &audio_info.damage {
-        warnings.push(format!(
-            "audio {} is damaged: {damage}; rendering it needs --allow-partial-audio",
-            audio.display()
-        ));
-    }
     let mut cut = 0;
     for (i, w) in words.iter_mut().enumerate() {
         if w.start >= duration || w.end > duration + END_SLACK {
@@ -462,6 +488,12 @@ fn read_text(path: &Path) -> Result<String, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    decode_text(bytes)
+}
+
+/// A text file's bytes as text: UTF-8, or UTF-16 with its byte-order mark; the byte-order mark
+/// dropped and line ends made `\n` (`clean_text`).
+pub(crate) fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     let text = match bytes.as_slice() {
         [0xFF, 0xFE, rest @ ..] | [0xFE, 0xFF, rest @ ..] if rest.len() % 2 == 0 => {
             let le = bytes[0] == 0xFF;

@@ -204,12 +204,15 @@ fn interpolate(words: Vec<Token>, repairs: &mut Repairs) -> Result<Vec<Timed>, B
         } else {
             end[i - 1].or(start[i - 1]).unwrap_or(0.0)
         };
-        let to = match (j < n).then(|| start[j]).flatten() {
-            Some(t) => t,
+        let (from, to) = match (j < n).then(|| start[j]).flatten() {
+            // The word before may overlap the next start: the run never goes past it.
+            Some(t) => (from.min(t), t),
             // A run at the very end: assume an ordinary pace after the last known time.
-            None => from + words[i..j].iter().map(|w| pace(&w.text)).sum::<f64>(),
+            None => (
+                from,
+                from + words[i..j].iter().map(|w| pace(&w.text)).sum::<f64>(),
+            ),
         };
-        let to = to.max(from);
         let weights: Vec<f64> = words[i..j].iter().map(|w| pace(&w.text)).collect();
         let total: f64 = weights.iter().sum();
         let mut t = from;
@@ -223,6 +226,18 @@ fn interpolate(words: Vec<Token>, repairs: &mut Repairs) -> Result<Vec<Timed>, B
             repairs.interpolated += 1;
         }
         i = j;
+    }
+    // Given starts are sorted; each derived one is kept between its neighbours' starts, so
+    // that overlapping times around it cannot put the words out of spoken order.
+    for i in (0..n.saturating_sub(1)).rev() {
+        if let (None, Some(s), Some(next)) = (words[i].start, start[i], start[i + 1]) {
+            start[i] = Some(s.min(next));
+        }
+    }
+    for i in 1..n {
+        if let (None, Some(s), Some(prev)) = (words[i].start, start[i], start[i - 1]) {
+            start[i] = Some(s.max(prev));
+        }
     }
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
@@ -300,6 +315,24 @@ mod tests {
         assert!((w[1].start - 1.0).abs() < 1e-9);
         assert!((w[1].end - (1.0 + a / (a + b))).abs() < 1e-9);
         assert!((w[2].end - 2.0).abs() < 1e-9);
+    }
+
+    /// Found by the fuzzer: an untimed word after one that overlaps the next start used to be
+    /// placed after that start, out of spoken order.
+    #[test]
+    fn untimed_words_stay_in_order_beside_overlaps() {
+        let tokens = vec![
+            tok("2012", Some(0.52), Some(1.31)),
+            tok("a", None, None),
+            tok("c51", Some(0.99), None),
+            tok("network", Some(1.42), Some(1.83)),
+        ];
+        let (w, _) = normalize(tokens, 0.0).unwrap();
+        assert_eq!(texts(&w), ["2012", "a", "c51", "network"]);
+        for pair in w.windows(2) {
+            assert!(pair[0].start <= pair[1].start, "{w:?}");
+            assert!(pair[0].end <= pair[1].start + 1e-9, "{w:?}");
+        }
     }
 
     #[test]

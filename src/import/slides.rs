@@ -118,6 +118,45 @@ pub fn timed_slides(
     fade: f64,
     duration: f64,
 ) -> Vec<RawSlide> {
+    let mut ranges = ranges.to_vec();
+    let mut font_sizes = font_sizes.to_vec();
+    font_sizes.resize(ranges.len(), None);
+    loop {
+        let slides = time_slides(words, &ranges, &font_sizes, fade, duration);
+        // Words all spoken at one instant (a broken file's zero times) give a slide of no
+        // length; each such slide takes in its neighbour (the smaller font of the two).
+        let empty: Vec<usize> = slides
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.end <= s.start)
+            .map(|(k, _)| k)
+            .collect();
+        if empty.is_empty() || ranges.len() < 2 {
+            return slides;
+        }
+        for &k in empty.iter().rev() {
+            if ranges.len() < 2 {
+                break;
+            }
+            let k = k.min(ranges.len() - 2);
+            let next = ranges.remove(k + 1);
+            ranges[k].end = next.end;
+            let size = font_sizes.remove(k + 1);
+            font_sizes[k] = match (font_sizes[k], size) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+}
+
+fn time_slides(
+    words: &[Timed],
+    ranges: &[Range<usize>],
+    font_sizes: &[Option<f64>],
+    fade: f64,
+    duration: f64,
+) -> Vec<RawSlide> {
     let bounds: Vec<(f64, f64)> = ranges
         .iter()
         .map(|r| (words[r.start].start, words[r.end - 1].end))

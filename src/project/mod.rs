@@ -282,7 +282,8 @@ impl Style {
     }
 }
 
-fn parse(path: &Path, text: &str) -> anyhow::Result<RawProject> {
+/// Reads a project file's text; `path` names it in errors (and a `.toml` one is refused).
+pub fn parse(path: &Path, text: &str) -> anyhow::Result<RawProject> {
     let is_toml = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
@@ -446,6 +447,9 @@ pub mod limits {
     /// Characters in one word, and in one slide's `text`.
     pub const WORD_CHARS: usize = 1_000;
     pub const TEXT_CHARS: usize = 100_000;
+    /// `font_size` in pixels, and `line_height` as a multiple of it.
+    pub const FONT_SIZE: (f64, f64) = (1.0, 2000.0);
+    pub const LINE_HEIGHT: (f64, f64) = (0.1, 10.0);
     /// Background image width and height, and pixels in all (a 16K photo is 16384 x 9216).
     pub const IMAGE_SIDE: u32 = 16384;
     pub const IMAGE_PIXELS: u64 = 16384 * 16384;
@@ -667,19 +671,27 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
     let font = font_choice(c, "font", &s.font).unwrap_or(FontChoice::Bundled);
     let bold_font = font_choice(c, "bold_font", &s.bold_font);
 
-    let positive = |c: &mut Checker, field: &str, v: Option<f64>, default: f64, max: f64| match v {
+    // Lower bounds too: a size that rounds to zero in the shaper's f32 is no size at all.
+    let in_range = |c: &mut Checker, field: &str, v: Option<f64>, default: f64, (min, max)| match v
+    {
         None => default,
-        Some(x) if x.is_finite() && x > 0.0 && x <= max => x,
+        Some(x) if x.is_finite() && (min..=max).contains(&x) => x,
         Some(x) => {
             c.err(
                 format!("{path}.{field}"),
-                format!("{x} is out of range (above 0, at most {max})"),
+                format!("{x} is out of range (at least {min}, at most {max})"),
             );
             default
         }
     };
-    let font_size = positive(c, "font_size", s.font_size, height as f64 * 0.06, 2000.0);
-    let line_height = positive(c, "line_height", s.line_height, 1.25, 10.0);
+    let font_size = in_range(
+        c,
+        "font_size",
+        s.font_size,
+        height as f64 * 0.06,
+        limits::FONT_SIZE,
+    );
+    let line_height = in_range(c, "line_height", s.line_height, 1.25, limits::LINE_HEIGHT);
     let margin = match s.margin {
         None => width as f64 * 0.08,
         Some(m) if m.is_finite() && m >= 0.0 && 2.0 * m < width.min(height) as f64 => m,
