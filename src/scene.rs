@@ -29,7 +29,8 @@ pub struct GlyphInstance {
     pub bold: u32,
 }
 
-/// Where a word sits: its slot is as wide as the wider of its two weights and never moves.
+/// Where a word sits: its slot never moves, and is as wide as the word in its regular weight
+/// (synthetic bold) or as the wider of its two weights.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WordSlot {
     pub x: f32,

@@ -173,6 +173,7 @@ mod tests {
         Style {
             font: FontChoice::Bundled,
             bold_font: None,
+            synthetic_bold: false,
             font_size: 20.0,
             line_height: 1.25,
             margin: 10.0,

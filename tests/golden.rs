@@ -73,5 +73,5 @@ fn the_drawn_frames_are_exactly_the_accepted_ones() {
     );
 }
 
-const GOLDEN_FIXTURE: &str = "9332e9f12147a173d574070dfe66047217a01f2b298f0401042030594b265a39";
+const GOLDEN_FIXTURE: &str = "8404ae0c669df9237b5dbb29fcac38148f3c04ee26550b4baaf586986da857d2";
 const GOLDEN_IMPORTED: &str = "57abdaa20e882ff6a26775438fee6a0dfb2371e3ec1f31353627f4fa2868629b";

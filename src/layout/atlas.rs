@@ -5,7 +5,10 @@
 
 use std::collections::HashMap;
 
+use glyphon::cosmic_text::CacheKeyFlags;
 use glyphon::{CacheKey, FontSystem, SwashCache, SwashContent};
+use swash::scale::{Render, ScaleContext, Source, StrikeWith};
+use swash::zeno::{Format, Vector};
 
 use crate::scene::Atlas;
 
@@ -26,7 +29,9 @@ pub struct Placed {
 
 pub struct AtlasBuilder {
     cache: SwashCache,
-    glyphs: HashMap<CacheKey, Option<Placed>>,
+    scaler: ScaleContext,
+    /// By glyph and by how much it was thickened (0 for none, as f32 bits).
+    glyphs: HashMap<(CacheKey, u32), Option<Placed>>,
     data: Vec<u8>,
     height: u32,
     shelf_y: u32,
@@ -38,6 +43,7 @@ impl AtlasBuilder {
     pub fn new() -> Self {
         AtlasBuilder {
             cache: SwashCache::new(),
+            scaler: ScaleContext::new(),
             glyphs: HashMap::new(),
             data: Vec::new(),
             height: 0,
@@ -49,16 +55,51 @@ impl AtlasBuilder {
 
     /// The glyph's place in the atlas, rasterizing it on first use. `None` for empty glyphs
     /// (spaces) and glyphs the font cannot draw.
-    pub fn glyph(&mut self, fonts: &mut FontSystem, key: CacheKey) -> Option<Placed> {
-        if let Some(p) = self.glyphs.get(&key) {
+    ///
+    /// `strength` > 0 grows the outline by that many pixels (synthetic bold): the rasterizer
+    /// cosmic-text uses, with swash's emboldening (FreeType's algorithm) added.
+    pub fn glyph(
+        &mut self,
+        fonts: &mut FontSystem,
+        key: CacheKey,
+        strength: f32,
+    ) -> Option<Placed> {
+        let id = (key, strength.to_bits());
+        if let Some(p) = self.glyphs.get(&id) {
             return *p;
         }
-        let placed = self
-            .cache
-            .get_image_uncached(fonts, key)
-            .and_then(|img| self.insert(&img));
-        self.glyphs.insert(key, placed);
+        let image = if strength == 0.0 {
+            self.cache.get_image_uncached(fonts, key)
+        } else {
+            self.render_thickened(fonts, key, strength)
+        };
+        let placed = image.and_then(|img| self.insert(&img));
+        self.glyphs.insert(id, placed);
         placed
+    }
+
+    fn render_thickened(
+        &mut self,
+        fonts: &mut FontSystem,
+        key: CacheKey,
+        strength: f32,
+    ) -> Option<glyphon::SwashImage> {
+        let font = fonts.get_font(key.font_id, key.font_weight)?;
+        let mut scaler = self
+            .scaler
+            .builder(font.as_swash())
+            .size(f32::from_bits(key.font_size_bits))
+            .hint(!key.flags.contains(CacheKeyFlags::DISABLE_HINTING))
+            .build();
+        Render::new(&[
+            Source::ColorOutline(0),
+            Source::ColorBitmap(StrikeWith::BestFit),
+            Source::Outline,
+        ])
+        .format(Format::Alpha)
+        .offset(Vector::new(key.x_bin.as_float(), key.y_bin.as_float()))
+        .embolden(strength)
+        .render(&mut scaler, key.glyph_id)
     }
 
     fn insert(&mut self, img: &glyphon::SwashImage) -> Option<Placed> {

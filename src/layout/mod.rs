@@ -1,8 +1,10 @@
 //! Text layout: fonts resolved, every word shaped in both weights, lines wrapped, glyphs placed.
 //!
-//! Each word is shaped on its own with cosmic-text, so each gets a fixed slot as wide as the wider
-//! of the weights its looks use: a word never moves when its weight changes, and nothing after it
-//! shifts. (A style whose looks all share one weight gets plain, even spacing.)
+//! Each word is shaped on its own with cosmic-text and gets a fixed slot: a word never moves when
+//! its weight changes, and nothing after it shifts. With synthetic bold (the default where looks
+//! mix weights) the bold glyphs are the regular ones thickened in place, so slots keep regular
+//! widths and the gaps between words stay even in every state; with the bold face, a slot is as
+//! wide as the wider of the weights its looks use.
 //! Lines are filled greedily inside the margins. A slide whose first word is right-to-left
 //! (Arabic, Hebrew) is laid out right to left. Glyphs missing from the chosen font fall back to
 //! any installed font (cosmic-text's fallback); characters that no font has are warned about once.
@@ -228,6 +230,47 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
     })
 }
 
+/// How far synthetic bold grows each glyph's outline, in pixels at `font_size`: about the
+/// difference between DejaVu Sans's regular and bold stems.
+fn thickening(font_size: f32) -> f32 {
+    font_size / 36.0
+}
+
+/// A word shaped in its regular and its bold look. With synthetic bold both are the regular
+/// shaping: the bold glyphs are the same glyphs at the same places, only thickened.
+fn shape_pair(
+    fonts: &mut FontSystem,
+    word: &str,
+    style: &Style,
+    faces: &[Face; 2],
+    metrics: Metrics,
+) -> [Shaped; 2] {
+    let regular = shape(fonts, word, &faces[0], metrics);
+    let bold = if style.synthetic_bold {
+        Shaped {
+            width: regular.width,
+            glyphs: regular.glyphs.clone(),
+            rtl: regular.rtl,
+            baseline: regular.baseline,
+        }
+    } else {
+        shape(fonts, word, &faces[1], metrics)
+    };
+    [regular, bold]
+}
+
+/// The room between two words' slots: the font's space, plus with synthetic bold the growth of
+/// one side of a thickened word, so that gaps are as much wider than the font's in regular as
+/// they are narrower in bold.
+fn space_between(fonts: &mut FontSystem, style: &Style, face: &Face, metrics: Metrics) -> f32 {
+    let thicken = if style.synthetic_bold {
+        thickening(style.font_size)
+    } else {
+        0.0
+    };
+    space_width(fonts, face, metrics) + thicken
+}
+
 /// The width of a space between words in a face.
 fn space_width(fonts: &mut FontSystem, face: &Face, metrics: Metrics) -> f32 {
     let two = shape(fonts, "x x", face, metrics).width;
@@ -281,7 +324,7 @@ impl Measure {
         let faces = fonts.faces(style).map_err(anyhow::Error::msg)?;
         let line_h = style.font_size * style.line_height;
         let metrics = Metrics::new(style.font_size, line_h);
-        let space = space_width(&mut fonts.system, &faces[0], metrics);
+        let space = space_between(&mut fonts.system, style, &faces[0], metrics);
         let room_h = height as f32 - 2.0 * style.margin;
         Ok(Measure {
             style: style.clone(),
@@ -310,9 +353,14 @@ impl Measure {
         if let Some(&w) = self.widths.get(word) {
             return w;
         }
-        let regular = shape(&mut self.fonts.system, word, &self.faces[0], self.metrics).width;
-        let bold = shape(&mut self.fonts.system, word, &self.faces[1], self.metrics).width;
-        let w = slot_width(&self.style, regular, bold);
+        let [regular, bold] = shape_pair(
+            &mut self.fonts.system,
+            word,
+            &self.style,
+            &self.faces,
+            self.metrics,
+        );
+        let w = slot_width(&self.style, regular.width, bold.width);
         self.widths.insert(word.to_string(), w);
         w
     }
@@ -345,12 +393,7 @@ fn layout_slide(
     let metrics = Metrics::new(style.font_size, line_h);
     let shaped: Vec<[Shaped; 2]> = words
         .iter()
-        .map(|w| {
-            [
-                shape(fonts, w, &ctx.faces[0], metrics),
-                shape(fonts, w, &ctx.faces[1], metrics),
-            ]
-        })
+        .map(|w| shape_pair(fonts, w, style, ctx.faces, metrics))
         .collect();
     for (w, pair) in words.iter().zip(&shaped) {
         for s in pair {
@@ -359,7 +402,7 @@ fn layout_slide(
             }
         }
     }
-    let space = space_width(fonts, &ctx.faces[0], metrics);
+    let space = space_between(fonts, style, &ctx.faces[0], metrics);
     let slot_w: Vec<f32> = shaped
         .iter()
         .map(|p| slot_width(style, p[0].width, p[1].width))
@@ -428,20 +471,30 @@ fn layout_slide(
         }
     }
 
+    let thicken = if style.synthetic_bold {
+        thickening(style.font_size)
+    } else {
+        0.0
+    };
     let mut glyphs = Vec::new();
     for (i, pair) in shaped.iter().enumerate() {
         let slot = slots[i];
         for (bold, s) in pair.iter().enumerate() {
             // The narrower weight is centred in the slot.
             let x0 = slot.x + (slot.width - s.width) / 2.0;
+            let strength = if bold == 1 { thicken } else { 0.0 };
+            // Emboldening grows an outline about twice `strength` to the right and upwards
+            // only; moving it back by `strength` keeps the thicker word centred where the
+            // regular one stands, so its gaps on both sides shrink alike.
+            let nudge = strength.round() as i32;
             for g in &s.glyphs {
                 let phys = g.physical((x0, slot.y + baseline), 1.0);
-                let Some(p) = atlas.glyph(fonts, phys.cache_key) else {
+                let Some(p) = atlas.glyph(fonts, phys.cache_key, strength) else {
                     continue;
                 };
                 glyphs.push(GlyphInstance {
-                    x: phys.x + p.left,
-                    y: phys.y - p.top,
+                    x: phys.x + p.left - nudge,
+                    y: phys.y - p.top + nudge,
                     atlas_x: p.atlas_x,
                     atlas_y: p.atlas_y,
                     width: p.width,

@@ -76,6 +76,9 @@ pub struct Style {
     pub font: FontChoice,
     /// `None`: the bold weight of `font`.
     pub bold_font: Option<FontChoice>,
+    /// Bold drawn as the regular font's outlines thickened, on the regular advances (even
+    /// spacing in every state), rather than with the bold face.
+    pub synthetic_bold: bool,
     pub font_size: f32,
     pub line_height: f32,
     pub margin: f32,
@@ -269,6 +272,14 @@ impl Style {
         RawStyle {
             font: font_name(&self.font),
             bold_font: self.bold_font.as_ref().and_then(font_name),
+            bold: Some(
+                if self.synthetic_bold {
+                    "synthetic"
+                } else {
+                    "font"
+                }
+                .into(),
+            ),
             font_size: Some(tenth(self.font_size)),
             line_height: Some(tenth(self.line_height * 10.0) / 10.0),
             margin: Some(tenth(self.margin)),
@@ -773,9 +784,25 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
             }
         }
     }
+    // Synthetic bold where weights change under a word and no bold font was chosen: the bold
+    // face's wider advances would otherwise need wider slots and uneven gaps.
+    let mixed = looks.iter().any(|l| l.bold) && looks.iter().any(|l| !l.bold);
+    let synthetic_bold = match s.bold.as_deref() {
+        None | Some("auto") => mixed && s.bold_font.is_none(),
+        Some("synthetic") => true,
+        Some("font") => false,
+        Some(other) => {
+            c.err(
+                format!("{path}.bold"),
+                format!("\"{other}\" is not one of auto, synthetic, font"),
+            );
+            false
+        }
+    };
     Style {
         font,
         bold_font,
+        synthetic_bold,
         font_size: font_size as f32,
         line_height: line_height as f32,
         margin: margin as f32,

@@ -61,6 +61,8 @@ pub struct RawStyle {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bold_font: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub bold: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_height: Option<f64>,
@@ -138,6 +140,7 @@ impl RawStyle {
         RawStyle {
             font: over.font.clone().or_else(|| self.font.clone()),
             bold_font: over.bold_font.clone().or_else(|| self.bold_font.clone()),
+            bold: over.bold.clone().or_else(|| self.bold.clone()),
             font_size: over.font_size.or(self.font_size),
             line_height: over.line_height.or(self.line_height),
             margin: over.margin.or(self.margin),

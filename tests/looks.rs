@@ -1,0 +1,177 @@
+//! How words look on rendered frames: even spacing in every state, and no word moving when
+//! another changes look. Measured on the pixels, not on layout numbers.
+
+mod common;
+
+use common::*;
+
+/// The bundled demo's first slide in its own look (72 px DejaVu, regular → bold), with the
+/// first word late enough that a frame shows every word upcoming, on a flat background.
+fn demo_like(extra_style: &str) -> (tempfile::TempDir, std::path::PathBuf, f64, f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Welcome to gpucast. It turns narration, slide text and word timings into a \
+                video. Each word lights up exactly when it is spoken.";
+    let mut words = Vec::new();
+    let mut t = 1.0;
+    for w in text.split_whitespace() {
+        words.push(format!(
+            r#"{{"text": "{w}", "start": {t:.2}, "end": {:.2}}}"#,
+            t + 0.3
+        ));
+        t += 0.35;
+    }
+    let json = format!(
+        r##"{{"video": {{"width": 1920, "height": 1080, "fps": 30}},
+  "audio": "narration.wav",
+  "background": {{"color": "#101828"}},
+  "style": {{"font_size": 72, "line_height": 1.3, "margin": 200, "fade": 0,
+    "upcoming": {{"weight": "regular", "color": "#b8c2d6"}},
+    "current": {{"weight": "bold", "color": "#ffd54a"}},
+    "spoken": {{"weight": "bold", "color": "#ffffff"}} {extra_style}}},
+  "slides": [{{"start": 0, "words": [{}]}}]}}"##,
+        words.join(", ")
+    );
+    let project = dir.path().join("project.json");
+    std::fs::write(&project, json).unwrap();
+    write_wav(&dir.path().join("narration.wav"), t + 1.0, &[]);
+    (dir, project, 0.5, t + 0.5)
+}
+
+/// The gaps between words on each line of a frame: in the rows of each line, the columns with
+/// ink are grouped into runs; a line of n words has its n - 1 widest gaps between words.
+fn word_gaps(img: &image::RgbImage, bg: [u8; 3], words_per_line: &[usize]) -> Vec<Vec<u32>> {
+    let ink = |x: u32, y: u32| {
+        let p = img.get_pixel(x, y).0;
+        (0..3).any(|c| p[c].abs_diff(bg[c]) > 40)
+    };
+    // Bands of rows with ink, top to bottom: one per line of text.
+    let mut bands = Vec::new();
+    let mut start = None;
+    for y in 0..img.height() {
+        let any = (0..img.width()).any(|x| ink(x, y));
+        match (any, start) {
+            (true, None) => start = Some(y),
+            (false, Some(s)) => {
+                bands.push((s, y));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(bands.len(), words_per_line.len(), "lines found: {bands:?}");
+    bands
+        .iter()
+        .zip(words_per_line)
+        .map(|(&(y0, y1), &n)| {
+            let cols: Vec<bool> = (0..img.width())
+                .map(|x| (y0..y1).any(|y| ink(x, y)))
+                .collect();
+            let first = cols.iter().position(|&c| c).unwrap();
+            let last = cols.iter().rposition(|&c| c).unwrap();
+            let mut gaps = Vec::new();
+            let mut run = 0;
+            for &c in &cols[first..=last] {
+                if c {
+                    if run > 0 {
+                        gaps.push(run);
+                    }
+                    run = 0;
+                } else {
+                    run += 1;
+                }
+            }
+            gaps.sort_unstable();
+            gaps.split_off(gaps.len() - (n - 1))
+        })
+        .collect()
+}
+
+fn words_per_line(project: &std::path::Path) -> Vec<usize> {
+    let p = gpucast::prepare(project).unwrap();
+    let slots = &p.scene.slides[0].slots;
+    let lines = slots.iter().map(|s| s.line).max().unwrap() as usize + 1;
+    (0..lines)
+        .map(|l| slots.iter().filter(|s| s.line as usize == l).count())
+        .collect()
+}
+
+/// Issue 9's rule, on the pixels: on every line the widest word gap is at most 1.5 times the
+/// narrowest, in the regular and in the bold state, and a line's mean gap in regular is within
+/// 20% of the same line's in bold.
+#[test]
+fn word_gaps_are_even_in_every_state() {
+    let (_dir, project, all_upcoming, all_spoken) = demo_like("");
+    let per_line = words_per_line(&project);
+    assert!(per_line.len() >= 2, "{per_line:?}");
+    let frame = |t: f64| {
+        gpucast::render_frame(
+            &project.as_path().into(),
+            t,
+            gpucast::render::Backend::Cpu,
+            &Default::default(),
+            &Default::default(),
+        )
+        .unwrap()
+    };
+    let bg = [0x10, 0x18, 0x28];
+    let regular = word_gaps(&frame(all_upcoming), bg, &per_line);
+    let bold = word_gaps(&frame(all_spoken), bg, &per_line);
+    for (line, (r, b)) in regular.iter().zip(&bold).enumerate() {
+        if r.is_empty() {
+            continue;
+        }
+        for (state, gaps) in [("regular", r), ("bold", b)] {
+            let (min, max) = (gaps[0], *gaps.last().unwrap());
+            assert!(
+                max as f64 <= 1.5 * min as f64,
+                "line {line} in {state}: gaps {gaps:?} (widest over 1.5x the narrowest)"
+            );
+        }
+        let mean = |g: &[u32]| g.iter().sum::<u32>() as f64 / g.len() as f64;
+        let (mr, mb) = (mean(r), mean(b));
+        assert!(
+            (mr - mb).abs() <= 0.2 * mb,
+            "line {line}: mean gap {mr:.1} px in regular, {mb:.1} px in bold"
+        );
+        eprintln!("line {line}: regular {r:?}, bold {b:?}");
+    }
+}
+
+/// A word changing look moves nothing else: between the frame before word k starts (the words
+/// before it spoken, with a pause before it) and the frame while it is spoken, every other
+/// word's slot has identical pixels (inset by the few pixels a thickened neighbour grows by).
+#[test]
+fn a_word_changing_look_moves_no_other_word() {
+    let (_dir, project, _, _) = demo_like("");
+    let p = gpucast::prepare(&project).unwrap();
+    let slots = p.scene.slides[0].slots.clone();
+    let starts: Vec<f64> = p.project.slides[0].words.iter().map(|w| w.start).collect();
+    let frame = |t: f64| {
+        gpucast::render_frame(
+            &project.as_path().into(),
+            t,
+            gpucast::render::Backend::Cpu,
+            &Default::default(),
+            &Default::default(),
+        )
+        .unwrap()
+    };
+    for k in [1, 5, 9] {
+        let before = frame(starts[k] - 0.02);
+        let during = frame(starts[k] + 0.02);
+        for (j, s) in slots.iter().enumerate() {
+            let changed = j == k;
+            // Shrunk by the growth of a thickened neighbour.
+            let (x0, x1) = (s.x as u32 + 4, (s.x + s.width) as u32 - 4);
+            let (y0, y1) = (s.y as u32, (s.y + s.height) as u32);
+            let same = (y0..y1)
+                .all(|y| (x0..x1).all(|x| before.get_pixel(x, y) == during.get_pixel(x, y)));
+            assert_eq!(
+                same,
+                !changed,
+                "word {j} {} when word {k} started",
+                if same { "stayed" } else { "changed" }
+            );
+        }
+    }
+}
