@@ -6,8 +6,8 @@
 // CPU crops the padding when it copies frames out.
 //
 // Per pixel it reproduces the CPU renderer (src/render/cpu.rs) bit for bit, as far as f32
-// arithmetic allows: background, then each glyph of the pixel's tile in scene order whose weight
-// matches its word's state, composited like tiny-skia's high-precision pipeline (premultiplied
+// arithmetic allows: background, then each glyph bitmap of the pixel's tile in scene order that
+// its word's state draws (in the colour of its layer in that state's look), composited like tiny-skia's high-precision pipeline (premultiplied
 // sprite value from integer div255, times opacity in f32, source-over, rounded back to u8 after
 // every glyph), then RGB -> YUV with the integer formula of src/render/color.rs.
 //
@@ -36,19 +36,18 @@ struct GlyphInstance {
     width: u32,
     height: u32,
     word: u32,
-    bold: u32,
+    // Bits 0-2: the word states (0 upcoming, 1 current, 2 spoken) that draw it; bits 8-9: its
+    // layer (0 fill, 1 outline, 2 shadow).
+    paint: u32,
 }
 
 struct SlideInfo {
     // Where this slide's tile table starts in `tiles`.
     tile_base: u32,
-    // Bit s set: state s (0 upcoming, 1 current, 2 spoken) draws the bold glyphs.
-    bold_mask: u32,
-    // RGBA8 (r in the low byte) per state.
-    colors: array<u32, 3>,
+    // RGBA8 (r in the low byte) per layer and state: colors[layer * 3 + state].
+    colors: array<u32, 9>,
     _pad0: u32,
     _pad1: u32,
-    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -137,10 +136,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         for (var k = first; k < last; k++) {
             let g = glyphs[tiles[k]];
             let state = (frames[states_at + g.word / 16u] >> ((g.word % 16u) * 2u)) & 3u;
-            if ((s.bold_mask >> state) & 1u) != g.bold {
+            if ((g.paint >> state) & 1u) == 0u {
                 continue;
             }
-            let color = s.colors[state];
+            let color = s.colors[((g.paint >> 8u) & 3u) * 3u + state];
             let rgb = unpack(color);
             let ca = color >> 24u;
             // The part of the glyph inside this block (and inside the frame).

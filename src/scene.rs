@@ -25,8 +25,22 @@ pub struct GlyphInstance {
     pub height: u32,
     /// Index of the word in its slide.
     pub word: u32,
-    /// 1 when this glyph belongs to the word's bold shaping, 0 for regular.
-    pub bold: u32,
+    /// Bits 0-2: the word states (upcoming, current, spoken) that draw this bitmap; bits 8-9:
+    /// its layer (0 fill, 1 outline, 2 shadow), which picks its colour in the state's look.
+    pub paint: u32,
+}
+
+impl GlyphInstance {
+    pub fn paint_bits(states: u32, layer: u32) -> u32 {
+        states | (layer << 8)
+    }
+    /// Whether the word draws this bitmap in `state`.
+    pub fn drawn_in(&self, state: usize) -> bool {
+        (self.paint >> state) & 1 == 1
+    }
+    pub fn layer(&self) -> u32 {
+        (self.paint >> 8) & 3
+    }
 }
 
 /// Where a word sits: its slot never moves, and is as wide as the word in its regular weight
@@ -45,7 +59,8 @@ pub struct SlideScene {
     /// Indexed by `WordState as usize`.
     pub looks: [Look; 3],
     pub slots: Vec<WordSlot>,
-    /// Both weights of every word; a frame draws the ones its word's state selects.
+    /// Every layer of every word in every look it has, in drawing order (all shadows, then all
+    /// outlines, then all fills); a frame draws those its words' states select.
     pub glyphs: Vec<GlyphInstance>,
 }
 

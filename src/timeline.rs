@@ -169,6 +169,8 @@ mod tests {
         let look = Look {
             bold: false,
             color: [255; 4],
+            outline: None,
+            shadow: None,
         };
         Style {
             font: FontChoice::Bundled,

@@ -123,6 +123,27 @@ fn empty_word() {
 }
 
 #[test]
+fn bad_effects() {
+    let with = |style: &'static str| move |t: &str| t.replace("\"fade\": 0.2", style);
+    expect(
+        with(r#""fade": 0.2, "current": {"outline": {"width": -1}}"#),
+        "style.current.outline.width: -1 is out of range",
+    );
+    expect(
+        with(r#""fade": 0.2, "current": {"outline": "thick"}"#),
+        "invalid type: string \"thick\"",
+    );
+    expect(
+        with(r#""fade": 0.2, "spoken": {"glow": {"width": 2}}"#),
+        "unknown field `glow`",
+    );
+    expect(
+        with(r#""fade": 0.2, "spoken": {"shadow": {"blur": "soft"}}"#),
+        "invalid type: string \"soft\"",
+    );
+}
+
+#[test]
 fn font_not_found() {
     expect(
         |t| {

@@ -165,6 +165,31 @@ fn cases() -> Vec<Case> {
             {"start": 1.8, "end": 3.0, "words": words(1.8, 3.0, 7)}
         ]),
     );
+    // Effects over a photo-like image: an outline in every state, a blurred translucent shadow
+    // that changes with the state, a slide that overrides the outline's colour.
+    add(
+        "outline-shadow",
+        (322, 182),
+        &|dir| {
+            write_gradient_png(&dir.join("bg.png"), 400, 300);
+            json!({"image": "bg.png", "fit": "cover"})
+        },
+        json!({
+            "font_size": 28, "margin": 12, "fade": 0.3,
+            "upcoming": {"weight": "regular", "color": "#ffffffd0",
+                         "outline": {"width": 2, "color": "#000000"}},
+            "current": {"weight": "bold", "color": "#ffd54a",
+                        "outline": {"width": 3, "color": "#202020c0"},
+                        "shadow": {"offset": [3, 4], "blur": 5, "color": "#000000a0"}},
+            "spoken": {"weight": "bold", "color": "#ffffff",
+                       "outline": {"width": 2}, "shadow": {"offset": 2, "blur": 0}}
+        }),
+        json!([
+            {"start": 0.0, "end": 1.5, "words": words(0.0, 1.5, 7)},
+            {"start": 1.5, "end": 3.0, "words": words(1.5, 3.0, 9),
+             "style": {"upcoming": {"outline": {"color": "#400000"}}}}
+        ]),
+    );
     out
 }
 

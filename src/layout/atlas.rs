@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use glyphon::cosmic_text::CacheKeyFlags;
 use glyphon::{CacheKey, FontSystem, SwashCache, SwashContent};
 use swash::scale::{Render, ScaleContext, Source, StrikeWith};
-use swash::zeno::{Format, Vector};
+use swash::zeno::{Format, Join, Stroke, Vector};
 
 use crate::scene::Atlas;
 
@@ -27,11 +27,50 @@ pub struct Placed {
     pub top: i32,
 }
 
+/// Which bitmap of a glyph: its fill thickened by `thicken` pixels (synthetic bold), that
+/// with an `outline` of so many pixels around it, or that blurred over `blur` pixels (a
+/// shadow). Lengths are kept as f32 bits so that the spec can be a map key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Raster {
+    thicken: u32,
+    outline: u32,
+    blur: u32,
+}
+
+impl Raster {
+    pub fn fill(thicken: f32) -> Raster {
+        Raster {
+            thicken: thicken.to_bits(),
+            ..Raster::default()
+        }
+    }
+    pub fn outline(self, width: f32) -> Raster {
+        Raster {
+            outline: width.to_bits(),
+            ..self
+        }
+    }
+    pub fn blurred(self, blur: f32) -> Raster {
+        Raster {
+            blur: blur.to_bits(),
+            ..self
+        }
+    }
+}
+
+/// A coverage bitmap and where its top-left lies from the pen position (y up).
+struct Mask {
+    left: i32,
+    top: i32,
+    width: u32,
+    height: u32,
+    data: Vec<u8>,
+}
+
 pub struct AtlasBuilder {
     cache: SwashCache,
     scaler: ScaleContext,
-    /// By glyph and by how much it was thickened (0 for none, as f32 bits).
-    glyphs: HashMap<(CacheKey, u32), Option<Placed>>,
+    glyphs: HashMap<(CacheKey, Raster), Option<Placed>>,
     data: Vec<u8>,
     height: u32,
     shelf_y: u32,
@@ -55,34 +94,46 @@ impl AtlasBuilder {
 
     /// The glyph's place in the atlas, rasterizing it on first use. `None` for empty glyphs
     /// (spaces) and glyphs the font cannot draw.
-    ///
-    /// `strength` > 0 grows the outline by that many pixels (synthetic bold): the rasterizer
-    /// cosmic-text uses, with swash's emboldening (FreeType's algorithm) added.
-    pub fn glyph(
-        &mut self,
-        fonts: &mut FontSystem,
-        key: CacheKey,
-        strength: f32,
-    ) -> Option<Placed> {
-        let id = (key, strength.to_bits());
-        if let Some(p) = self.glyphs.get(&id) {
+    pub fn glyph(&mut self, fonts: &mut FontSystem, key: CacheKey, spec: Raster) -> Option<Placed> {
+        if let Some(p) = self.glyphs.get(&(key, spec)) {
             return *p;
         }
-        let image = if strength == 0.0 {
-            self.cache.get_image_uncached(fonts, key)
-        } else {
-            self.render_thickened(fonts, key, strength)
-        };
-        let placed = image.and_then(|img| self.insert(&img));
-        self.glyphs.insert(id, placed);
+        let placed = self.mask(fonts, key, spec).and_then(|m| self.insert(&m));
+        self.glyphs.insert((key, spec), placed);
         placed
     }
 
-    fn render_thickened(
+    fn mask(&mut self, fonts: &mut FontSystem, key: CacheKey, spec: Raster) -> Option<Mask> {
+        let thicken = f32::from_bits(spec.thicken);
+        let outline = f32::from_bits(spec.outline);
+        let blur = f32::from_bits(spec.blur);
+        if blur > 0.0 {
+            let source = self.mask(fonts, key, Raster { blur: 0, ..spec })?;
+            return Some(blurred(&source, blur));
+        }
+        let fill = if thicken == 0.0 {
+            let img = self.cache.get_image_uncached(fonts, key)?;
+            mask_of(&img)
+        } else {
+            mask_of(&self.render(fonts, key, thicken, None)?)
+        };
+        if outline == 0.0 {
+            return Some(fill);
+        }
+        // A stroke twice as wide as the outline, centred on the glyph's edge, reaches `outline`
+        // pixels outside it; with the fill inside, a translucent glyph shows one even colour.
+        let stroke = mask_of(&self.render(fonts, key, thicken, Some(outline * 2.0))?);
+        Some(union(&stroke, &fill))
+    }
+
+    /// The rasterizer cosmic-text uses, with swash's emboldening (FreeType's algorithm) and
+    /// stroking added.
+    fn render(
         &mut self,
         fonts: &mut FontSystem,
         key: CacheKey,
-        strength: f32,
+        thicken: f32,
+        stroke: Option<f32>,
     ) -> Option<glyphon::SwashImage> {
         let font = fonts.get_font(key.font_id, key.font_weight)?;
         let mut scaler = self
@@ -91,32 +142,29 @@ impl AtlasBuilder {
             .size(f32::from_bits(key.font_size_bits))
             .hint(!key.flags.contains(CacheKeyFlags::DISABLE_HINTING))
             .build();
-        Render::new(&[
+        let mut render = Render::new(&[
             Source::ColorOutline(0),
             Source::ColorBitmap(StrikeWith::BestFit),
             Source::Outline,
-        ])
-        .format(Format::Alpha)
-        .offset(Vector::new(key.x_bin.as_float(), key.y_bin.as_float()))
-        .embolden(strength)
-        .render(&mut scaler, key.glyph_id)
+        ]);
+        render
+            .format(Format::Alpha)
+            .offset(Vector::new(key.x_bin.as_float(), key.y_bin.as_float()))
+            .embolden(thicken);
+        if let Some(width) = stroke {
+            let mut s = Stroke::new(width);
+            s.join(Join::Round);
+            render.style(s);
+        }
+        render.render(&mut scaler, key.glyph_id)
     }
 
-    fn insert(&mut self, img: &glyphon::SwashImage) -> Option<Placed> {
-        let (w, h) = (img.placement.width, img.placement.height);
+    fn insert(&mut self, m: &Mask) -> Option<Placed> {
+        let (w, h) = (m.width, m.height);
         if w == 0 || h == 0 || w + 2 * PAD > ATLAS_WIDTH {
             return None;
         }
-        let coverage: Vec<u8> = match img.content {
-            SwashContent::Mask => img.data.clone(),
-            // Color glyphs (emoji) keep their shape; the word's color replaces theirs.
-            SwashContent::Color => img.data.chunks_exact(4).map(|p| p[3]).collect(),
-            SwashContent::SubpixelMask => img
-                .data
-                .chunks_exact(4)
-                .map(|p| ((p[0] as u32 + p[1] as u32 + p[2] as u32) / 3) as u8)
-                .collect(),
-        };
+        let coverage = &m.data;
         if self.cursor_x + w + PAD > ATLAS_WIDTH {
             self.shelf_y += self.shelf_h + PAD;
             self.shelf_h = 0;
@@ -140,8 +188,8 @@ impl AtlasBuilder {
             atlas_y: y,
             width: w,
             height: h,
-            left: img.placement.left,
-            top: img.placement.top,
+            left: m.left,
+            top: m.top,
         })
     }
 
@@ -156,5 +204,102 @@ impl AtlasBuilder {
             height: self.height,
             data: self.data,
         }
+    }
+}
+
+/// A rasterized glyph as coverage; colour glyphs (emoji) keep their shape (the word's colour
+/// replaces theirs).
+fn mask_of(img: &glyphon::SwashImage) -> Mask {
+    let data = match img.content {
+        SwashContent::Mask => img.data.clone(),
+        SwashContent::Color => img.data.chunks_exact(4).map(|p| p[3]).collect(),
+        SwashContent::SubpixelMask => img
+            .data
+            .chunks_exact(4)
+            .map(|p| ((p[0] as u32 + p[1] as u32 + p[2] as u32) / 3) as u8)
+            .collect(),
+    };
+    Mask {
+        left: img.placement.left,
+        top: img.placement.top,
+        width: img.placement.width,
+        height: img.placement.height,
+        data,
+    }
+}
+
+/// The larger coverage of two masks at each pixel, on the rectangle holding both.
+fn union(a: &Mask, b: &Mask) -> Mask {
+    let left = a.left.min(b.left);
+    let top = a.top.max(b.top);
+    let right = (a.left + a.width as i32).max(b.left + b.width as i32);
+    let bottom = (a.top - a.height as i32).min(b.top - b.height as i32);
+    let (width, height) = ((right - left).max(0) as u32, (top - bottom).max(0) as u32);
+    let mut data = vec![0u8; (width * height) as usize];
+    for m in [a, b] {
+        let (dx, dy) = ((m.left - left) as u32, (top - m.top) as u32);
+        for row in 0..m.height {
+            let src = &m.data[(row * m.width) as usize..((row + 1) * m.width) as usize];
+            let at = ((dy + row) * width + dx) as usize;
+            for (d, &s) in data[at..at + m.width as usize].iter_mut().zip(src) {
+                *d = (*d).max(s);
+            }
+        }
+    }
+    Mask {
+        left,
+        top,
+        width,
+        height,
+        data,
+    }
+}
+
+/// The mask blurred by three passes of a box filter each way (close to a Gaussian), in
+/// integers so that it is the same on every machine; grown by the blur's reach on every side.
+fn blurred(m: &Mask, blur: f32) -> Mask {
+    let r = ((blur / 3.0).round() as u32).max(1);
+    let grow = 3 * r;
+    let (w, h) = (m.width + 2 * grow, m.height + 2 * grow);
+    let mut data = vec![0u32; (w * h) as usize];
+    for row in 0..m.height {
+        for col in 0..m.width {
+            data[((row + grow) * w + col + grow) as usize] =
+                m.data[(row * m.width + col) as usize] as u32;
+        }
+    }
+    let mut line = Vec::new();
+    let mut pass = |data: &mut [u32], len: u32, count: u32, step: (u32, u32)| {
+        let n = 2 * r + 1;
+        for k in 0..count {
+            let at = |i: u32| (k * step.0 + i * step.1) as usize;
+            line.clear();
+            line.extend((0..len).map(|i| data[at(i)]));
+            let mut sum: u32 = 0;
+            // Sliding window over line[i - r ..= i + r], zero outside.
+            for i in 0..r.min(len) {
+                sum += line[i as usize];
+            }
+            for i in 0..len {
+                if i + r < len {
+                    sum += line[(i + r) as usize];
+                }
+                data[at(i)] = (sum + n / 2) / n;
+                if i >= r {
+                    sum -= line[(i - r) as usize];
+                }
+            }
+        }
+    };
+    for _ in 0..3 {
+        pass(&mut data, w, h, (w, 1));
+        pass(&mut data, h, w, (1, w));
+    }
+    Mask {
+        left: m.left - grow as i32,
+        top: m.top + grow as i32,
+        width: w,
+        height: h,
+        data: data.into_iter().map(|v| v.min(255) as u8).collect(),
     }
 }

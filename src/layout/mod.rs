@@ -18,7 +18,7 @@ use glyphon::{
     fontdb, Attrs, Buffer, Family, FontSystem, LayoutGlyph, Metrics, Shaping, Weight, Wrap,
 };
 
-use crate::project::{Align, FontChoice, Project, Style};
+use crate::project::{Align, FontChoice, Look, Project, Style};
 use crate::scene::{Atlas, GlyphInstance, SlideScene, WordSlot};
 pub use atlas::ATLAS_WIDTH;
 
@@ -271,6 +271,57 @@ fn space_between(fonts: &mut FontSystem, style: &Style, face: &Face, metrics: Me
     space_width(fonts, face, metrics) + thicken
 }
 
+/// What a glyph instance draws, bottom to top. The values index a slide's colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Layer {
+    Fill = 0,
+    Outline = 1,
+    Shadow = 2,
+}
+
+/// How one layer of a word is drawn in one state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Paint {
+    bold: bool,
+    raster: atlas::Raster,
+    /// Added to the bitmap's position, in pixels.
+    offset: (i32, i32),
+}
+
+impl Paint {
+    fn of(look: &Look, layer: Layer, thicken: f32) -> Option<Paint> {
+        let thicken = if look.bold { thicken } else { 0.0 };
+        // Emboldening grows an outline about twice `thicken` to the right and upwards only;
+        // moving it back by `thicken` keeps the thicker word centred where the regular one
+        // stands, so its gaps on both sides shrink alike.
+        let nudge = thicken.round() as i32;
+        let fill = atlas::Raster::fill(thicken);
+        let outlined = match look.outline {
+            Some(o) => fill.outline(o.width),
+            None => fill,
+        };
+        let (raster, offset) = match layer {
+            Layer::Fill => (fill, (0, 0)),
+            Layer::Outline => (fill.outline(look.outline?.width), (0, 0)),
+            Layer::Shadow => {
+                let s = look.shadow?;
+                let offset = (s.offset[0].round() as i32, s.offset[1].round() as i32);
+                let raster = if s.blur > 0.0 {
+                    outlined.blurred(s.blur)
+                } else {
+                    outlined
+                };
+                (raster, offset)
+            }
+        };
+        Some(Paint {
+            bold: look.bold,
+            raster,
+            offset: (offset.0 - nudge, offset.1 + nudge),
+        })
+    }
+}
+
 /// The width of a space between words in a face.
 fn space_width(fonts: &mut FontSystem, face: &Face, metrics: Metrics) -> f32 {
     let two = shape(fonts, "x x", face, metrics).width;
@@ -477,31 +528,41 @@ fn layout_slide(
         0.0
     };
     let mut glyphs = Vec::new();
-    for (i, pair) in shaped.iter().enumerate() {
-        let slot = slots[i];
-        for (bold, s) in pair.iter().enumerate() {
-            // The narrower weight is centred in the slot.
-            let x0 = slot.x + (slot.width - s.width) / 2.0;
-            let strength = if bold == 1 { thicken } else { 0.0 };
-            // Emboldening grows an outline about twice `strength` to the right and upwards
-            // only; moving it back by `strength` keeps the thicker word centred where the
-            // regular one stands, so its gaps on both sides shrink alike.
-            let nudge = strength.round() as i32;
-            for g in &s.glyphs {
-                let phys = g.physical((x0, slot.y + baseline), 1.0);
-                let Some(p) = atlas.glyph(fonts, phys.cache_key, strength) else {
-                    continue;
-                };
-                glyphs.push(GlyphInstance {
-                    x: phys.x + p.left - nudge,
-                    y: phys.y - p.top + nudge,
-                    atlas_x: p.atlas_x,
-                    atlas_y: p.atlas_y,
-                    width: p.width,
-                    height: p.height,
-                    word: i as u32,
-                    bold: bold as u32,
-                });
+    // Layer by layer over the whole slide, so that no word's shadow or outline covers another
+    // word's glyphs. Within a layer, states that draw alike share their instances.
+    for layer in [Layer::Shadow, Layer::Outline, Layer::Fill] {
+        let mut paints: Vec<(Paint, u32)> = Vec::new();
+        for (state, look) in style.looks.iter().enumerate() {
+            let Some(paint) = Paint::of(look, layer, thicken) else {
+                continue;
+            };
+            match paints.iter_mut().find(|(p, _)| *p == paint) {
+                Some((_, mask)) => *mask |= 1 << state,
+                None => paints.push((paint, 1 << state)),
+            }
+        }
+        for (i, pair) in shaped.iter().enumerate() {
+            let slot = slots[i];
+            for &(paint, states) in &paints {
+                let s = &pair[paint.bold as usize];
+                // The narrower weight is centred in the slot.
+                let x0 = slot.x + (slot.width - s.width) / 2.0;
+                for g in &s.glyphs {
+                    let phys = g.physical((x0, slot.y + baseline), 1.0);
+                    let Some(p) = atlas.glyph(fonts, phys.cache_key, paint.raster) else {
+                        continue;
+                    };
+                    glyphs.push(GlyphInstance {
+                        x: phys.x + p.left + paint.offset.0,
+                        y: phys.y - p.top + paint.offset.1,
+                        atlas_x: p.atlas_x,
+                        atlas_y: p.atlas_y,
+                        width: p.width,
+                        height: p.height,
+                        word: i as u32,
+                        paint: GlyphInstance::paint_bits(states, layer as u32),
+                    });
+                }
             }
         }
     }

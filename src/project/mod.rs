@@ -11,7 +11,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use raw::{RawBackground, RawFps, RawLook, RawProject, RawSlide, RawStyle, RawVideo};
+use raw::{
+    RawBackground, RawFps, RawLook, RawOffset, RawOutline, RawProject, RawShadow, RawSlide,
+    RawStyle, RawVideo,
+};
 
 /// Frames per second as an exact ratio, so that 30000/1001 stays exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,9 +60,39 @@ pub enum Align {
 }
 
 /// How a word in one state is drawn. Colors are straight (not premultiplied) RGBA.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Look {
     pub bold: bool,
+    pub color: [u8; 4],
+    pub outline: Option<Outline>,
+    pub shadow: Option<Shadow>,
+}
+
+impl Look {
+    /// The colour of a glyph layer in this look: 0 fill, 1 outline, 2 shadow (transparent when
+    /// the look has no such effect).
+    pub fn layer_color(&self, layer: u32) -> [u8; 4] {
+        match layer {
+            0 => self.color,
+            1 => self.outline.map_or([0; 4], |o| o.color),
+            _ => self.shadow.map_or([0; 4], |s| s.color),
+        }
+    }
+}
+
+/// A stroke around the glyphs, drawn under them: `width` pixels outside their edges.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outline {
+    pub width: f32,
+    pub color: [u8; 4],
+}
+
+/// The glyphs (with their outline, if any) again behind them, moved by `offset` pixels and
+/// blurred over `blur` pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shadow {
+    pub offset: [f32; 2],
+    pub blur: f32,
     pub color: [u8; 4],
 }
 
@@ -256,14 +289,23 @@ impl Style {
             Align::Center => names[1],
             Align::End => names[2],
         };
+        let hex = |c: &[u8; 4]| match c {
+            [r, g, b, 255] => format!("#{r:02x}{g:02x}{b:02x}"),
+            [r, g, b, a] => format!("#{r:02x}{g:02x}{b:02x}{a:02x}"),
+        };
         let look = |l: &Look| {
             let [r, g, b, a] = l.color;
             RawLook {
                 weight: Some(if l.bold { "bold" } else { "regular" }.into()),
-                color: Some(if a == 255 {
-                    format!("#{r:02x}{g:02x}{b:02x}")
-                } else {
-                    format!("#{r:02x}{g:02x}{b:02x}{a:02x}")
+                color: Some(hex(&[r, g, b, a])),
+                outline: l.outline.map(|o| RawOutline {
+                    width: Some(o.width as f64),
+                    color: Some(hex(&o.color)),
+                }),
+                shadow: l.shadow.map(|s| RawShadow {
+                    offset: Some(RawOffset::Xy([s.offset[0] as f64, s.offset[1] as f64])),
+                    blur: Some(s.blur as f64),
+                    color: Some(hex(&s.color)),
                 }),
             }
         };
@@ -458,6 +500,8 @@ pub mod limits {
     /// Characters in one word, and in one slide's `text`.
     pub const WORD_CHARS: usize = 1_000;
     pub const TEXT_CHARS: usize = 100_000;
+    /// Outline width, shadow offset and blur, in pixels.
+    pub const EFFECT: f64 = 200.0;
     /// `font_size` in pixels, and `line_height` as a multiple of it.
     pub const FONT_SIZE: (f64, f64) = (1.0, 2000.0);
     pub const LINE_HEIGHT: (f64, f64) = (0.1, 10.0);
@@ -745,19 +789,16 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         ["top", "center", "bottom"],
     );
 
+    let plain = |bold, color| Look {
+        bold,
+        color,
+        outline: None,
+        shadow: None,
+    };
     let defaults = [
-        Look {
-            bold: false,
-            color: [0xb8, 0xc2, 0xd6, 255],
-        },
-        Look {
-            bold: true,
-            color: [0xff, 0xd5, 0x4a, 255],
-        },
-        Look {
-            bold: true,
-            color: [0xff, 0xff, 0xff, 255],
-        },
+        plain(false, [0xb8, 0xc2, 0xd6, 255]),
+        plain(true, [0xff, 0xd5, 0x4a, 255]),
+        plain(true, [0xff, 0xff, 0xff, 255]),
     ];
     let raws: [(&str, &Option<RawLook>); 3] = [
         ("upcoming", &s.upcoming),
@@ -782,6 +823,13 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
                 Ok(rgba) => looks[i].color = rgba,
                 Err(e) => c.err(format!("{path}.{name}.color"), e),
             }
+        }
+        let at = format!("{path}.{name}");
+        if let Some(o) = &raw.outline {
+            looks[i].outline = outline(c, &at, o, font_size);
+        }
+        if let Some(s) = &raw.shadow {
+            looks[i].shadow = shadow(c, &at, s, font_size);
         }
     }
     // Synthetic bold where weights change under a word and no bold font was chosen: the bold
@@ -812,6 +860,67 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         fade,
         field: path.to_string(),
     }
+}
+
+/// A length in pixels for an effect: absent is `default`, otherwise finite and in `0..=max`.
+fn effect_len(c: &mut Checker, path: &str, v: Option<f64>, default: f64) -> f32 {
+    match v {
+        None => default as f32,
+        Some(x) if x.is_finite() && (0.0..=limits::EFFECT).contains(&x) => x as f32,
+        Some(x) => {
+            c.err(
+                path,
+                format!("{x} is out of range (0 to {} pixels)", limits::EFFECT),
+            );
+            0.0
+        }
+    }
+}
+
+fn effect_color(c: &mut Checker, path: &str, v: &Option<String>, default: [u8; 4]) -> [u8; 4] {
+    match v.as_deref().map(parse_color) {
+        None => default,
+        Some(Ok(rgba)) => rgba,
+        Some(Err(e)) => {
+            c.err(path, e);
+            default
+        }
+    }
+}
+
+/// `outline`: width (default 6% of the font size; 0 turns it off) and color (black).
+fn outline(c: &mut Checker, at: &str, o: &RawOutline, font_size: f64) -> Option<Outline> {
+    let width = effect_len(c, &format!("{at}.outline.width"), o.width, font_size * 0.06);
+    let color = effect_color(c, &format!("{at}.outline.color"), &o.color, [0, 0, 0, 255]);
+    (width > 0.0).then_some(Outline { width, color })
+}
+
+/// `shadow`: offset (4% of the font size down and right), blur (5%), color (70% black).
+fn shadow(c: &mut Checker, at: &str, s: &RawShadow, font_size: f64) -> Option<Shadow> {
+    let d = font_size * 0.04;
+    let (x, y) = match s.offset {
+        None => (d, d),
+        Some(RawOffset::Both(v)) => (v, v),
+        Some(RawOffset::Xy([x, y])) => (x, y),
+    };
+    let mut offset = [0.0f32; 2];
+    for (k, v) in [x, y].into_iter().enumerate() {
+        if v.is_finite() && v.abs() <= limits::EFFECT {
+            offset[k] = v as f32;
+        } else {
+            c.err(
+                format!("{at}.shadow.offset"),
+                format!("{v} is out of range (-{0} to {0} pixels)", limits::EFFECT),
+            );
+        }
+    }
+    let blur = effect_len(c, &format!("{at}.shadow.blur"), s.blur, font_size * 0.05);
+    let color = effect_color(c, &format!("{at}.shadow.color"), &s.color, [0, 0, 0, 179]);
+    Some(Shadow {
+        offset,
+        blur,
+        color,
+    })
 }
 
 fn time_ok(t: f64) -> bool {

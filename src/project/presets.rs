@@ -95,5 +95,6 @@ fn look(weight: &str, color: &str) -> RawLook {
     RawLook {
         weight: Some(weight.into()),
         color: Some(color.into()),
+        ..RawLook::default()
     }
 }

@@ -89,6 +89,38 @@ pub struct RawLook {
     pub weight: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline: Option<RawOutline>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shadow: Option<RawShadow>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutline {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShadow {
+    /// `[x, y]` pixels, or one number for both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<RawOffset>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum RawOffset {
+    Both(f64),
+    Xy([f64; 2]),
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -128,6 +160,21 @@ impl RawLook {
                 Some(RawLook {
                     weight: o.weight.or(b.weight),
                     color: o.color.or(b.color),
+                    outline: match (b.outline, o.outline) {
+                        (Some(b), Some(o)) => Some(RawOutline {
+                            width: o.width.or(b.width),
+                            color: o.color.or(b.color),
+                        }),
+                        (b, o) => o.or(b),
+                    },
+                    shadow: match (b.shadow, o.shadow) {
+                        (Some(b), Some(o)) => Some(RawShadow {
+                            offset: o.offset.or(b.offset),
+                            blur: o.blur.or(b.blur),
+                            color: o.color.or(b.color),
+                        }),
+                        (b, o) => o.or(b),
+                    },
                 })
             }
         }

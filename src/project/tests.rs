@@ -164,6 +164,58 @@ fn every_problem_is_reported_at_once_with_its_path() {
     }
 }
 
+/// Effects default from the font size, merge field by field into slide overrides, and are
+/// rejected by their full path.
+#[test]
+fn effects_resolve_merge_and_name_their_field() {
+    let p = resolve_json(
+        r##"{"audio": "a.wav", "style": {"font_size": 50,
+                "current": {"outline": {"width": 4, "color": "#102030"}, "shadow": {}}},
+            "slides": [{"start": 0, "end": 1, "text": "a"},
+                       {"start": 1, "text": "b", "style": {"current": {"outline": {"color": "#ff0000"},
+                                                                       "shadow": {"offset": [1, -2]}}}},
+                       {"start": 2, "text": "c", "style": {"current": {"outline": {"width": 0}}}}]}"##,
+        10.0,
+    )
+    .unwrap();
+    let looks = |i: usize| p.slides[i].style.looks[1];
+    let o = looks(0).outline.unwrap();
+    assert_eq!((o.width, o.color), (4.0, [0x10, 0x20, 0x30, 255]));
+    let s = looks(0).shadow.unwrap();
+    assert_eq!(
+        (s.offset, s.blur, s.color),
+        ([2.0, 2.0], 2.5, [0, 0, 0, 179])
+    );
+    let o = looks(1).outline.unwrap();
+    assert_eq!((o.width, o.color), (4.0, [255, 0, 0, 255]), "width kept");
+    assert_eq!(looks(1).shadow.unwrap().offset, [1.0, -2.0]);
+    assert!(looks(2).outline.is_none(), "width 0 turns it off");
+    assert!(p.slides[0].style.looks[0].outline.is_none());
+
+    let slide = |style: &str| {
+        format!(
+            r#"{{"audio": "a.wav", "slides": [{{"start": 0, "text": "x"}}, {{"start": 1, "text": "y"}},
+            {{"start": 2, "text": "x", "style": {style}}}]}}"#
+        )
+    };
+    assert_problem(
+        &slide(r#"{"current": {"outline": {"width": -2}}}"#),
+        "slides[2].style.current.outline.width: -2 is out of range",
+    );
+    assert_problem(
+        &slide(r#"{"spoken": {"shadow": {"blur": 1e9}}}"#),
+        "slides[2].style.spoken.shadow.blur: 1000000000 is out of range",
+    );
+    assert_problem(
+        &slide(r#"{"upcoming": {"shadow": {"offset": [0, -900]}}}"#),
+        "slides[2].style.upcoming.shadow.offset: -900 is out of range",
+    );
+    assert_problem(
+        &slide(r#"{"current": {"outline": {"color": "black"}}}"#),
+        "slides[2].style.current.outline.color:",
+    );
+}
+
 #[test]
 fn rejected_inputs_name_their_field() {
     assert_problem(

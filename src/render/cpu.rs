@@ -13,7 +13,6 @@ use rayon::prelude::*;
 use tiny_skia::{IntSize, Pixmap, PixmapPaint, Transform};
 
 use super::{color, RenderOptions, Renderer, Yuv420};
-use crate::project::Look;
 use crate::scene::{GlyphInstance, Scene};
 use crate::timeline::{FrameKey, WordState};
 
@@ -37,9 +36,9 @@ impl Rect {
 }
 
 struct SlideSprites {
-    /// Per glyph instance, the sprite drawn for each word state (None: other weight).
+    /// Per glyph instance, the sprite drawn for each word state (None: not drawn in it).
     sprites: Vec<[Option<Arc<Pixmap>>; 3]>,
-    /// Per word, the even-aligned rectangle covering all its glyphs in both weights.
+    /// Per word, the even-aligned rectangle covering all its bitmaps in every state.
     word_rects: Vec<Rect>,
     /// The union of the word rectangles: outside it a frame is the background alone.
     text_rect: Rect,
@@ -80,14 +79,14 @@ impl CpuRenderer {
         })
     }
 
-    fn sprite(&mut self, g: &GlyphInstance, look: Look) -> Arc<Pixmap> {
-        let key = (g.atlas_x, g.atlas_y, g.width, g.height, look.color);
+    fn sprite(&mut self, g: &GlyphInstance, color: [u8; 4]) -> Arc<Pixmap> {
+        let key = (g.atlas_x, g.atlas_y, g.width, g.height, color);
         let atlas = &self.scene.atlas;
         self.sprite_pool
             .entry(key)
             .or_insert_with(|| {
                 let mut data = Vec::with_capacity((g.width * g.height * 4) as usize);
-                let [r, gg, b, a] = look.color;
+                let [r, gg, b, a] = color;
                 for row in 0..g.height {
                     let start = ((g.atlas_y + row) * atlas.width + g.atlas_x) as usize;
                     for &cov in &atlas.data[start..start + g.width as usize] {
@@ -117,8 +116,8 @@ impl CpuRenderer {
             .iter()
             .map(|g| {
                 std::array::from_fn(|state| {
-                    let look = s.looks[state];
-                    (look.bold as u32 == g.bold).then(|| self.sprite(g, look))
+                    let color = s.looks[state].layer_color(g.layer());
+                    g.drawn_in(state).then(|| self.sprite(g, color))
                 })
             })
             .collect();
@@ -436,7 +435,8 @@ mod tests {
         let json = r##"{"video": {"width": 322, "height": 182}, "audio": "a.wav",
             "background": {"color": "#203040"},
             "style": {"font_size": 22, "margin": 12, "fade": 0.1,
-                      "current": {"color": "#ffd54acc"}},
+                      "current": {"color": "#ffd54acc", "outline": {"width": 2},
+                                  "shadow": {"offset": [6, 3], "blur": 4}}},
             "slides": [
               {"start": 0, "end": 2, "text": "The quick brown fox jumps over the lazy dog while seven engineers watch"},
               {"start": 2.5, "end": 4, "text": "Second slide, right aligned", "style": {"align": "right"}}]}"##;

@@ -3,7 +3,6 @@
 //!
 //! Layouts here are the shader's contract: keep in sync with shaders/frame.wgsl.
 
-use crate::project::Look;
 use crate::render::Yuv420;
 use crate::scene::{GlyphInstance, Scene};
 use crate::timeline::FrameKey;
@@ -38,9 +37,9 @@ pub struct Params {
 #[derive(Debug, Clone, Copy, Default, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct SlideInfo {
     pub tile_base: u32,
-    pub bold_mask: u32,
-    pub colors: [u32; 3],
-    pub _pad: [u32; 3],
+    /// RGBA8 per glyph layer and word state: `colors[layer * 3 + state]`.
+    pub colors: [u32; 9],
+    pub _pad: [u32; 2],
 }
 
 /// Frame geometry as the shader writes it: rows padded to a multiple of `BLOCK_W` bytes.
@@ -122,10 +121,6 @@ pub struct SlideTables {
     pub max_words: usize,
 }
 
-fn pack_color(look: &Look) -> u32 {
-    u32::from_le_bytes(look.color)
-}
-
 impl SlideTables {
     pub fn build(scene: &Scene, geo: &Geometry) -> SlideTables {
         let ntiles = (geo.tiles_x * geo.tiles_y) as usize;
@@ -142,14 +137,10 @@ impl SlideTables {
             t.max_words = t.max_words.max(slide.slots.len());
             t.slides.push(SlideInfo {
                 tile_base: tile_base as u32,
-                bold_mask: slide
-                    .looks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| (l.bold as u32) << i)
-                    .sum(),
-                colors: std::array::from_fn(|i| pack_color(&slide.looks[i])),
-                _pad: [0; 3],
+                colors: std::array::from_fn(|i| {
+                    u32::from_le_bytes(slide.looks[i % 3].layer_color(i as u32 / 3))
+                }),
+                _pad: [0; 2],
             });
 
             // The tiles each glyph touches, clipped to the frame; a glyph wholly outside it is
