@@ -12,6 +12,10 @@ the two and taking the median of --runs runs:
 It prints a Markdown table: wall time ratio to the encoder alone, frames per second, peak RSS.
 
   python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
+                           [--styles default outline outline+shadow outline+shadow+box]
+
+--styles renders the same fixture in each named look (STYLES below, laid over the fixture's
+style): each against the encoder alone on that look's own frames.
 
 With --import-hours H it instead times `gpucast import` of an H-hour WhisperX file (2.8 words a
 second, about 30,000 words for 3 hours) with a script (--text) that differs from the recognised
@@ -50,6 +54,39 @@ def mem_total_bytes():
             if line.startswith("MemTotal:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+# Looks for --styles, laid over the fixture's style in every state.
+EFFECTS = {
+    "outline": {"outline": {"width": 4, "color": "#000000"}},
+    "shadow": {"shadow": {"offset": [4, 6], "blur": 8, "color": "#000000a0"}},
+    "box": {"box": {"color": "#ffd54a", "padding": [14, 6], "radius": 12}},
+}
+STYLES = {
+    "default": {},
+    "outline": {s: EFFECTS["outline"] for s in ("upcoming", "current", "spoken")},
+    "outline+shadow": {s: {**EFFECTS["outline"], **EFFECTS["shadow"]}
+                       for s in ("upcoming", "current", "spoken")},
+    # Outline and shadow on every word, the box behind the current one.
+    "outline+shadow+box": {
+        **{s: {**EFFECTS["outline"], **EFFECTS["shadow"]} for s in ("upcoming", "spoken")},
+        "current": {**EFFECTS["outline"], **EFFECTS["shadow"], **EFFECTS["box"]},
+    },
+}
+
+
+def styled(project, name):
+    """The fixture's project in look `name`, written beside it."""
+    if name == "default":
+        return project
+    with open(project) as f:
+        p = json.load(f)
+    for state, look in STYLES[name].items():
+        p["style"].setdefault(state, {}).update(look)
+    out = project.replace(".json", f"-{name.replace('+', '-')}.json")
+    with open(out, "w") as f:
+        json.dump(p, f)
+    return out
 
 
 VOCAB = ("the model learns a mapping from inputs to outputs and we measure how well it "
@@ -148,6 +185,7 @@ def main():
     ap.add_argument("--gpucast", default=os.path.join(ROOT, "target", "release", "gpucast"))
     ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "scripts", "make_fixture.py"))
     ap.add_argument("--workdir", default=None, help="where fixtures and outputs go (default: a temp dir)")
+    ap.add_argument("--styles", nargs="+", default=["default"], choices=sorted(STYLES))
     ap.add_argument("--import-hours", type=float, default=None,
                     help="time `gpucast import` of a WhisperX file this many hours long instead")
     a = ap.parse_args()
@@ -169,54 +207,55 @@ def main():
         if not os.path.exists(os.path.join(fx, "project.json")):
             subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds)], check=True,
                            stdout=subprocess.DEVNULL)
-        project = os.path.join(fx, "project.json")
-        summary = subprocess.run([a.gpucast, "validate", project], capture_output=True, text=True, check=True).stdout
-        frames = int(summary.split("frames")[1].split()[0])
-        distinct = int(summary.split("distinct")[1].split()[0])
-        y4m_size = frames * (1920 * 1080 * 3 // 2 + 6)
-        piped = y4m_size > mem_total_bytes() * 0.4
-        y4m = os.path.join(fx, "frames.y4m")
-        if piped:
-            encoder_cmd = (f"{a.gpucast} render {project} -o - -q --backend cpu | "
-                           f"ffmpeg -loglevel error -y -f yuv4mpegpipe -i - {' '.join(X264)} {fx}/alone.mp4")
-        else:
-            subprocess.run(f"{a.gpucast} render {project} -o - -q --backend cpu > {y4m}", shell=True, check=True)
-            subprocess.run(f"cat {y4m} > /dev/null", shell=True, check=True)
-            encoder_cmd = f"ffmpeg -loglevel error -y -i {y4m} {' '.join(X264)} {fx}/alone.mp4"
+        for style in a.styles:
+            project = styled(os.path.join(fx, "project.json"), style)
+            summary = subprocess.run([a.gpucast, "validate", project], capture_output=True, text=True, check=True).stdout
+            frames = int(summary.split("frames")[1].split()[0])
+            distinct = int(summary.split("distinct")[1].split()[0])
+            y4m_size = frames * (1920 * 1080 * 3 // 2 + 6)
+            piped = y4m_size > mem_total_bytes() * 0.4
+            y4m = os.path.join(fx, "frames.y4m")
+            if piped:
+                encoder_cmd = (f"{a.gpucast} render {project} -o - -q --backend cpu | "
+                               f"ffmpeg -loglevel error -y -f yuv4mpegpipe -i - {' '.join(X264)} {fx}/alone.mp4")
+            else:
+                subprocess.run(f"{a.gpucast} render {project} -o - -q --backend cpu > {y4m}", shell=True, check=True)
+                subprocess.run(f"cat {y4m} > /dev/null", shell=True, check=True)
+                encoder_cmd = f"ffmpeg -loglevel error -y -i {y4m} {' '.join(X264)} {fx}/alone.mp4"
 
-        variants = []
-        for b in a.backends:
-            if b == "gpu" and not has_gpu:
-                continue
-            variants.append((f"{b}", [a.gpucast, "render", project, "-o", f"{fx}/out.mp4", "-q", "--backend", b]))
-        variants.append(("cpu --vfr", [a.gpucast, "render", project, "-o", f"{fx}/vfr.mp4", "-q", "--backend", "cpu", "--vfr"]))
+            variants = []
+            for b in a.backends:
+                if b == "gpu" and not has_gpu:
+                    continue
+                variants.append((f"{b}", [a.gpucast, "render", project, "-o", f"{fx}/out.mp4", "-q", "--backend", b]))
+            variants.append(("cpu --vfr", [a.gpucast, "render", project, "-o", f"{fx}/vfr.mp4", "-q", "--backend", "cpu", "--vfr"]))
 
-        times = {name: [] for name, _ in variants}
-        rss = {name: 0.0 for name, _ in variants}
-        alone = []
-        alone_rss = 0.0
-        for _ in range(a.runs):
-            w, m = timed(encoder_cmd, shell=True)
-            alone.append(w)
-            alone_rss = max(alone_rss, m)
-            for name, cmd in variants:
-                w, m = timed(cmd)
-                times[name].append(w)
-                rss[name] = max(rss[name], m)
-        if not piped:
-            os.remove(y4m)
-        base = statistics.median(alone)
-        label = "encoder alone" + (" (piped)" if piped else "")
-        rows.append((seconds, label, base, 1.0, frames / base, alone_rss, frames, distinct))
-        for name, _ in variants:
-            t = statistics.median(times[name])
-            rows.append((seconds, f"gpucast {name}", t, t / base, frames / t, rss[name], frames, distinct))
-        print(json.dumps({"seconds": seconds, "alone": alone, **times}), file=sys.stderr)
+            times = {name: [] for name, _ in variants}
+            rss = {name: 0.0 for name, _ in variants}
+            alone = []
+            alone_rss = 0.0
+            for _ in range(a.runs):
+                w, m = timed(encoder_cmd, shell=True)
+                alone.append(w)
+                alone_rss = max(alone_rss, m)
+                for name, cmd in variants:
+                    w, m = timed(cmd)
+                    times[name].append(w)
+                    rss[name] = max(rss[name], m)
+            if not piped:
+                os.remove(y4m)
+            base = statistics.median(alone)
+            label = "encoder alone" + (" (piped)" if piped else "")
+            rows.append((seconds, style, label, base, 1.0, frames / base, alone_rss, frames, distinct))
+            for name, _ in variants:
+                t = statistics.median(times[name])
+                rows.append((seconds, style, f"gpucast {name}", t, t / base, frames / t, rss[name], frames, distinct))
+            print(json.dumps({"seconds": seconds, "style": style, "alone": alone, **times}), file=sys.stderr)
 
-    print("| fixture | what | wall (median) | ratio to encoder alone | frames/s | peak RSS |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for seconds, name, t, ratio, fps, mem, frames, distinct in rows:
-        print(f"| {int(seconds)} s, {frames} frames ({distinct} distinct) | {name} | {t:.2f} s | "
+    print("| fixture | style | what | wall (median) | ratio to encoder alone | frames/s | peak RSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for seconds, style, name, t, ratio, fps, mem, frames, distinct in rows:
+        print(f"| {int(seconds)} s, {frames} frames ({distinct} distinct) | {style} | {name} | {t:.2f} s | "
               f"{ratio:.2f} | {fps:.0f} | {mem:.0f} MB |")
     if not a.workdir:
         shutil.rmtree(work, ignore_errors=True)

@@ -37,7 +37,7 @@ struct GlyphInstance {
     height: u32,
     word: u32,
     // Bits 0-2: the word states (0 upcoming, 1 current, 2 spoken) that draw it; bits 8-9: its
-    // layer (0 fill, 1 outline, 2 shadow).
+    // layer (0 fill, 1 outline, 2 shadow, 3 box); bit 10: solid (coverage 255, no atlas texel).
     paint: u32,
 }
 
@@ -45,9 +45,10 @@ struct SlideInfo {
     // Where this slide's tile table starts in `tiles`.
     tile_base: u32,
     // RGBA8 (r in the low byte) per layer and state: colors[layer * 3 + state].
-    colors: array<u32, 9>,
+    colors: array<u32, 12>,
     _pad0: u32,
     _pad1: u32,
+    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -67,6 +68,8 @@ struct SlideInfo {
 @group(0) @binding(7) var<storage, read_write> out: array<u32>;
 
 const TILE: u32 = 16u;
+// `paint` bit of box bodies: full coverage over the instance, no atlas texel.
+const SOLID: u32 = 1024u;
 const BLOCK_W: u32 = 8u;
 
 // BT.709 limited range, 16.16 fixed point: keep in sync with src/render/color.rs.
@@ -149,7 +152,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             let by1 = min(g.y + i32(g.height), i32(y0 + 2u));
             for (var y = by0; y < by1; y++) {
                 for (var x = bx0; x < bx1; x++) {
-                    let cov = atlas_texel(g.atlas_x + u32(x - g.x), g.atlas_y + u32(y - g.y));
+                    var cov = 255u;
+                    if (g.paint & SOLID) == 0u {
+                        cov = atlas_texel(g.atlas_x + u32(x - g.x), g.atlas_y + u32(y - g.y));
+                    }
                     // The CPU's cached premultiplied sprite texel.
                     let alpha = div255(cov * ca);
                     let sprite = vec3<u32>(div255(rgb.x * alpha), div255(rgb.y * alpha), div255(rgb.z * alpha));

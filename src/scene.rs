@@ -26,13 +26,19 @@ pub struct GlyphInstance {
     /// Index of the word in its slide.
     pub word: u32,
     /// Bits 0-2: the word states (upcoming, current, spoken) that draw this bitmap; bits 8-9:
-    /// its layer (0 fill, 1 outline, 2 shadow), which picks its colour in the state's look.
+    /// its layer (0 fill, 1 outline, 2 shadow, 3 box), which picks its colour in the state's
+    /// look; bit 10 (`SOLID`): full coverage over the rectangle, no atlas bitmap (box bodies).
     pub paint: u32,
 }
 
 impl GlyphInstance {
+    pub const SOLID: u32 = 1 << 10;
+
     pub fn paint_bits(states: u32, layer: u32) -> u32 {
         states | (layer << 8)
+    }
+    pub fn is_solid(&self) -> bool {
+        self.paint & Self::SOLID != 0
     }
     /// Whether the word draws this bitmap in `state`.
     pub fn drawn_in(&self, state: usize) -> bool {
@@ -40,6 +46,14 @@ impl GlyphInstance {
     }
     pub fn layer(&self) -> u32 {
         (self.paint >> 8) & 3
+    }
+    /// The coverage at `(x, y)` inside the instance: its atlas texel, or 255 when solid.
+    pub fn coverage(&self, atlas: &Atlas, x: u32, y: u32) -> u8 {
+        if self.is_solid() {
+            255
+        } else {
+            atlas.data[((self.atlas_y + y) * atlas.width + self.atlas_x + x) as usize]
+        }
     }
 }
 
@@ -59,8 +73,8 @@ pub struct SlideScene {
     /// Indexed by `WordState as usize`.
     pub looks: [Look; 3],
     pub slots: Vec<WordSlot>,
-    /// Every layer of every word in every look it has, in drawing order (all shadows, then all
-    /// outlines, then all fills); a frame draws those its words' states select.
+    /// Every layer of every word in every look it has, in drawing order (all boxes, then all
+    /// shadows, all outlines, all fills); a frame draws those its words' states select.
     pub glyphs: Vec<GlyphInstance>,
 }
 

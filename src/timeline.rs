@@ -171,6 +171,7 @@ mod tests {
             color: [255; 4],
             outline: None,
             shadow: None,
+            word_box: None,
         };
         Style {
             font: FontChoice::Bundled,

@@ -168,7 +168,7 @@ fn cases() -> Vec<Case> {
     // Effects over a photo-like image: an outline in every state, a blurred translucent shadow
     // that changes with the state, a slide that overrides the outline's colour.
     add(
-        "outline-shadow",
+        "outline-shadow-box",
         (322, 182),
         &|dir| {
             write_gradient_png(&dir.join("bg.png"), 400, 300);
@@ -182,12 +182,14 @@ fn cases() -> Vec<Case> {
                         "outline": {"width": 3, "color": "#202020c0"},
                         "shadow": {"offset": [3, 4], "blur": 5, "color": "#000000a0"}},
             "spoken": {"weight": "bold", "color": "#ffffff",
-                       "outline": {"width": 2}, "shadow": {"offset": 2, "blur": 0}}
+                       "outline": {"width": 2}, "shadow": {"offset": 2, "blur": 0},
+                       "box": {"color": "#2040a0c0", "padding": [3, 1], "radius": 0}}
         }),
         json!([
             {"start": 0.0, "end": 1.5, "words": words(0.0, 1.5, 7)},
             {"start": 1.5, "end": 3.0, "words": words(1.5, 3.0, 9),
-             "style": {"upcoming": {"outline": {"color": "#400000"}}}}
+             "style": {"upcoming": {"outline": {"color": "#400000"}},
+                       "current": {"box": {"color": "#ffd54a", "radius": 6.5}}}}
         ]),
     );
     out

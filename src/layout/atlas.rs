@@ -67,10 +67,20 @@ struct Mask {
     data: Vec<u8>,
 }
 
+/// A corner of a rounded box: which one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Corner {
+    TopLeft,
+    TopRight,
+    BottomLeft,
+    BottomRight,
+}
+
 pub struct AtlasBuilder {
     cache: SwashCache,
     scaler: ScaleContext,
     glyphs: HashMap<(CacheKey, Raster), Option<Placed>>,
+    corners: HashMap<(u32, Corner), Option<Placed>>,
     data: Vec<u8>,
     height: u32,
     shelf_y: u32,
@@ -83,6 +93,7 @@ impl AtlasBuilder {
         AtlasBuilder {
             cache: SwashCache::new(),
             scaler: ScaleContext::new(),
+            corners: HashMap::new(),
             glyphs: HashMap::new(),
             data: Vec::new(),
             height: 0,
@@ -100,6 +111,50 @@ impl AtlasBuilder {
         }
         let placed = self.mask(fonts, key, spec).and_then(|m| self.insert(&m));
         self.glyphs.insert((key, spec), placed);
+        placed
+    }
+
+    /// A `ceil(radius)`-pixel square holding one rounded corner of radius `radius`, antialiased
+    /// by 4 x 4 samples a pixel; its straight sides meet the box's edges and body.
+    pub fn corner(&mut self, radius: f32, corner: Corner) -> Option<Placed> {
+        if let Some(p) = self.corners.get(&(radius.to_bits(), corner)) {
+            return *p;
+        }
+        let n = radius.ceil() as u32;
+        let mut data = Vec::with_capacity((n * n) as usize);
+        for row in 0..n {
+            for col in 0..n {
+                // In top-left terms: distance from the corner's outer edges.
+                let (x, y) = match corner {
+                    Corner::TopLeft => (col, row),
+                    Corner::TopRight => (n - 1 - col, row),
+                    Corner::BottomLeft => (col, n - 1 - row),
+                    Corner::BottomRight => (n - 1 - col, n - 1 - row),
+                };
+                let mut inside = 0u32;
+                for sy in 0..4 {
+                    for sx in 0..4 {
+                        // The arc's centre is `radius` in from both outer edges; beyond it
+                        // along either axis the box is straight.
+                        let px = x as f32 + (sx as f32 + 0.5) / 4.0;
+                        let py = y as f32 + (sy as f32 + 0.5) / 4.0;
+                        let (dx, dy) = (radius - px, radius - py);
+                        if px >= radius || py >= radius || dx * dx + dy * dy <= radius * radius {
+                            inside += 1;
+                        }
+                    }
+                }
+                data.push(((inside * 255 + 8) / 16) as u8);
+            }
+        }
+        let placed = self.insert(&Mask {
+            left: 0,
+            top: 0,
+            width: n,
+            height: n,
+            data,
+        });
+        self.corners.insert((radius.to_bits(), corner), placed);
         placed
     }
 

@@ -18,7 +18,7 @@ use glyphon::{
     fontdb, Attrs, Buffer, Family, FontSystem, LayoutGlyph, Metrics, Shaping, Weight, Wrap,
 };
 
-use crate::project::{Align, FontChoice, Look, Project, Style};
+use crate::project::{Align, FontChoice, Look, Project, Style, WordBox};
 use crate::scene::{Atlas, GlyphInstance, SlideScene, WordSlot};
 pub use atlas::ATLAS_WIDTH;
 
@@ -277,6 +277,65 @@ enum Layer {
     Fill = 0,
     Outline = 1,
     Shadow = 2,
+    Box = 3,
+}
+
+/// A rounded box over `(x0, y0, x1, y1)` as instances: solid rectangles for its body and edges,
+/// and one atlas corner at each corner.
+fn box_instances(
+    atlas: &mut atlas::AtlasBuilder,
+    (x0, y0, x1, y1): (i32, i32, i32, i32),
+    radius: f32,
+    word: u32,
+    states: u32,
+    out: &mut Vec<GlyphInstance>,
+) {
+    let (w, h) = (x1 - x0, y1 - y0);
+    if w <= 0 || h <= 0 {
+        return;
+    }
+    let radius = radius.min(w.min(h) as f32 / 2.0);
+    let n = radius.ceil() as i32;
+    let paint = GlyphInstance::paint_bits(states, Layer::Box as u32);
+    let mut solid = |x: i32, y: i32, width: i32, height: i32| {
+        if width > 0 && height > 0 {
+            out.push(GlyphInstance {
+                x,
+                y,
+                atlas_x: 0,
+                atlas_y: 0,
+                width: width as u32,
+                height: height as u32,
+                word,
+                paint: paint | GlyphInstance::SOLID,
+            });
+        }
+    };
+    solid(x0 + n, y0, w - 2 * n, h);
+    solid(x0, y0 + n, n, h - 2 * n);
+    solid(x1 - n, y0 + n, n, h - 2 * n);
+    if n == 0 {
+        return;
+    }
+    for (corner, x, y) in [
+        (atlas::Corner::TopLeft, x0, y0),
+        (atlas::Corner::TopRight, x1 - n, y0),
+        (atlas::Corner::BottomLeft, x0, y1 - n),
+        (atlas::Corner::BottomRight, x1 - n, y1 - n),
+    ] {
+        if let Some(p) = atlas.corner(radius, corner) {
+            out.push(GlyphInstance {
+                x,
+                y,
+                atlas_x: p.atlas_x,
+                atlas_y: p.atlas_y,
+                width: p.width,
+                height: p.height,
+                word,
+                paint,
+            });
+        }
+    }
 }
 
 /// How one layer of a word is drawn in one state.
@@ -313,6 +372,8 @@ impl Paint {
                 };
                 (raster, offset)
             }
+            // Boxes follow slots, not glyphs: `box_instances`.
+            Layer::Box => return None,
         };
         Some(Paint {
             bold: look.bold,
@@ -528,6 +589,29 @@ fn layout_slide(
         0.0
     };
     let mut glyphs = Vec::new();
+    // Boxes first, each from the states that share its shape.
+    let mut boxes: Vec<(WordBox, u32)> = Vec::new();
+    for (state, look) in style.looks.iter().enumerate() {
+        let Some(b) = look.word_box else { continue };
+        let same = |o: &WordBox| o.padding == b.padding && o.radius == b.radius;
+        match boxes.iter_mut().find(|(o, _)| same(o)) {
+            Some((_, mask)) => *mask |= 1 << state,
+            None => boxes.push((b, 1 << state)),
+        }
+    }
+    for (i, slot) in slots.iter().enumerate() {
+        for &(b, states) in &boxes {
+            // The text's height about its baseline (ascenders to descenders), not the line's.
+            let base = slot.y + baseline;
+            let rect = (
+                (slot.x - b.padding[0]).round() as i32,
+                (base - 0.8 * style.font_size - b.padding[1]).round() as i32,
+                (slot.x + slot.width + b.padding[0]).round() as i32,
+                (base + 0.25 * style.font_size + b.padding[1]).round() as i32,
+            );
+            box_instances(atlas, rect, b.radius, i as u32, states, &mut glyphs);
+        }
+    }
     // Layer by layer over the whole slide, so that no word's shadow or outline covers another
     // word's glyphs. Within a layer, states that draw alike share their instances.
     for layer in [Layer::Shadow, Layer::Outline, Layer::Fill] {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use raw::{
-    RawBackground, RawFps, RawLook, RawOffset, RawOutline, RawProject, RawShadow, RawSlide,
+    RawBackground, RawBox, RawFps, RawLook, RawOffset, RawOutline, RawProject, RawShadow, RawSlide,
     RawStyle, RawVideo,
 };
 
@@ -66,18 +66,29 @@ pub struct Look {
     pub color: [u8; 4],
     pub outline: Option<Outline>,
     pub shadow: Option<Shadow>,
+    pub word_box: Option<WordBox>,
 }
 
 impl Look {
-    /// The colour of a glyph layer in this look: 0 fill, 1 outline, 2 shadow (transparent when
-    /// the look has no such effect).
+    /// The colour of a layer in this look: 0 fill, 1 outline, 2 shadow, 3 box (transparent
+    /// when the look has no such effect).
     pub fn layer_color(&self, layer: u32) -> [u8; 4] {
         match layer {
             0 => self.color,
             1 => self.outline.map_or([0; 4], |o| o.color),
-            _ => self.shadow.map_or([0; 4], |s| s.color),
+            2 => self.shadow.map_or([0; 4], |s| s.color),
+            _ => self.word_box.map_or([0; 4], |b| b.color),
         }
     }
+}
+
+/// A rounded box behind the word: its text's height and its slot's width, grown by `padding`
+/// (x, y) pixels, corners rounded over `radius` pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordBox {
+    pub padding: [f32; 2],
+    pub radius: f32,
+    pub color: [u8; 4],
 }
 
 /// A stroke around the glyphs, drawn under them: `width` pixels outside their edges.
@@ -301,6 +312,11 @@ impl Style {
                 outline: l.outline.map(|o| RawOutline {
                     width: Some(o.width as f64),
                     color: Some(hex(&o.color)),
+                }),
+                word_box: l.word_box.map(|b| RawBox {
+                    color: Some(hex(&b.color)),
+                    padding: Some(RawOffset::Xy([b.padding[0] as f64, b.padding[1] as f64])),
+                    radius: Some(b.radius as f64),
                 }),
                 shadow: l.shadow.map(|s| RawShadow {
                     offset: Some(RawOffset::Xy([s.offset[0] as f64, s.offset[1] as f64])),
@@ -794,6 +810,7 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         color,
         outline: None,
         shadow: None,
+        word_box: None,
     };
     let defaults = [
         plain(false, [0xb8, 0xc2, 0xd6, 255]),
@@ -830,6 +847,9 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         }
         if let Some(s) = &raw.shadow {
             looks[i].shadow = shadow(c, &at, s, font_size);
+        }
+        if let Some(b) = &raw.word_box {
+            looks[i].word_box = word_box(c, &at, b, font_size);
         }
     }
     // Synthetic bold where weights change under a word and no bold font was chosen: the bold
@@ -919,6 +939,25 @@ fn shadow(c: &mut Checker, at: &str, s: &RawShadow, font_size: f64) -> Option<Sh
     Some(Shadow {
         offset,
         blur,
+        color,
+    })
+}
+
+/// `box`: padding (20% of the font size left and right, 8% above and below), radius (20%),
+/// color (70% black).
+fn word_box(c: &mut Checker, at: &str, b: &RawBox, font_size: f64) -> Option<WordBox> {
+    let (x, y) = match b.padding {
+        None => (font_size * 0.2, font_size * 0.08),
+        Some(RawOffset::Both(v)) => (v, v),
+        Some(RawOffset::Xy([x, y])) => (x, y),
+    };
+    let px = effect_len(c, &format!("{at}.box.padding"), Some(x), 0.0);
+    let py = effect_len(c, &format!("{at}.box.padding"), Some(y), 0.0);
+    let radius = effect_len(c, &format!("{at}.box.radius"), b.radius, font_size * 0.2);
+    let color = effect_color(c, &format!("{at}.box.color"), &b.color, [0, 0, 0, 179]);
+    Some(WordBox {
+        padding: [px, py],
+        radius,
         color,
     })
 }

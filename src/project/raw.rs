@@ -93,6 +93,20 @@ pub struct RawLook {
     pub outline: Option<RawOutline>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shadow: Option<RawShadow>,
+    #[serde(rename = "box", skip_serializing_if = "Option::is_none")]
+    pub word_box: Option<RawBox>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBox {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// `[x, y]` pixels around the word, or one number for both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub padding: Option<RawOffset>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<f64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -164,6 +178,14 @@ impl RawLook {
                         (Some(b), Some(o)) => Some(RawOutline {
                             width: o.width.or(b.width),
                             color: o.color.or(b.color),
+                        }),
+                        (b, o) => o.or(b),
+                    },
+                    word_box: match (b.word_box, o.word_box) {
+                        (Some(b), Some(o)) => Some(RawBox {
+                            color: o.color.or(b.color),
+                            padding: o.padding.or(b.padding),
+                            radius: o.radius.or(b.radius),
                         }),
                         (b, o) => o.or(b),
                     },

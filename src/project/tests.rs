@@ -214,6 +214,14 @@ fn effects_resolve_merge_and_name_their_field() {
         &slide(r#"{"current": {"outline": {"color": "black"}}}"#),
         "slides[2].style.current.outline.color:",
     );
+    assert_problem(
+        &slide(r#"{"current": {"box": {"radius": -3}}}"#),
+        "slides[2].style.current.box.radius: -3 is out of range",
+    );
+    assert_problem(
+        &slide(r#"{"current": {"box": {"padding": [4, -1]}}}"#),
+        "slides[2].style.current.box.padding: -1 is out of range",
+    );
 }
 
 #[test]

@@ -80,7 +80,12 @@ impl CpuRenderer {
     }
 
     fn sprite(&mut self, g: &GlyphInstance, color: [u8; 4]) -> Arc<Pixmap> {
-        let key = (g.atlas_x, g.atlas_y, g.width, g.height, color);
+        // Solid rectangles have no atlas place: they are told apart by an impossible one.
+        let (ax, ay) = match g.is_solid() {
+            true => (u32::MAX, u32::MAX),
+            false => (g.atlas_x, g.atlas_y),
+        };
+        let key = (ax, ay, g.width, g.height, color);
         let atlas = &self.scene.atlas;
         self.sprite_pool
             .entry(key)
@@ -88,8 +93,8 @@ impl CpuRenderer {
                 let mut data = Vec::with_capacity((g.width * g.height * 4) as usize);
                 let [r, gg, b, a] = color;
                 for row in 0..g.height {
-                    let start = ((g.atlas_y + row) * atlas.width + g.atlas_x) as usize;
-                    for &cov in &atlas.data[start..start + g.width as usize] {
+                    for col in 0..g.width {
+                        let cov = g.coverage(atlas, col, row);
                         let alpha = div255(cov as u32 * a as u32);
                         data.extend_from_slice(&[
                             div255(r as u32 * alpha) as u8,

@@ -37,9 +37,9 @@ pub struct Params {
 #[derive(Debug, Clone, Copy, Default, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct SlideInfo {
     pub tile_base: u32,
-    /// RGBA8 per glyph layer and word state: `colors[layer * 3 + state]`.
-    pub colors: [u32; 9],
-    pub _pad: [u32; 2],
+    /// RGBA8 per layer and word state: `colors[layer * 3 + state]`.
+    pub colors: [u32; 12],
+    pub _pad: [u32; 3],
 }
 
 /// Frame geometry as the shader writes it: rows padded to a multiple of `BLOCK_W` bytes.
@@ -140,7 +140,7 @@ impl SlideTables {
                 colors: std::array::from_fn(|i| {
                     u32::from_le_bytes(slide.looks[i % 3].layer_color(i as u32 / 3))
                 }),
-                _pad: [0; 2],
+                _pad: [0; 3],
             });
 
             // The tiles each glyph touches, clipped to the frame; a glyph wholly outside it is
