@@ -180,6 +180,8 @@ mod tests {
             font_size: 20.0,
             line_height: 1.25,
             margin: 10.0,
+            safe_area: [0.0; 4],
+            vertical_offset: 0.0,
             align: crate::project::Align::Center,
             vertical_align: crate::project::Align::Center,
             looks: [look; 3],

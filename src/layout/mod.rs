@@ -437,25 +437,26 @@ impl Measure {
         let line_h = style.font_size * style.line_height;
         let metrics = Metrics::new(style.font_size, line_h);
         let space = space_between(&mut fonts.system, style, &faces[0], metrics);
-        let room_h = height as f32 - 2.0 * style.margin;
+        let (left, top, right, bottom) = style.text_box(width as f32, height as f32);
+        let room_h = bottom - top;
         Ok(Measure {
             style: style.clone(),
             fonts,
             faces,
             metrics,
             space,
-            room: width as f32 - 2.0 * style.margin,
+            room: right - left,
             fit: ((room_h + 0.5) / line_h).floor().max(1.0) as usize,
             widths: HashMap::new(),
         })
     }
 
-    /// The width between the side margins.
+    /// The width between the side margins (and safe area).
     pub fn room(&self) -> f32 {
         self.room
     }
 
-    /// How many lines fit between the top and bottom margins.
+    /// How many lines fit between the top and bottom margins (and safe area).
     pub fn lines_that_fit(&self) -> usize {
         self.fit
     }
@@ -522,7 +523,8 @@ fn layout_slide(
     let rtl = shaped.first().is_some_and(|p| p[0].rtl);
     let baseline = shaped.first().map_or(line_h * 0.8, |p| p[0].baseline);
 
-    let room = ctx.width - 2.0 * style.margin;
+    let (box_left, box_top, box_right, box_bottom) = style.text_box(ctx.width, ctx.height);
+    let room = box_right - box_left;
     for (i, &w) in slot_w.iter().enumerate() {
         if w > room {
             warnings.push(format!(
@@ -534,18 +536,19 @@ fn layout_slide(
     }
     let lines = wrap(&slot_w, space, room);
     let text_h = lines.len() as f32 * line_h;
-    if text_h > ctx.height - 2.0 * style.margin + 0.5 {
+    if text_h > box_bottom - box_top + 0.5 {
         warnings.push(format!(
             "slides[{}]: {} lines of text are taller than the room between the margins",
             ctx.index,
             lines.len()
         ));
     }
-    let top = match style.vertical_align {
-        Align::Start => style.margin,
-        Align::Center => (ctx.height - text_h) / 2.0,
-        Align::End => ctx.height - style.margin - text_h,
-    };
+    let top = style.vertical_offset
+        + match style.vertical_align {
+            Align::Start => box_top,
+            Align::Center => (box_top + box_bottom - text_h) / 2.0,
+            Align::End => box_bottom - text_h,
+        };
 
     let mut slots = vec![
         WordSlot {
@@ -559,9 +562,9 @@ fn layout_slide(
     ];
     for (li, &(first, end, lw)) in lines.iter().enumerate() {
         let left = match (style.align, rtl) {
-            (Align::Center, _) => (ctx.width - lw) / 2.0,
-            (Align::Start, false) | (Align::End, true) => style.margin,
-            (Align::End, false) | (Align::Start, true) => ctx.width - style.margin - lw,
+            (Align::Center, _) => (box_left + box_right - lw) / 2.0,
+            (Align::Start, false) | (Align::End, true) => box_left,
+            (Align::End, false) | (Align::Start, true) => box_right - lw,
         };
         let y = top + li as f32 * line_h;
         let mut pen = 0.0;

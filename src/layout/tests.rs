@@ -208,3 +208,40 @@ fn a_single_weight_style_gets_slots_of_that_weight() {
     );
     assert!((r - shaped.width).abs() < 0.01, "{r} vs {}", shaped.width);
 }
+
+/// The safe area keeps text out of its edges (on top of the margin), alignment works inside what
+/// is left, and `vertical_offset` moves the whole block without changing it.
+#[test]
+fn safe_area_and_vertical_offset_place_the_text() {
+    let base = r#""font_size": 30, "margin": 20, "safe_area": {"top": 50, "right": 120, "bottom": 100, "left": 10}"#;
+    let slots = |extra: &str| {
+        let (l, _) = layout(&format!("{{{base}{extra}}}"), SENTENCE, (640, 480));
+        l.slides[0].slots.clone()
+    };
+    for align in ["top", "center", "bottom"] {
+        let s = slots(&format!(r#", "vertical_align": "{align}""#));
+        let top = s.iter().map(|w| w.y).fold(f32::MAX, f32::min);
+        let bottom = s.iter().map(|w| w.y + w.height).fold(f32::MIN, f32::max);
+        let left = s.iter().map(|w| w.x).fold(f32::MAX, f32::min);
+        let right = s.iter().map(|w| w.x + w.width).fold(f32::MIN, f32::max);
+        assert!(
+            left >= 30.0 - 0.01 && right <= 640.0 - 140.0 + 0.01,
+            "{align}: {left}..{right}"
+        );
+        assert!(
+            top >= 70.0 - 0.01 && bottom <= 480.0 - 120.0 + 0.01,
+            "{align}: {top}..{bottom}"
+        );
+        match align {
+            "top" => assert!((top - 70.0).abs() < 0.01),
+            "bottom" => assert!((bottom - 360.0).abs() < 0.01),
+            _ => assert!(((top + bottom) / 2.0 - 215.0).abs() < 0.01),
+        }
+    }
+    let plain = slots("");
+    let moved = slots(r#", "vertical_offset": -25"#);
+    for (a, b) in plain.iter().zip(&moved) {
+        assert_eq!((a.x, a.width, a.line), (b.x, b.width, b.line));
+        assert!((a.y - 25.0 - b.y).abs() < 1e-3);
+    }
+}

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use raw::{
-    RawBackground, RawBox, RawFps, RawLook, RawOffset, RawOutline, RawProject, RawShadow, RawSlide,
-    RawStyle, RawVideo,
+    RawBackground, RawBox, RawFps, RawLook, RawOffset, RawOutline, RawProject, RawSafeArea,
+    RawShadow, RawSlide, RawStyle, RawVideo,
 };
 
 /// Frames per second as an exact ratio, so that 30000/1001 stays exact.
@@ -67,6 +67,16 @@ pub struct Look {
     pub outline: Option<Outline>,
     pub shadow: Option<Shadow>,
     pub word_box: Option<WordBox>,
+}
+
+impl Style {
+    /// The rectangle text is laid out in, in a `width` x `height` frame: inside the margin and
+    /// the safe area on every side, as (left, top, right, bottom).
+    pub fn text_box(&self, width: f32, height: f32) -> (f32, f32, f32, f32) {
+        let [t, r, b, l] = self.safe_area;
+        let m = self.margin;
+        (m + l, m + t, width - m - r, height - m - b)
+    }
 }
 
 impl Look {
@@ -126,6 +136,10 @@ pub struct Style {
     pub font_size: f32,
     pub line_height: f32,
     pub margin: f32,
+    /// Pixels beyond the margin that text keeps out of: top, right, bottom, left.
+    pub safe_area: [f32; 4],
+    /// Pixels the aligned text block is moved down (negative: up).
+    pub vertical_offset: f32,
     pub align: Align,
     pub vertical_align: Align,
     /// Indexed by `WordState as usize`.
@@ -341,6 +355,16 @@ impl Style {
             font_size: Some(tenth(self.font_size)),
             line_height: Some(tenth(self.line_height * 10.0) / 10.0),
             margin: Some(tenth(self.margin)),
+            safe_area: (self.safe_area != [0.0; 4]).then(|| {
+                let [top, right, bottom, left] = self.safe_area.map(|v| Some(tenth(v)));
+                RawSafeArea {
+                    top,
+                    right,
+                    bottom,
+                    left,
+                }
+            }),
+            vertical_offset: (self.vertical_offset != 0.0).then(|| tenth(self.vertical_offset)),
             align: Some(align(self.align, ["left", "center", "right"]).into()),
             vertical_align: Some(align(self.vertical_align, ["top", "center", "bottom"]).into()),
             upcoming: Some(look(&self.looks[0])),
@@ -774,6 +798,47 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
             0.0
         }
     };
+    let mut safe_area = [0.0f32; 4];
+    if let Some(sa) = &s.safe_area {
+        let sides = [
+            ("top", sa.top),
+            ("right", sa.right),
+            ("bottom", sa.bottom),
+            ("left", sa.left),
+        ];
+        for (k, (side, v)) in sides.into_iter().enumerate() {
+            match v {
+                None => {}
+                Some(x) if x.is_finite() && x >= 0.0 && x <= limits::SIDE as f64 => {
+                    safe_area[k] = x as f32
+                }
+                Some(x) => c.err(
+                    format!("{path}.safe_area.{side}"),
+                    format!("{x} must be 0 or more pixels"),
+                ),
+            }
+        }
+        let [t, r, b, l] = safe_area.map(f64::from);
+        if width as f64 - 2.0 * margin - l - r < 1.0 || height as f64 - 2.0 * margin - t - b < 1.0 {
+            c.err(
+                format!("{path}.safe_area"),
+                format!(
+                    "with a margin of {margin}, it leaves no room for text in a {width}x{height} frame"
+                ),
+            );
+        }
+    }
+    let vertical_offset = match s.vertical_offset {
+        None => 0.0,
+        Some(v) if v.is_finite() && v.abs() <= limits::SIDE as f64 => v as f32,
+        Some(v) => {
+            c.err(
+                format!("{path}.vertical_offset"),
+                format!("{v} is out of range (within the frame's height either way)"),
+            );
+            0.0
+        }
+    };
     let fade = match s.fade {
         None => 0.25,
         Some(f) if f.is_finite() && f >= 0.0 => f,
@@ -874,6 +939,8 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         font_size: font_size as f32,
         line_height: line_height as f32,
         margin: margin as f32,
+        safe_area,
+        vertical_offset,
         align: h_align,
         vertical_align: v_align,
         looks,

@@ -1,7 +1,7 @@
 //! Named starting points for a project's look: a frame size and style defaults that the file's
 //! own values override field by field.
 
-use super::raw::{RawLook, RawStyle};
+use super::raw::{RawLook, RawSafeArea, RawStyle};
 
 pub struct Preset {
     pub name: &'static str,
@@ -74,8 +74,14 @@ fn shorts() -> RawStyle {
         line_height: Some(1.2),
         margin: Some(90.0),
         align: Some("center".into()),
-        // Centred in the frame, the text sits well above the bottom quarter where apps draw
-        // their buttons and descriptions.
+        // Phone apps draw the caption and account name over the bottom quarter, a column of
+        // buttons down the right, and tabs along the top: text is centred in what is left.
+        safe_area: Some(RawSafeArea {
+            top: Some(190.0),
+            right: Some(140.0),
+            bottom: Some(480.0),
+            left: Some(40.0),
+        }),
         vertical_align: Some("center".into()),
         upcoming: Some(look("bold", "#ffffff")),
         ..RawStyle::default()

@@ -69,6 +69,10 @@ pub struct RawStyle {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub margin: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub safe_area: Option<RawSafeArea>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertical_offset: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub align: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vertical_align: Option<String>,
@@ -80,6 +84,20 @@ pub struct RawStyle {
     pub spoken: Option<RawLook>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fade: Option<f64>,
+}
+
+/// Pixels on each side, beyond the margin, that text keeps out of (where phone apps draw).
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSafeArea {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottom: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<f64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -213,6 +231,16 @@ impl RawStyle {
             font_size: over.font_size.or(self.font_size),
             line_height: over.line_height.or(self.line_height),
             margin: over.margin.or(self.margin),
+            safe_area: match (&self.safe_area, &over.safe_area) {
+                (Some(b), Some(o)) => Some(RawSafeArea {
+                    top: o.top.or(b.top),
+                    right: o.right.or(b.right),
+                    bottom: o.bottom.or(b.bottom),
+                    left: o.left.or(b.left),
+                }),
+                (b, o) => o.clone().or_else(|| b.clone()),
+            },
+            vertical_offset: over.vertical_offset.or(self.vertical_offset),
             align: over.align.clone().or_else(|| self.align.clone()),
             vertical_align: over
                 .vertical_align

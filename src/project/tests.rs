@@ -215,6 +215,14 @@ fn effects_resolve_merge_and_name_their_field() {
         "slides[2].style.current.outline.color:",
     );
     assert_problem(
+        &slide(r#"{"safe_area": {"bottom": -5}}"#),
+        "slides[2].style.safe_area.bottom: -5 must be 0 or more pixels",
+    );
+    assert_problem(
+        &slide(r#"{"safe_area": {"top": 600, "bottom": 500}}"#),
+        "slides[2].style.safe_area: with a margin of",
+    );
+    assert_problem(
         &slide(r#"{"current": {"box": {"radius": -3}}}"#),
         "slides[2].style.current.box.radius: -3 is out of range",
     );
