@@ -14,6 +14,7 @@ pub mod pipeline;
 pub mod project;
 pub mod render;
 pub mod scene;
+pub mod sheet;
 pub mod timeline;
 
 use std::path::{Path, PathBuf};

@@ -212,6 +212,25 @@ enum Command {
         #[command(flatten)]
         draw: DrawArgs,
     },
+    /// Draw a contact sheet as PNG: each slide as it first shows whole, then every word change,
+    /// with time codes; a whole video's look at a glance.
+    Sheet {
+        #[command(flatten)]
+        source: SourceArgs,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Thumbnails a row.
+        #[arg(long, default_value_t = 4)]
+        columns: u32,
+        /// Thumbnail width in pixels.
+        #[arg(long, default_value_t = 384)]
+        width: u32,
+        /// At most this many thumbnails (more are thinned evenly, slides' first looks first).
+        #[arg(long, default_value_t = 120)]
+        limit: usize,
+        #[command(flatten)]
+        draw: DrawArgs,
+    },
     /// Make a project from another tool's word timings (WhisperX, ElevenLabs, SRT, ...).
     Import {
         /// The timings file.
@@ -433,6 +452,35 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             if !quiet {
                 eprintln!("wrote {}", output.display());
+            }
+            Ok(())
+        }
+        Command::Sheet {
+            source,
+            output,
+            columns,
+            width,
+            limit,
+            draw,
+        } => {
+            let source = source.source()?;
+            let p = gpucast::prepare_source(&source)?;
+            p.check(&checks)?;
+            let opts = gpucast::sheet::SheetOptions {
+                columns,
+                thumb_width: width,
+                limit,
+            };
+            let img = gpucast::sheet::draw(&p, draw.backend, &draw.options(), &opts)?;
+            img.save_with_format(&output, image::ImageFormat::Png)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            if !quiet {
+                eprintln!(
+                    "wrote {} ({}x{})",
+                    output.display(),
+                    img.width(),
+                    img.height()
+                );
             }
             Ok(())
         }

@@ -536,3 +536,51 @@ fn throughput_1080p() {
         diff.mean()
     );
 }
+
+/// Every project of the style gallery (`assets/styles/`) draws the same on the GPU as on the
+/// CPU: every fully faded-in distinct frame (at most 40 a project), within the usual tolerance.
+#[test]
+fn the_style_gallery_matches_on_both_backends() {
+    if !gpu_available() {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/styles");
+    let mut projects: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    projects.sort();
+    assert!(projects.len() >= 6, "{projects:?}");
+    for project in projects {
+        let p = gpucast::prepare(&project).unwrap();
+        let keys: Vec<FrameKey> = p
+            .timeline
+            .runs
+            .iter()
+            .map(|r| r.key.clone())
+            .filter(|k| matches!(k, FrameKey::Slide { fade: 255, .. }))
+            .take(40)
+            .collect();
+        let opts = RenderOptions {
+            threads: 2,
+            batch: 8,
+            adapter: None,
+        };
+        let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
+        let mut gpu = GpuRenderer::new(p.scene.clone(), &opts, false).unwrap();
+        let (want, _) = render_all(&mut cpu, &keys);
+        let (got, _) = render_all(&mut gpu, &keys);
+        let mut d = Diff::default();
+        for (w, g) in want.iter().zip(&got) {
+            d.add(&w.data, &g.data);
+        }
+        assert!(
+            d.max <= MAX_DIFF && d.mean() < MEAN_DIFF,
+            "{}: GPU differs from CPU by max {} mean {:.5}",
+            project.display(),
+            d.max,
+            d.mean()
+        );
+    }
+}

@@ -175,3 +175,59 @@ fn a_word_changing_look_moves_no_other_word() {
         }
     }
 }
+
+/// `gpucast sheet`: a grid of thumbnails with time codes, as many as asked, each a different
+/// frame; bad options are errors.
+#[test]
+fn the_contact_sheet_shows_distinct_frames_with_labels() {
+    let fx = fixture(320, 180, 6.0, "");
+    let sheet = fx.dir.path().join("sheet.png");
+    let project = fx.project.to_str().unwrap();
+    let out = gpucast(&[
+        "sheet",
+        project,
+        "-o",
+        sheet.to_str().unwrap(),
+        "--limit",
+        "6",
+        "--columns",
+        "3",
+        "--width",
+        "160",
+        "--backend",
+        "cpu",
+    ]);
+    assert_ok(&out);
+    let img = image::open(&sheet).unwrap().to_rgb8();
+    // 8 px gaps; 160 x 90 thumbnails with a 26 px label under each.
+    assert_eq!(img.dimensions(), (8 + 3 * 168, 8 + 2 * (90 + 26 + 8)));
+    let thumb = |i: u32| {
+        let (x, y) = (8 + (i % 3) * 168, 8 + (i / 3) * 124);
+        image::imageops::crop_imm(&img, x, y, 160, 90).to_image()
+    };
+    for i in 0..6 {
+        for j in 0..i {
+            assert_ne!(
+                thumb(i),
+                thumb(j),
+                "thumbnails {i} and {j} are the same frame"
+            );
+        }
+        let (x, y) = (8 + (i % 3) * 168, 8 + (i / 3) * 124 + 90);
+        let label = image::imageops::crop_imm(&img, x, y, 160, 26).to_image();
+        assert!(
+            label.pixels().any(|p| p.0[0] > 150),
+            "thumbnail {i} has a time code"
+        );
+    }
+    let out = gpucast(&[
+        "sheet",
+        project,
+        "-o",
+        sheet.to_str().unwrap(),
+        "--columns",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--columns must be at least 1"));
+}
