@@ -64,6 +64,16 @@ pub fn normalize(tokens: Vec<Token>, offset: f64) -> Result<(Vec<Timed>, Repairs
                 return Err(Bad::new(describe(i, &w.text), format!("bad time {t}")));
             }
         }
+        let chars = w.text.chars().count();
+        if chars > crate::project::limits::WORD_CHARS {
+            return Err(Bad::new(
+                describe(i, &w.text),
+                format!(
+                    "{chars} characters is over the limit of {} for a word (is this really a timings file?)",
+                    crate::project::limits::WORD_CHARS
+                ),
+            ));
+        }
     }
     let words = sort(words, &mut repairs);
     let mut timed = interpolate(words, &mut repairs)?;
