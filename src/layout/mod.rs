@@ -5,9 +5,10 @@
 //! mix weights) the bold glyphs are the regular ones thickened in place, so slots keep regular
 //! widths and the gaps between words stay even in every state; with the bold face, a slot is as
 //! wide as the wider of the weights its looks use.
-//! Lines are filled greedily inside the margins. A slide whose first word is right-to-left
-//! (Arabic, Hebrew) is laid out right to left. Glyphs missing from the chosen font fall back to
-//! any installed font (cosmic-text's fallback); characters that no font has are warned about once.
+//! Lines are filled greedily inside the margins, and each line's words are shown in the order
+//! the Unicode bidirectional algorithm gives them (mixed Arabic or Hebrew and Latin lines).
+//! Glyphs missing from the chosen font fall back to any installed font (cosmic-text's
+//! fallback); characters that no font has are warned about once.
 
 mod atlas;
 
@@ -331,6 +332,55 @@ fn space_between(fonts: &mut FontSystem, style: &Style, face: &Face, metrics: Me
     space_width(fonts, face, metrics) + thicken
 }
 
+/// Each word's embedding level from the Unicode bidirectional algorithm run over the slide's
+/// text (odd: right to left), and whether the slide reads right to left (its first strong
+/// character does). A word takes the level of its first character.
+fn word_levels(words: &[&str]) -> (Vec<u8>, bool) {
+    let text = words.join(" ");
+    let info = unicode_bidi::BidiInfo::new(&text, None);
+    let rtl = info.paragraphs.first().is_some_and(|p| p.level.is_rtl());
+    let mut at = 0;
+    let levels = words
+        .iter()
+        .map(|w| {
+            let level = info.levels.get(at).map_or(0, |l| l.number());
+            at += w.len() + 1;
+            level
+        })
+        .collect();
+    (levels, rtl)
+}
+
+/// The order, left to right, in which a line's words are shown, from their levels (rule L2:
+/// from the highest level down to the lowest odd one, reverse every run at that level or above).
+fn visual_order(levels: &[u8]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..levels.len()).collect();
+    let Some(&max) = levels.iter().max() else {
+        return order;
+    };
+    let lowest_odd = levels
+        .iter()
+        .copied()
+        .filter(|l| l % 2 == 1)
+        .min()
+        .unwrap_or(max + 1);
+    for level in (lowest_odd..=max).rev() {
+        let mut i = 0;
+        while i < order.len() {
+            if levels[order[i]] >= level {
+                let start = i;
+                while i < order.len() && levels[order[i]] >= level {
+                    i += 1;
+                }
+                order[start..i].reverse();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    order
+}
+
 /// What a glyph instance draws, bottom to top. The values index a slide's colours.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Layer {
@@ -580,7 +630,7 @@ fn layout_slide(
         .iter()
         .map(|p| slot_width(style, p[0].width, p[1].width))
         .collect();
-    let rtl = shaped.first().is_some_and(|p| p[0].rtl);
+    let (levels, rtl) = word_levels(words);
     let baseline = shaped.first().map_or(line_h * 0.8, |p| p[0].baseline);
 
     let (box_left, box_top, box_right, box_bottom) = style.text_box(ctx.width, ctx.height);
@@ -628,15 +678,11 @@ fn layout_slide(
         };
         let y = top + li as f32 * line_h;
         let mut pen = 0.0;
-        for i in first..end {
-            // Right-to-left lines are filled from their right end.
-            let x = if rtl {
-                left + lw - pen - slot_w[i]
-            } else {
-                left + pen
-            };
+        // Words are placed left to right in visual order; their slots keep spoken order.
+        for k in visual_order(&levels[first..end]) {
+            let i = first + k;
             slots[i] = WordSlot {
-                x,
+                x: left + pen,
                 y,
                 width: slot_w[i],
                 height: line_h,

@@ -245,3 +245,32 @@ fn safe_area_and_vertical_offset_place_the_text() {
         assert!((a.y - 25.0 - b.y).abs() < 1e-3);
     }
 }
+
+/// Mixed lines follow the Unicode bidirectional algorithm: in a right-to-left slide a run of
+/// Latin words (or a number) reads left to right inside it, and in a left-to-right slide an
+/// Arabic phrase reads right to left; slots stay in spoken order, so highlighting follows the
+/// narration.
+#[test]
+fn mixed_direction_lines_are_ordered_by_the_bidi_algorithm() {
+    let xs = |words: &[&str]| -> Vec<f32> {
+        let (l, _) = layout(r#"{"font_size": 20, "margin": 10}"#, words, (1200, 200));
+        let s = &l.slides[0].slots;
+        assert!(s.iter().all(|w| w.line == 0), "one line");
+        s.iter().map(|w| w.x).collect()
+    };
+    // "Hello world" inside an Arabic sentence, then the year 2024.
+    let x = xs(&["مرحبا", "hello", "world", "بالعالم", "2024", "اليوم"]);
+    assert!(
+        x[0] > x[1],
+        "the first (Arabic) word is rightmost of the pair: {x:?}"
+    );
+    assert!(x[1] < x[2], "Latin run reads left to right: {x:?}");
+    assert!(x[3] < x[1], "the Arabic after the run is left of it: {x:?}");
+    assert!(x[5] < x[4] && x[4] < x[3], "{x:?}");
+    // An Arabic phrase inside an English sentence.
+    let x = xs(&["I", "said", "مرحبا", "بالعالم", "today"]);
+    assert!(
+        x[0] < x[1] && x[1] < x[3] && x[3] < x[2] && x[2] < x[4],
+        "{x:?}"
+    );
+}
