@@ -19,8 +19,10 @@ triple=$(rustc -vV | sed -n 's/^host: //p')
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing"
-# --target keeps the coverage flags off build scripts and proc macros.
-(cd fuzz && cargo build --locked --release --bins --target "$triple")
+# The fuzz targets are built with the very versions the project ships (its Cargo.lock; cargo adds
+# libFuzzer's crates); --target keeps the coverage flags off build scripts and proc macros.
+cp Cargo.lock fuzz/Cargo.lock
+(cd fuzz && cargo build --release --bins --target "$triple")
 root=$(pwd)
 for t in "${targets[@]}"; do
     work="$root/target/fuzz-corpus/$t"
