@@ -62,12 +62,16 @@ struct SlideInfo {
 // glyph lists they delimit (indices into `glyphs`, ascending = drawing order).
 @group(0) @binding(4) var<storage, read> tiles: array<u32>;
 @group(0) @binding(5) var<storage, read> slides: array<SlideInfo>;
-// Per frame of the batch, 4 words: slide, fade (0 = blank frame: background only), opacity
-// (f32 bits), offset of its word states (2 bits per word, 16 words per u32) in this same array.
+// Per frame of the batch, 6 words: slide, fade (0 = blank frame: background only), opacity
+// (f32 bits), offset of its word states (2 bits per word, 16 words per u32) in this same array,
+// the wiped word (0xffffffff: none) and the column (i32 bits) from which it shows its upcoming
+// look rather than its current one.
 @group(0) @binding(6) var<storage, read> frames: array<u32>;
 @group(0) @binding(7) var<storage, read_write> out: array<u32>;
 
 const TILE: u32 = 16u;
+// Words per frame header in `frames`: keep in sync with tables::HEADER_WORDS.
+const HEADER: u32 = 6u;
 // `paint` bit of box bodies: full coverage over the instance, no atlas texel.
 const SOLID: u32 = 1024u;
 const BLOCK_W: u32 = 8u;
@@ -112,10 +116,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         return;
     }
     let f = gid.z;
-    let slide = frames[f * 4u];
-    let fade = frames[f * 4u + 1u];
-    let opacity = bitcast<f32>(frames[f * 4u + 2u]);
-    let states_at = frames[f * 4u + 3u];
+    let slide = frames[f * HEADER];
+    let fade = frames[f * HEADER + 1u];
+    let opacity = bitcast<f32>(frames[f * HEADER + 2u]);
+    let states_at = frames[f * HEADER + 3u];
+    let wipe_word = frames[f * HEADER + 4u];
+    let wipe_split = bitcast<i32>(frames[f * HEADER + 5u]);
 
     // The block's pixels, packed RGB (r in the low byte); columns past the width stay black and
     // are cropped on the CPU.
@@ -138,13 +144,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         let inv255 = params.inv255;
         for (var k = first; k < last; k++) {
             let g = glyphs[tiles[k]];
-            let state = (frames[states_at + g.word / 16u] >> ((g.word % 16u) * 2u)) & 3u;
-            if ((g.paint >> state) & 1u) == 0u {
+            let word_state = (frames[states_at + g.word / 16u] >> ((g.word % 16u) * 2u)) & 3u;
+            let wiped = g.word == wipe_word;
+            if !wiped && ((g.paint >> word_state) & 1u) == 0u {
                 continue;
             }
-            let color = s.colors[((g.paint >> 8u) & 3u) * 3u + state];
-            let rgb = unpack(color);
-            let ca = color >> 24u;
             // The part of the glyph inside this block (and inside the frame).
             let bx0 = max(g.x, i32(x0));
             let bx1 = min(g.x + i32(g.width), min(i32(x0 + BLOCK_W), i32(params.width)));
@@ -152,6 +156,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             let by1 = min(g.y + i32(g.height), i32(y0 + 2u));
             for (var y = by0; y < by1; y++) {
                 for (var x = bx0; x < bx1; x++) {
+                    // A wiped word shows its current look left of the split, upcoming right.
+                    var state = word_state;
+                    if wiped {
+                        state = select(0u, 1u, x < wipe_split);
+                        if ((g.paint >> state) & 1u) == 0u {
+                            continue;
+                        }
+                    }
+                    let color = s.colors[((g.paint >> 8u) & 3u) * 3u + state];
+                    let rgb = unpack(color);
+                    let ca = color >> 24u;
                     var cov = 255u;
                     if (g.paint & SOLID) == 0u {
                         cov = atlas_texel(g.atlas_x + u32(x - g.x), g.atlas_y + u32(y - g.y));

@@ -100,17 +100,17 @@ pub fn import(data: &[u8]) {
     };
     match crate::project::from_raw(imported.project, base(), file, Some(NARRATION)) {
         Ok(project) => {
-            crate::timeline::plan(&project);
+            crate::timeline::plan(&project, &|_, _| 100.0);
         }
         Err(e) => panic!("the importer wrote a project that does not resolve: {e:#}"),
     }
 }
 
 fn draw(project: &crate::project::Project) {
-    let timeline = crate::timeline::plan(project);
     let Ok(scene) = crate::scene::Scene::build(project) else {
         return;
     };
+    let timeline = crate::timeline::plan(project, &|s, w| scene.slot_width(s, w));
     if u64::from(project.width) * u64::from(project.height) > DRAW_PIXELS {
         return;
     }

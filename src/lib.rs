@@ -169,8 +169,8 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
             project::from_raw(imported.project, here, timings, Some(imported.audio))?
         }
     };
-    let timeline = timeline::plan(&project);
     let scene = Scene::build(&project)?;
+    let timeline = timeline::plan(&project, &|s, w| scene.slot_width(s, w));
     Ok(Prepared {
         project,
         timeline,

@@ -101,6 +101,18 @@ pub struct Scene {
 }
 
 impl Scene {
+    /// A word's slot width, for `timeline::plan`.
+    pub fn slot_width(&self, slide: usize, word: usize) -> f32 {
+        self.slides[slide].slots[word].width
+    }
+
+    /// The first column a wiped word shows in its upcoming look: everything left of it shows
+    /// the current look. Both renderers use exactly this.
+    pub fn wipe_split(&self, slide: usize, wipe: crate::timeline::Wipe) -> i32 {
+        let slot = self.slides[slide].slots[wipe.word as usize];
+        slot.x.round() as i32 + wipe.px as i32
+    }
+
     /// Lays out every slide and fits the background. Fails on fonts that cannot be found or
     /// images that cannot be decoded, before any frame is drawn.
     pub fn build(project: &Project) -> anyhow::Result<Scene> {

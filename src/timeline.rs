@@ -25,7 +25,16 @@ pub enum FrameKey {
         /// Text opacity, 0 (never stored: that is `Blank`) to 255.
         fade: u8,
         states: Vec<WordState>,
+        /// The current word being wiped (karaoke fill), when its look asks for it.
+        wipe: Option<Wipe>,
     },
+}
+
+/// How far a wiped word is filled: `px` whole pixels from its slot's left edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Wipe {
+    pub word: u32,
+    pub px: u32,
 }
 
 /// A stretch of consecutive frames that all show the same key.
@@ -73,8 +82,10 @@ pub fn frame_time(i: u64, fps: Fps) -> f64 {
     i as f64 * fps.den as f64 / fps.num as f64
 }
 
-/// Plans every frame of the project.
-pub fn plan(project: &Project) -> Timeline {
+/// Plans every frame of the project. `slot_width(slide, word)` is the laid-out width of a word
+/// (from the `Scene`), which turns a wiped word's progress into whole pixels, so that frames that
+/// would draw alike share one key.
+pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Timeline {
     let fps = project.fps;
     let frame_count = project.frame_count();
     let mut runs: Vec<Run> = Vec::new();
@@ -119,7 +130,7 @@ pub fn plan(project: &Project) -> Timeline {
                 if fade == 0 {
                     FrameKey::Blank
                 } else {
-                    let states = sf
+                    let states: Vec<WordState> = sf
                         .words
                         .iter()
                         .map(|&(s, e)| {
@@ -132,10 +143,28 @@ pub fn plan(project: &Project) -> Timeline {
                             }
                         })
                         .collect();
+                    let wipe = if slide.style.looks[WordState::Current as usize].wipe {
+                        states
+                            .iter()
+                            .position(|s| *s == WordState::Current)
+                            .map(|w| {
+                                let word = &slide.words[w];
+                                let t = frame_time(frame, fps);
+                                let p = ((t - word.start) / (word.end - word.start).max(1e-9))
+                                    .clamp(0.0, 1.0);
+                                Wipe {
+                                    word: w as u32,
+                                    px: (p * slot_width(slide_i, w) as f64).floor() as u32,
+                                }
+                            })
+                    } else {
+                        None
+                    };
                     FrameKey::Slide {
                         slide: slide_i,
                         fade,
                         states,
+                        wipe,
                     }
                 }
             }
@@ -172,6 +201,7 @@ mod tests {
             outline: None,
             shadow: None,
             word_box: None,
+            wipe: false,
         };
         Style {
             font: FontChoice::Bundled,
@@ -252,7 +282,7 @@ mod tests {
             vec![(0.0, 2.0, vec![(0.3, 0.62), (0.66, 1.1)])],
             0.0,
         );
-        let t = plan(&p);
+        let t = plan(&p, &|_, _| 100.0);
         assert_eq!(t.frame_count, 60);
         use WordState::*;
         assert_eq!(states_at(&t, 8).unwrap(), vec![Upcoming, Upcoming]);
@@ -277,7 +307,7 @@ mod tests {
             den: 1001,
         };
         let p = project(fps, 10.0, vec![(0.0, 10.0, vec![(1.0, 2.0)])], 0.0);
-        let t = plan(&p);
+        let t = plan(&p, &|_, _| 100.0);
         // round(10 × 29.97002997) = 300
         assert_eq!(t.frame_count, 300);
         // 1.0 s × 29.97 = 29.97 -> frame 30; frame 29 shows t = 0.9676 s
@@ -296,7 +326,7 @@ mod tests {
             vec![(0.5, 1.5, vec![(0.6, 0.8)]), (2.0, 4.0, vec![(2.1, 2.5)])],
             0.0,
         );
-        let t = plan(&p);
+        let t = plan(&p, &|_, _| 100.0);
         assert_eq!(t.key_at(14), Some(&FrameKey::Blank));
         assert!(matches!(
             t.key_at(15),
@@ -319,7 +349,7 @@ mod tests {
     fn fades_in_and_out_linearly() {
         // fade 0.1 s = 3 frames at 30 fps
         let p = project(FPS30, 2.0, vec![(0.0, 1.0, vec![(0.5, 0.6)])], 0.1);
-        let t = plan(&p);
+        let t = plan(&p, &|_, _| 100.0);
         let fade = |f| match t.key_at(f) {
             Some(FrameKey::Slide { fade, .. }) => *fade,
             _ => 0,
@@ -350,7 +380,7 @@ mod tests {
             ],
             0.25,
         );
-        let t = plan(&p);
+        let t = plan(&p, &|_, _| 100.0);
         let mut next = 0;
         for r in &t.runs {
             assert_eq!(r.start_frame, next);

@@ -178,7 +178,7 @@ fn cases() -> Vec<Case> {
             "font_size": 28, "margin": 12, "fade": 0.3,
             "upcoming": {"weight": "regular", "color": "#ffffffd0",
                          "outline": {"width": 2, "color": "#000000"}},
-            "current": {"weight": "bold", "color": "#ffd54a",
+            "current": {"weight": "bold", "color": "#ffd54a", "wipe": true,
                         "outline": {"width": 3, "color": "#202020c0"},
                         "shadow": {"offset": [3, 4], "blur": 5, "color": "#000000a0"}},
             "spoken": {"weight": "bold", "color": "#ffffff",

@@ -231,3 +231,65 @@ fn the_contact_sheet_shows_distinct_frames_with_labels() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--columns must be at least 1"));
 }
+
+/// `"wipe": true` on the current look fills the spoken word left to right in proportion to the
+/// time spoken: at 30% through a 2-second word, its ink left of 30% of its slot is in the
+/// current colour and right of it in the upcoming colour; every frame of the word is distinct.
+#[test]
+fn a_wiped_word_fills_in_proportion_to_the_time_spoken() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = r##"{"video": {"width": 640, "height": 360, "fps": 30}, "audio": "a.wav",
+        "background": {"color": "#000000"},
+        "style": {"font_size": 80, "fade": 0,
+          "upcoming": {"weight": "regular", "color": "#0000ff"},
+          "current": {"weight": "regular", "color": "#ff0000", "wipe": true},
+          "spoken": {"weight": "regular", "color": "#ffffff"}},
+        "slides": [{"start": 0, "words": [{"text": "MMMMMM", "start": 1, "end": 3}]}]}"##;
+    let project = dir.path().join("p.json");
+    std::fs::write(&project, json).unwrap();
+    write_wav(&dir.path().join("a.wav"), 4.0, &[]);
+    let p = gpucast::prepare(&project).unwrap();
+    let slot = p.scene.slides[0].slots[0];
+    // 60 frames of the word, each a different fill.
+    let wiping = p
+        .timeline
+        .runs
+        .iter()
+        .filter(|r| {
+            matches!(
+                &r.key,
+                gpucast::timeline::FrameKey::Slide { wipe: Some(_), .. }
+            )
+        })
+        .count();
+    assert_eq!(wiping, 60);
+    let img = gpucast::render_frame(
+        &project.as_path().into(),
+        1.6,
+        gpucast::render::Backend::Cpu,
+        &Default::default(),
+        &Default::default(),
+    )
+    .unwrap();
+    let split = slot.x + 0.3 * slot.width;
+    let (mut red_left, mut blue_left, mut red_right, mut blue_right) = (0, 0, 0, 0);
+    for (x, _, px) in img.enumerate_pixels() {
+        let [r, _, b] = px.0;
+        // Chroma is shared by 2 x 2 pixels: the column beside the split may mix both.
+        let left = (x as f32) < split - 2.5;
+        let right = (x as f32) > split + 2.5;
+        if r > 128 {
+            red_left += left as u32;
+            red_right += right as u32;
+        }
+        if b > 128 {
+            blue_left += left as u32;
+            blue_right += right as u32;
+        }
+    }
+    assert!(
+        red_left > 200 && blue_right > 200,
+        "{red_left} {blue_right}"
+    );
+    assert_eq!((red_right, blue_left), (0, 0), "the split is sharp");
+}

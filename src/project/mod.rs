@@ -67,6 +67,9 @@ pub struct Look {
     pub outline: Option<Outline>,
     pub shadow: Option<Shadow>,
     pub word_box: Option<WordBox>,
+    /// Karaoke fill (`current` only): the word shows this look left of a line that crosses it
+    /// in proportion to the time spoken, and the upcoming look right of it.
+    pub wipe: bool,
 }
 
 impl Style {
@@ -323,6 +326,7 @@ impl Style {
             RawLook {
                 weight: Some(if l.bold { "bold" } else { "regular" }.into()),
                 color: Some(hex(&[r, g, b, a])),
+                wipe: l.wipe.then_some(true),
                 outline: l.outline.map(|o| RawOutline {
                     width: Some(o.width as f64),
                     color: Some(hex(&o.color)),
@@ -876,6 +880,7 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         outline: None,
         shadow: None,
         word_box: None,
+        wipe: false,
     };
     let defaults = [
         plain(false, [0xb8, 0xc2, 0xd6, 255]),
@@ -915,6 +920,14 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         }
         if let Some(b) = &raw.word_box {
             looks[i].word_box = word_box(c, &at, b, font_size);
+        }
+        match (raw.wipe, *name) {
+            (Some(w), "current") => looks[i].wipe = w,
+            (Some(true), _) => c.err(
+                format!("{at}.wipe"),
+                "only the current word is wiped: set it in `current`",
+            ),
+            _ => {}
         }
     }
     // Synthetic bold where weights change under a word and no bold font was chosen: the bold

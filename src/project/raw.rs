@@ -113,6 +113,8 @@ pub struct RawLook {
     pub shadow: Option<RawShadow>,
     #[serde(rename = "box", skip_serializing_if = "Option::is_none")]
     pub word_box: Option<RawBox>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wipe: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -192,6 +194,7 @@ impl RawLook {
                 Some(RawLook {
                     weight: o.weight.or(b.weight),
                     color: o.color.or(b.color),
+                    wipe: o.wipe.or(b.wipe),
                     outline: match (b.outline, o.outline) {
                         (Some(b), Some(o)) => Some(RawOutline {
                             width: o.width.or(b.width),

@@ -215,6 +215,10 @@ fn effects_resolve_merge_and_name_their_field() {
         "slides[2].style.current.outline.color:",
     );
     assert_problem(
+        &slide(r#"{"spoken": {"wipe": true}}"#),
+        "slides[2].style.spoken.wipe: only the current word is wiped",
+    );
+    assert_problem(
         &slide(r#"{"safe_area": {"bottom": -5}}"#),
         "slides[2].style.safe_area.bottom: -5 must be 0 or more pixels",
     );

@@ -14,7 +14,16 @@ use tiny_skia::{IntSize, Pixmap, PixmapPaint, Transform};
 
 use super::{color, RenderOptions, Renderer, Yuv420};
 use crate::scene::{GlyphInstance, Scene};
-use crate::timeline::{FrameKey, WordState};
+use crate::timeline::{FrameKey, Wipe, WordState};
+
+/// What a slide frame shows over the background.
+#[derive(Clone, Copy)]
+struct Text<'a> {
+    slide: usize,
+    fade: u8,
+    states: &'a [WordState],
+    wipe: Option<Wipe>,
+}
 
 /// An axis-aligned region with even corners, so that it maps onto whole chroma samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,7 +214,7 @@ impl CpuRenderer {
     }
 
     /// A slide frame drawn whole: the background frame with the text's rectangle drawn over it.
-    fn full_frame(&mut self, slide: usize, text: (usize, u8, &[WordState])) -> Yuv420 {
+    fn full_frame(&mut self, slide: usize, text: Text<'_>) -> Yuv420 {
         let mut frame = self.blank();
         let rect = self.slides[slide].as_ref().expect("prepared").text_rect;
         if !rect.is_empty() {
@@ -215,7 +224,7 @@ impl CpuRenderer {
     }
 
     /// Redraws `rect` of `frame`, in bands of rows across the worker threads.
-    fn draw_bands(&self, frame: &mut Yuv420, rect: Rect, text: Option<(usize, u8, &[WordState])>) {
+    fn draw_bands(&self, frame: &mut Yuv420, rect: Rect, text: Option<Text<'_>>) {
         let w = frame.width as usize;
         let cw = w / 2;
         let (yp, up, vp) = frame.planes_mut();
@@ -251,7 +260,7 @@ impl CpuRenderer {
     }
 
     /// The RGBA pixels of `rect`: background, then every glyph touching it.
-    fn compose(&self, rect: Rect, text: Option<(usize, u8, &[WordState])>) -> Vec<u8> {
+    fn compose(&self, rect: Rect, text: Option<Text<'_>>) -> Vec<u8> {
         let scene = &*self.scene;
         let (rw, rh) = (rect.x1 - rect.x0, rect.y1 - rect.y0);
         let mut data = Vec::with_capacity((rw * rh * 4) as usize);
@@ -259,32 +268,62 @@ impl CpuRenderer {
             let start = ((row * scene.width + rect.x0) * 4) as usize;
             data.extend_from_slice(&scene.background[start..start + (rw * 4) as usize]);
         }
-        let Some((slide, fade, states)) = text else {
+        let Some(text) = text else {
             return data;
         };
         let size = IntSize::from_wh(rw, rh).expect("rect is not empty");
         let mut canvas = Pixmap::from_vec(data, size).expect("size matches data");
         let paint = PixmapPaint {
-            opacity: fade as f32 / 255.0,
+            opacity: text.fade as f32 / 255.0,
             ..PixmapPaint::default()
         };
-        let sprites = self.slides[slide]
+        let sprites = self.slides[text.slide]
             .as_ref()
             .expect("prepared before drawing");
-        for (g, per_state) in scene.slides[slide].glyphs.iter().zip(&sprites.sprites) {
+        let split = text.wipe.map(|w| (w.word, scene.wipe_split(text.slide, w)));
+        let mut draw = |sprite: &Pixmap, x: i32, y: i32| {
+            canvas.draw_pixmap(
+                x - rect.x0 as i32,
+                y - rect.y0 as i32,
+                sprite.as_ref(),
+                &paint,
+                Transform::identity(),
+                None,
+            );
+        };
+        for (g, per_state) in scene.slides[text.slide].glyphs.iter().zip(&sprites.sprites) {
             if !rect.touches(g) {
                 continue;
             }
-            let state = states[g.word as usize] as usize;
-            if let Some(sprite) = &per_state[state] {
-                canvas.draw_pixmap(
-                    g.x - rect.x0 as i32,
-                    g.y - rect.y0 as i32,
-                    sprite.as_ref().as_ref(),
-                    &paint,
-                    Transform::identity(),
-                    None,
-                );
+            match split {
+                // A wiped word: its current look left of the split, its upcoming look right
+                // of it, column by column (the shader decides per pixel alike).
+                Some((word, at)) if word == g.word => {
+                    let cut = (at - g.x).clamp(0, g.width as i32) as u32;
+                    let parts = [
+                        (&per_state[WordState::Current as usize], 0, cut),
+                        (&per_state[WordState::Upcoming as usize], cut, g.width),
+                    ];
+                    for (sprite, c0, c1) in parts {
+                        let Some(sprite) = sprite else { continue };
+                        let part = tiny_skia::IntRect::from_xywh(
+                            c0 as i32,
+                            0,
+                            c1.saturating_sub(c0),
+                            g.height,
+                        )
+                        .and_then(|r| sprite.clone_rect(r));
+                        if let Some(part) = part {
+                            draw(&part, g.x + c0 as i32, g.y);
+                        }
+                    }
+                }
+                _ => {
+                    let state = text.states[g.word as usize] as usize;
+                    if let Some(sprite) = &per_state[state] {
+                        draw(sprite, g.x, g.y);
+                    }
+                }
             }
         }
         canvas.take()
@@ -296,17 +335,24 @@ impl CpuRenderer {
             slide,
             fade,
             states,
+            wipe,
         } = key
         else {
             return self.blank();
         };
         self.prepare_slide(*slide);
-        let text = Some((*slide, *fade, states.as_slice()));
+        let text = Text {
+            slide: *slide,
+            fade: *fade,
+            states,
+            wipe: *wipe,
+        };
         if let Some((
             FrameKey::Slide {
                 slide: ps,
                 fade: pf,
                 states: pstates,
+                wipe: pwipe,
             },
             prev,
         )) = prev
@@ -314,12 +360,14 @@ impl CpuRenderer {
             if ps == slide && pf == fade {
                 let mut frame = prev.clone();
                 let rects = &self.slides[*slide].as_ref().expect("prepared").word_rects;
+                let wiped = |w: &Option<Wipe>, i: usize| w.is_some_and(|w| w.word as usize == i);
                 for (i, (a, b)) in pstates.iter().zip(states).enumerate() {
                     let r = rects[i];
-                    if a == b || r.is_empty() {
+                    let rewiped = pwipe != wipe && (wiped(pwipe, i) || wiped(wipe, i));
+                    if (a == b && !rewiped) || r.is_empty() {
                         continue;
                     }
-                    let rgba = self.compose(r, text);
+                    let rgba = self.compose(r, Some(text));
                     let width = frame.width as usize;
                     color::rgba_to_yuv_region(
                         &rgba,
@@ -334,7 +382,7 @@ impl CpuRenderer {
                 return frame;
             }
         }
-        self.full_frame(*slide, (*slide, *fade, states.as_slice()))
+        self.full_frame(*slide, text)
     }
 }
 
@@ -405,9 +453,15 @@ mod tests {
                 slide,
                 fade,
                 states,
+                wipe,
             } => {
                 r.prepare_slide(*slide);
-                Some((*slide, *fade, states.as_slice()))
+                Some(Text {
+                    slide: *slide,
+                    fade: *fade,
+                    states,
+                    wipe: *wipe,
+                })
             }
         };
         let whole = Rect {
@@ -441,13 +495,13 @@ mod tests {
             "background": {"color": "#203040"},
             "style": {"font_size": 22, "margin": 12, "fade": 0.1,
                       "current": {"color": "#ffd54acc", "outline": {"width": 2},
-                                  "shadow": {"offset": [6, 3], "blur": 4}}},
+                                  "shadow": {"offset": [6, 3], "blur": 4}, "wipe": true}},
             "slides": [
               {"start": 0, "end": 2, "text": "The quick brown fox jumps over the lazy dog while seven engineers watch"},
               {"start": 2.5, "end": 4, "text": "Second slide, right aligned", "style": {"align": "right"}}]}"##;
         let project = from_json(json, dir.path(), 4.0);
-        let timeline = crate::timeline::plan(&project);
         let scene = Arc::new(Scene::build(&project).unwrap());
+        let timeline = crate::timeline::plan(&project, &|s, w| scene.slot_width(s, w));
         let opts = RenderOptions {
             threads: 2,
             batch: 3,

@@ -13,7 +13,7 @@ pub const TILE: u32 = 16;
 /// Pixels per invocation along x: Y rows are whole u32 words. Keep in sync with `BLOCK_W`.
 pub const BLOCK_W: u32 = 8;
 /// u32 words of per-frame header in the frame-state buffer (slide, fade, opacity, states offset).
-pub const HEADER_WORDS: usize = 4;
+pub const HEADER_WORDS: usize = 6;
 /// Word states packed per u32 (2 bits each).
 pub const STATES_PER_WORD: usize = 16;
 
@@ -221,6 +221,7 @@ pub fn pack_frames(scene: &Scene, keys: &[FrameKey]) -> anyhow::Result<Vec<u32>>
             slide,
             fade,
             states,
+            wipe,
         } = key
         else {
             // fade 0: background only; the rest of the header is not read.
@@ -242,11 +243,18 @@ pub fn pack_frames(scene: &Scene, keys: &[FrameKey]) -> anyhow::Result<Vec<u32>>
         }
         // The CPU draws with tiny-skia opacity `fade / 255` computed in f32: the same bits here.
         let opacity = *fade as f32 / 255.0;
+        // No wiped word: an index no word has.
+        let (wipe_word, split) = match wipe {
+            Some(w) => (w.word, scene.wipe_split(*slide, *w)),
+            None => (u32::MAX, 0),
+        };
         data[i * HEADER_WORDS..(i + 1) * HEADER_WORDS].copy_from_slice(&[
             *slide as u32,
             *fade as u32,
             opacity.to_bits(),
             at as u32,
+            wipe_word,
+            split as u32,
         ]);
     }
     Ok(data)
