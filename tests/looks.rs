@@ -86,6 +86,18 @@ fn word_gaps(img: &image::RgbImage, bg: [u8; 3], words_per_line: &[usize]) -> Ve
         .collect()
 }
 
+/// The frame shown at `t`, drawn on the CPU.
+fn cpu_frame(project: &std::path::Path, t: f64) -> image::RgbImage {
+    gpucast::render_frame(
+        &project.into(),
+        t,
+        gpucast::render::Backend::Cpu,
+        &Default::default(),
+        &Default::default(),
+    )
+    .unwrap()
+}
+
 fn words_per_line(project: &std::path::Path) -> Vec<usize> {
     let p = gpucast::prepare(project).unwrap();
     let slots = &p.scene.slides[0].slots;
@@ -103,16 +115,7 @@ fn word_gaps_are_even_in_every_state() {
     let (_dir, project, all_upcoming, all_spoken) = demo_like("");
     let per_line = words_per_line(&project);
     assert!(per_line.len() >= 2, "{per_line:?}");
-    let frame = |t: f64| {
-        gpucast::render_frame(
-            &project.as_path().into(),
-            t,
-            gpucast::render::Backend::Cpu,
-            &Default::default(),
-            &Default::default(),
-        )
-        .unwrap()
-    };
+    let frame = |t: f64| cpu_frame(&project, t);
     let bg = [0x10, 0x18, 0x28];
     let regular = word_gaps(&frame(all_upcoming), bg, &per_line);
     let bold = word_gaps(&frame(all_spoken), bg, &per_line);
@@ -146,16 +149,7 @@ fn a_word_changing_look_moves_no_other_word() {
     let p = gpucast::prepare(&project).unwrap();
     let slots = p.scene.slides[0].slots.clone();
     let starts: Vec<f64> = p.project.slides[0].words.iter().map(|w| w.start).collect();
-    let frame = |t: f64| {
-        gpucast::render_frame(
-            &project.as_path().into(),
-            t,
-            gpucast::render::Backend::Cpu,
-            &Default::default(),
-            &Default::default(),
-        )
-        .unwrap()
-    };
+    let frame = |t: f64| cpu_frame(&project, t);
     for k in [1, 5, 9] {
         let before = frame(starts[k] - 0.02);
         let during = frame(starts[k] + 0.02);
@@ -263,14 +257,7 @@ fn a_wiped_word_fills_in_proportion_to_the_time_spoken() {
         })
         .count();
     assert_eq!(wiping, 60);
-    let img = gpucast::render_frame(
-        &project.as_path().into(),
-        1.6,
-        gpucast::render::Backend::Cpu,
-        &Default::default(),
-        &Default::default(),
-    )
-    .unwrap();
+    let img = cpu_frame(&project, 1.6);
     let split = slot.x + 0.3 * slot.width;
     let (mut red_left, mut blue_left, mut red_right, mut blue_right) = (0, 0, 0, 0);
     for (x, _, px) in img.enumerate_pixels() {

@@ -198,42 +198,46 @@ fn effects_resolve_merge_and_name_their_field() {
             {{"start": 2, "text": "x", "style": {style}}}]}}"#
         )
     };
-    assert_problem(
-        &slide(r#"{"current": {"outline": {"width": -2}}}"#),
-        "slides[2].style.current.outline.width: -2 is out of range",
-    );
-    assert_problem(
-        &slide(r#"{"spoken": {"shadow": {"blur": 1e9}}}"#),
-        "slides[2].style.spoken.shadow.blur: 1000000000 is out of range",
-    );
-    assert_problem(
-        &slide(r#"{"upcoming": {"shadow": {"offset": [0, -900]}}}"#),
-        "slides[2].style.upcoming.shadow.offset: -900 is out of range",
-    );
-    assert_problem(
-        &slide(r#"{"current": {"outline": {"color": "black"}}}"#),
-        "slides[2].style.current.outline.color:",
-    );
-    assert_problem(
-        &slide(r#"{"spoken": {"wipe": true}}"#),
-        "slides[2].style.spoken.wipe: only the current word is wiped",
-    );
-    assert_problem(
-        &slide(r#"{"safe_area": {"bottom": -5}}"#),
-        "slides[2].style.safe_area.bottom: -5 must be 0 or more pixels",
-    );
-    assert_problem(
-        &slide(r#"{"safe_area": {"top": 600, "bottom": 500}}"#),
-        "slides[2].style.safe_area: with a margin of",
-    );
-    assert_problem(
-        &slide(r#"{"current": {"box": {"radius": -3}}}"#),
-        "slides[2].style.current.box.radius: -3 is out of range",
-    );
-    assert_problem(
-        &slide(r#"{"current": {"box": {"padding": [4, -1]}}}"#),
-        "slides[2].style.current.box.padding: -1 is out of range",
-    );
+    for (style, problem) in [
+        (
+            r#"{"current": {"outline": {"width": -2}}}"#,
+            "slides[2].style.current.outline.width: -2 is out of range",
+        ),
+        (
+            r#"{"spoken": {"shadow": {"blur": 1e9}}}"#,
+            "slides[2].style.spoken.shadow.blur: 1000000000 is out of range",
+        ),
+        (
+            r#"{"upcoming": {"shadow": {"offset": [0, -900]}}}"#,
+            "slides[2].style.upcoming.shadow.offset: -900 is out of range",
+        ),
+        (
+            r#"{"current": {"outline": {"color": "black"}}}"#,
+            "slides[2].style.current.outline.color:",
+        ),
+        (
+            r#"{"spoken": {"wipe": true}}"#,
+            "slides[2].style.spoken.wipe: only the current word is wiped",
+        ),
+        (
+            r#"{"safe_area": {"bottom": -5}}"#,
+            "slides[2].style.safe_area.bottom: -5 must be 0 or more pixels",
+        ),
+        (
+            r#"{"safe_area": {"top": 600, "bottom": 500}}"#,
+            "slides[2].style.safe_area: with a margin of",
+        ),
+        (
+            r#"{"current": {"box": {"radius": -3}}}"#,
+            "slides[2].style.current.box.radius: -3 is out of range",
+        ),
+        (
+            r#"{"current": {"box": {"padding": [4, -1]}}}"#,
+            "slides[2].style.current.box.padding: -1 is out of range",
+        ),
+    ] {
+        assert_problem(&slide(style), problem);
+    }
 }
 
 #[test]
