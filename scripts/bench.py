@@ -12,7 +12,7 @@ the two and taking the median of --runs runs:
 It prints a Markdown table: wall time ratio to the encoder alone, frames per second, peak RSS.
 
   python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
-                           [--styles default outline outline+shadow outline+shadow+box]
+                           [--styles default outline outline+shadow outline+shadow+box karaoke]
 
 --styles renders the same fixture in each named look (STYLES below, laid over the fixture's
 style): each against the encoder alone on that look's own frames.
@@ -67,6 +67,8 @@ STYLES = {
     "outline": {s: EFFECTS["outline"] for s in ("upcoming", "current", "spoken")},
     "outline+shadow": {s: {**EFFECTS["outline"], **EFFECTS["shadow"]}
                        for s in ("upcoming", "current", "spoken")},
+    # The karaoke fill: every frame of a spoken word is distinct.
+    "karaoke": {"current": {"wipe": True}},
     # Outline and shadow on every word, the box behind the current one.
     "outline+shadow+box": {
         **{s: {**EFFECTS["outline"], **EFFECTS["shadow"]} for s in ("upcoming", "spoken")},

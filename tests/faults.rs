@@ -204,7 +204,7 @@ fn strict_makes_warnings_errors() {
         (
             r#"{"text": "\udbff\udffd", "start": 0.1, "end": 0.9}"#,
             "",
-            "no available font has a glyph for '\\u{10fffd}'",
+            "slides[0].words[0]: no available font has a glyph for '\\u{10fffd}'",
         ),
         (
             r#"{"text": "Incomprehensibilities", "start": 0.1, "end": 0.9}"#,

@@ -12,7 +12,7 @@
 
 mod atlas;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use glyphon::{
@@ -240,7 +240,8 @@ impl Default for Labeler {
 pub fn build(project: &Project) -> anyhow::Result<Layout> {
     let mut fonts = Fonts::new();
     let mut atlas = atlas::AtlasBuilder::new();
-    let mut missing = BTreeSet::new();
+    // Each character no font has, with the slide and word where it first appears.
+    let mut missing: BTreeMap<char, (usize, usize)> = BTreeMap::new();
     let mut warnings = Vec::new();
     let mut font_errors = BTreeSet::new();
     let mut slides = Vec::with_capacity(project.slides.len());
@@ -274,9 +275,9 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
         let list: Vec<String> = font_errors.into_iter().collect();
         anyhow::bail!("{}", list.join("\n"));
     }
-    for ch in &missing {
+    for (ch, (slide, word)) in &missing {
         warnings.push(format!(
-            "no available font has a glyph for {ch:?} (U+{:04X}); it is left blank",
+            "slides[{slide}].words[{word}]: no available font has a glyph for {ch:?} (U+{:04X}); it is left blank",
             *ch as u32
         ));
     }
@@ -286,7 +287,7 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
     Ok(Layout {
         atlas: atlas.finish(),
         slides,
-        missing_glyphs: missing.into_iter().collect(),
+        missing_glyphs: missing.into_keys().collect(),
         warnings,
     })
 }
@@ -608,7 +609,7 @@ fn layout_slide(
     words: &[&str],
     fonts: &mut FontSystem,
     atlas: &mut atlas::AtlasBuilder,
-    missing: &mut BTreeSet<char>,
+    missing: &mut BTreeMap<char, (usize, usize)>,
     warnings: &mut Vec<String>,
 ) -> SlideScene {
     let style = ctx.style;
@@ -618,10 +619,12 @@ fn layout_slide(
         .iter()
         .map(|w| shape_pair(fonts, w, style, ctx.faces, metrics))
         .collect();
-    for (w, pair) in words.iter().zip(&shaped) {
+    for (i, (w, pair)) in words.iter().zip(&shaped).enumerate() {
         for s in pair {
             for g in s.glyphs.iter().filter(|g| g.glyph_id == 0) {
-                missing.extend(w[g.start..g.end].chars().filter(|c| !c.is_whitespace()));
+                for ch in w[g.start..g.end].chars().filter(|c| !c.is_whitespace()) {
+                    missing.entry(ch).or_insert((ctx.index, i));
+                }
             }
         }
     }
