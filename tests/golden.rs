@@ -73,5 +73,5 @@ fn the_drawn_frames_are_exactly_the_accepted_ones() {
     );
 }
 
-const GOLDEN_FIXTURE: &str = "8404ae0c669df9237b5dbb29fcac38148f3c04ee26550b4baaf586986da857d2";
+const GOLDEN_FIXTURE: &str = "091342178fb492230f07226f8c65aedad9891cdc3c7806b25dfe50b3afc8727d";
 const GOLDEN_IMPORTED: &str = "57abdaa20e882ff6a26775438fee6a0dfb2371e3ec1f31353627f4fa2868629b";

@@ -321,16 +321,23 @@ fn shape_pair(
     [regular, bold]
 }
 
-/// The room between two words' slots: the font's space, plus with synthetic bold the growth of
-/// one side of a thickened word, so that gaps are as much wider than the font's in regular as
-/// they are narrower in bold.
+/// The room between two words' slots: the font's space, plus twice the most that any of the
+/// style's looks grows a glyph by on each side (synthetic bold's thickening, an outline). The
+/// gaps between the ink of neighbouring words are then never narrower than the font's own,
+/// whose spread (side bearings) is all that keeps ordinary text from looking evenly spaced; a
+/// slimmer look stands a little looser.
 fn space_between(fonts: &mut FontSystem, style: &Style, face: &Face, metrics: Metrics) -> f32 {
     let thicken = if style.synthetic_bold {
         thickening(style.font_size)
     } else {
         0.0
     };
-    space_width(fonts, face, metrics) + thicken
+    let most = style
+        .looks
+        .iter()
+        .map(|l| if l.bold { thicken } else { 0.0 } + l.outline.map_or(0.0, |o| o.width))
+        .fold(0.0f32, f32::max);
+    space_width(fonts, face, metrics) + 2.0 * most
 }
 
 /// Each word's embedding level from the Unicode bidirectional algorithm run over the slide's
