@@ -284,6 +284,15 @@ fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Resu
     Ok(())
 }
 
+/// Writes an image as PNG like every other output: to a temporary file beside `path`, synced
+/// and renamed into place, so that an interrupted write leaves nothing half-written.
+pub fn write_png(path: &Path, img: &image::RgbImage) -> anyhow::Result<()> {
+    let file = encode::PendingFile::new(path);
+    img.save_with_format(file.temp(), image::ImageFormat::Png)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    file.commit()
+}
+
 /// Draws the frame shown at `seconds` as an RGB image.
 pub fn render_frame(
     path: &Source,

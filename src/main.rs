@@ -448,8 +448,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &draw.options(),
                 &checks,
             )?;
-            img.save_with_format(&output, image::ImageFormat::Png)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            gpucast::write_png(&output, &img)?;
             if !quiet {
                 eprintln!("wrote {}", output.display());
             }
@@ -472,8 +471,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 limit,
             };
             let img = gpucast::sheet::draw(&p, draw.backend, &draw.options(), &opts)?;
-            img.save_with_format(&output, image::ImageFormat::Png)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            gpucast::write_png(&output, &img)?;
             if !quiet {
                 eprintln!(
                     "wrote {} ({}x{})",
