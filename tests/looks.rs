@@ -317,3 +317,54 @@ fn a_wiped_word_fills_in_proportion_to_the_time_spoken() {
     );
     assert_eq!((red_right, blue_left), (0, 0), "the split is sharp");
 }
+
+/// The spacing rule on right-to-left and mixed lines: an Arabic slide, and an Arabic slide with
+/// Latin words and a number inside (both in the bundled DejaVu Sans, regular → synthetic bold).
+#[test]
+fn arabic_and_mixed_lines_keep_word_gaps_even() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = |text: &str, from: f64| -> String {
+        let list: Vec<String> = text
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, w)| {
+                let t = from + 0.3 * i as f64;
+                format!(
+                    r#"{{"text": "{w}", "start": {t:.2}, "end": {:.2}}}"#,
+                    t + 0.25
+                )
+            })
+            .collect();
+        list.join(", ")
+    };
+    let json = format!(
+        r##"{{"video": {{"width": 1280, "height": 720}}, "audio": "a.wav",
+        "background": {{"color": "#101828"}},
+        "style": {{"font_size": 56, "margin": 80, "fade": 0}},
+        "slides": [
+          {{"start": 0, "end": 5, "words": [{}]}},
+          {{"start": 5, "words": [{}]}}]}}"##,
+        words(
+            "يتعلم النموذج من الأمثلة ثم يقيس مدى تعميمه على بيانات جديدة",
+            0.5
+        ),
+        words(
+            "قال الباحث إن neural networks تعلمت في عام 2024 أسرع من قبل",
+            5.5
+        )
+    );
+    let project = dir.path().join("p.json");
+    std::fs::write(&project, json).unwrap();
+    write_wav(&dir.path().join("a.wav"), 10.0, &[]);
+    let p = gpucast::prepare(&project).unwrap();
+    assert!(
+        p.scene.missing_glyphs.is_empty(),
+        "{:?}",
+        p.scene.missing_glyphs
+    );
+    for slide in 0..2 {
+        let lines = gaps_in_states(&p, slide);
+        assert!(!lines.is_empty(), "slide {slide} has lines to measure");
+        assert_even(&format!("slide {slide}"), &lines);
+    }
+}
