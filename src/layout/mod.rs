@@ -19,7 +19,7 @@ use glyphon::{
     fontdb, Attrs, Buffer, Family, FontSystem, LayoutGlyph, Metrics, Shaping, Weight, Wrap,
 };
 
-use crate::project::{Align, FontChoice, Look, Project, Style, WordBox};
+use crate::project::{Align, FontChoice, Look, Project, Style};
 use crate::scene::{Atlas, GlyphInstance, SlideScene, WordSlot};
 pub use atlas::ATLAS_WIDTH;
 
@@ -148,7 +148,6 @@ impl Fonts {
 struct Shaped {
     width: f32,
     glyphs: Vec<LayoutGlyph>,
-    rtl: bool,
     baseline: f32,
 }
 
@@ -164,12 +163,10 @@ fn shape(fonts: &mut FontSystem, text: &str, face: &Face, metrics: Metrics) -> S
     let mut out = Shaped {
         width: 0.0,
         glyphs: Vec::new(),
-        rtl: false,
         baseline: metrics.line_height * 0.8,
     };
     if let Some(run) = buffer.layout_runs().next() {
         out.width = run.line_w;
-        out.rtl = run.rtl;
         out.baseline = run.line_y - run.line_top;
         out.glyphs = run.glyphs.to_vec();
     }
@@ -292,10 +289,28 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
     })
 }
 
-/// How far synthetic bold grows each glyph's outline, in pixels at `font_size`: about the
-/// difference between DejaVu Sans's regular and bold stems.
-fn thickening(font_size: f32) -> f32 {
-    font_size / 36.0
+/// How far synthetic bold grows each glyph's outline, in pixels: about the difference between
+/// DejaVu Sans's regular and bold stems at the style's size; 0 when bold is the bold face.
+fn thickening(style: &Style) -> f32 {
+    if style.synthetic_bold {
+        style.font_size / 36.0
+    } else {
+        0.0
+    }
+}
+
+/// The distinct values `of` gives the three looks, each with the mask of the word states
+/// (bit 0 upcoming, 1 current, 2 spoken) that share it.
+fn by_state<T: PartialEq>(looks: &[Look; 3], of: impl Fn(&Look) -> Option<T>) -> Vec<(T, u32)> {
+    let mut out: Vec<(T, u32)> = Vec::new();
+    for (state, look) in looks.iter().enumerate() {
+        let Some(v) = of(look) else { continue };
+        match out.iter_mut().find(|(o, _)| *o == v) {
+            Some((_, mask)) => *mask |= 1 << state,
+            None => out.push((v, 1 << state)),
+        }
+    }
+    out
 }
 
 /// A word shaped in its regular and its bold look. With synthetic bold both are the regular
@@ -312,7 +327,6 @@ fn shape_pair(
         Shaped {
             width: regular.width,
             glyphs: regular.glyphs.clone(),
-            rtl: regular.rtl,
             baseline: regular.baseline,
         }
     } else {
@@ -327,11 +341,7 @@ fn shape_pair(
 /// whose spread (side bearings) is all that keeps ordinary text from looking evenly spaced; a
 /// slimmer look stands a little looser.
 fn space_between(fonts: &mut FontSystem, style: &Style, face: &Face, metrics: Metrics) -> f32 {
-    let thicken = if style.synthetic_bold {
-        thickening(style.font_size)
-    } else {
-        0.0
-    };
+    let thicken = thickening(style);
     let most = style
         .looks
         .iter()
@@ -702,48 +712,27 @@ fn layout_slide(
         }
     }
 
-    let thicken = if style.synthetic_bold {
-        thickening(style.font_size)
-    } else {
-        0.0
-    };
+    let thicken = thickening(style);
     let mut glyphs = Vec::new();
-    // Boxes first, each from the states that share its shape.
-    let mut boxes: Vec<(WordBox, u32)> = Vec::new();
-    for (state, look) in style.looks.iter().enumerate() {
-        let Some(b) = look.word_box else { continue };
-        let same = |o: &WordBox| o.padding == b.padding && o.radius == b.radius;
-        match boxes.iter_mut().find(|(o, _)| same(o)) {
-            Some((_, mask)) => *mask |= 1 << state,
-            None => boxes.push((b, 1 << state)),
-        }
-    }
+    // Boxes first, each shape once for the states that share it (colours come per state).
+    let boxes = by_state(&style.looks, |l| l.word_box.map(|b| (b.padding, b.radius)));
     for (i, slot) in slots.iter().enumerate() {
-        for &(b, states) in &boxes {
+        for &((padding, radius), states) in &boxes {
             // The text's height about its baseline (ascenders to descenders), not the line's.
             let base = slot.y + baseline;
             let rect = (
-                (slot.x - b.padding[0]).round() as i32,
-                (base - 0.8 * style.font_size - b.padding[1]).round() as i32,
-                (slot.x + slot.width + b.padding[0]).round() as i32,
-                (base + 0.25 * style.font_size + b.padding[1]).round() as i32,
+                (slot.x - padding[0]).round() as i32,
+                (base - 0.8 * style.font_size - padding[1]).round() as i32,
+                (slot.x + slot.width + padding[0]).round() as i32,
+                (base + 0.25 * style.font_size + padding[1]).round() as i32,
             );
-            box_instances(atlas, rect, b.radius, i as u32, states, &mut glyphs);
+            box_instances(atlas, rect, radius, i as u32, states, &mut glyphs);
         }
     }
     // Layer by layer over the whole slide, so that no word's shadow or outline covers another
     // word's glyphs. Within a layer, states that draw alike share their instances.
     for layer in [Layer::Shadow, Layer::Outline, Layer::Fill] {
-        let mut paints: Vec<(Paint, u32)> = Vec::new();
-        for (state, look) in style.looks.iter().enumerate() {
-            let Some(paint) = Paint::of(look, layer, thicken) else {
-                continue;
-            };
-            match paints.iter_mut().find(|(p, _)| *p == paint) {
-                Some((_, mask)) => *mask |= 1 << state,
-                None => paints.push((paint, 1 << state)),
-            }
-        }
+        let paints = by_state(&style.looks, |l| Paint::of(l, layer, thicken));
         for (i, pair) in shaped.iter().enumerate() {
             let slot = slots[i];
             for &(paint, states) in &paints {

@@ -998,11 +998,7 @@ fn outline(c: &mut Checker, at: &str, o: &RawOutline, font_size: f64) -> Option<
 /// `shadow`: offset (4% of the font size down and right), blur (5%), color (70% black).
 fn shadow(c: &mut Checker, at: &str, s: &RawShadow, font_size: f64) -> Option<Shadow> {
     let d = font_size * 0.04;
-    let (x, y) = match s.offset {
-        None => (d, d),
-        Some(RawOffset::Both(v)) => (v, v),
-        Some(RawOffset::Xy([x, y])) => (x, y),
-    };
+    let (x, y) = s.offset.as_ref().map_or((d, d), RawOffset::xy);
     let mut offset = [0.0f32; 2];
     for (k, v) in [x, y].into_iter().enumerate() {
         if v.is_finite() && v.abs() <= limits::EFFECT {
@@ -1026,11 +1022,10 @@ fn shadow(c: &mut Checker, at: &str, s: &RawShadow, font_size: f64) -> Option<Sh
 /// `box`: padding (20% of the font size left and right, 8% above and below), radius (20%),
 /// color (70% black).
 fn word_box(c: &mut Checker, at: &str, b: &RawBox, font_size: f64) -> Option<WordBox> {
-    let (x, y) = match b.padding {
-        None => (font_size * 0.2, font_size * 0.08),
-        Some(RawOffset::Both(v)) => (v, v),
-        Some(RawOffset::Xy([x, y])) => (x, y),
-    };
+    let (x, y) = b
+        .padding
+        .as_ref()
+        .map_or((font_size * 0.2, font_size * 0.08), RawOffset::xy);
     let px = effect_len(c, &format!("{at}.box.padding"), Some(x), 0.0);
     let py = effect_len(c, &format!("{at}.box.padding"), Some(y), 0.0);
     let radius = effect_len(c, &format!("{at}.box.radius"), b.radius, font_size * 0.2);

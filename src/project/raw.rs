@@ -157,6 +157,16 @@ pub enum RawOffset {
     Xy([f64; 2]),
 }
 
+impl RawOffset {
+    /// `[x, y]` as given, or one number for both.
+    pub fn xy(&self) -> (f64, f64) {
+        match *self {
+            RawOffset::Both(v) => (v, v),
+            RawOffset::Xy([x, y]) => (x, y),
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSlide {
