@@ -8,8 +8,11 @@ the two and taking the median of --runs runs:
               very frames gpucast draws (gpucast's y4m output, written once to a file and read from
               the page cache); when the y4m would not fit in memory, gpucast's y4m is piped into
               ffmpeg instead, marked "piped" (that baseline then includes gpucast's drawing);
-  --vfr       gpucast encoding only the distinct frames.
-It prints a Markdown table: wall time ratio to the encoder alone, frames per second, peak RSS.
+  gpucast     (default) constant frame rate, repeats written as skipped pictures;
+  --repeat-frames encode   constant frame rate, the encoder coding every frame;
+  --vfr       gpucast encoding only the distinct frames, each with its duration.
+It prints a Markdown table: wall time ratio to the encoder alone, frames per second, peak RSS,
+output size.
 
   python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
                            [--styles default outline outline+shadow outline+shadow+box karaoke]
@@ -229,7 +232,9 @@ def main():
             for b in a.backends:
                 if b == "gpu" and not has_gpu:
                     continue
-                variants.append((f"{b}", [a.gpucast, "render", project, "-o", f"{fx}/out.mp4", "-q", "--backend", b]))
+                variants.append((f"{b}", [a.gpucast, "render", project, "-o", f"{fx}/out-{b}.mp4", "-q", "--backend", b]))
+            variants.append(("cpu --repeat-frames encode", [a.gpucast, "render", project, "-o", f"{fx}/every.mp4", "-q",
+                                                            "--backend", "cpu", "--repeat-frames", "encode"]))
             variants.append(("cpu --vfr", [a.gpucast, "render", project, "-o", f"{fx}/vfr.mp4", "-q", "--backend", "cpu", "--vfr"]))
 
             times = {name: [] for name, _ in variants}
@@ -248,17 +253,20 @@ def main():
                 os.remove(y4m)
             base = statistics.median(alone)
             label = "encoder alone" + (" (piped)" if piped else "")
-            rows.append((seconds, style, label, base, 1.0, frames / base, alone_rss, frames, distinct))
-            for name, _ in variants:
+            size = lambda path: os.path.getsize(path) / 1e6
+            rows.append((seconds, style, label, base, 1.0, frames / base, alone_rss, frames, distinct,
+                         size(f"{fx}/alone.mp4")))
+            for name, cmd in variants:
                 t = statistics.median(times[name])
-                rows.append((seconds, style, f"gpucast {name}", t, t / base, frames / t, rss[name], frames, distinct))
+                rows.append((seconds, style, f"gpucast {name}", t, t / base, frames / t, rss[name], frames, distinct,
+                             size(cmd[cmd.index("-o") + 1])))
             print(json.dumps({"seconds": seconds, "style": style, "alone": alone, **times}), file=sys.stderr)
 
-    print("| fixture | style | what | wall (median) | ratio to encoder alone | frames/s | peak RSS |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for seconds, style, name, t, ratio, fps, mem, frames, distinct in rows:
+    print("| fixture | style | what | wall (median) | ratio to encoder alone | frames/s | peak RSS | size |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for seconds, style, name, t, ratio, fps, mem, frames, distinct, mb in rows:
         print(f"| {int(seconds)} s, {frames} frames ({distinct} distinct) | {style} | {name} | {t:.2f} s | "
-              f"{ratio:.2f} | {fps:.0f} | {mem:.0f} MB |")
+              f"{ratio:.2f} | {fps:.0f} | {mem:.0f} MB | {mb:.1f} MB |")
     if not a.workdir:
         shutil.rmtree(work, ignore_errors=True)
 

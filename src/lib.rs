@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
-pub use encode::VideoSettings;
+pub use encode::{Repeats, VideoSettings};
 pub use project::Project;
 pub use render::{Backend, RenderOptions};
 pub use scene::Scene;
@@ -79,8 +79,6 @@ pub struct RenderJob {
     pub render: RenderOptions,
     pub video: VideoSettings,
     pub audio: encode::AudioQuality,
-    /// Encode only the distinct frames, each with its duration.
-    pub vfr: bool,
     /// Also write the slides as a subtitle file (`.vtt` or `.srt`).
     pub captions: Option<PathBuf>,
     /// Add the slides' text as a subtitle track in the MP4.
@@ -183,7 +181,7 @@ pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Resu
     let t = Instant::now();
     let p = prepare_source(&job.project)?;
     p.check(&job.checks)?;
-    if let (Output::Stdout, true) = (&job.output, job.vfr) {
+    if let (Output::Stdout, Repeats::Vfr) = (&job.output, job.video.repeats) {
         anyhow::bail!("--vfr needs an MP4 output: yuv4mpegpipe has a constant frame rate");
     }
     if let (Output::Stdout, true) = (&job.output, job.soft_subtitles) {
@@ -207,9 +205,7 @@ pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Resu
             let subtitles = job
                 .soft_subtitles
                 .then(|| captions::cues(&p.project, &p.scene));
-            let w = encode::Mp4Writer::create(
-                path, &p.project, &job.video, job.audio, job.vfr, subtitles,
-            )?;
+            let w = encode::Mp4Writer::create(path, &p.project, &job.video, job.audio, subtitles)?;
             let name = w.encoder_name().to_string();
             (Box::new(w), name)
         }

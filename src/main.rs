@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use gpucast::encode::{AudioQuality, Codec, Speed, VideoSettings};
+use gpucast::encode::{AudioQuality, Codec, Repeats, Speed, VideoSettings};
 use gpucast::{Backend, Output, RenderJob, RenderOptions};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
@@ -155,6 +155,12 @@ impl SourceArgs {
     }
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RepeatFrames {
+    Skip,
+    Encode,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Render a project to an MP4 (or y4m on stdout with `-o -`).
@@ -192,6 +198,11 @@ enum Command {
         /// Encode only the distinct frames, each with its duration (variable frame rate).
         #[arg(long)]
         vfr: bool,
+        /// Constant frame rate: how a frame shown for several frame times is written. skip:
+        /// the encoder codes it once and each repeat is a skipped picture (libx264; other
+        /// encoders code every frame); encode: every frame is coded.
+        #[arg(long, value_enum, default_value = "skip", conflicts_with = "vfr")]
+        repeat_frames: RepeatFrames,
         /// AAC effort: standard (fast coder, fine for speech) or high (for music).
         #[arg(long, value_enum, default_value = "standard")]
         audio_quality: AudioQuality,
@@ -380,6 +391,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             encoder_preset,
             encoder_threads,
             vfr,
+            repeat_frames,
             audio_quality,
             progress_interval,
         } => {
@@ -401,10 +413,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     quality,
                     preset: encoder_preset,
                     threads: encoder_threads.max(1),
+                    repeats: match (vfr, repeat_frames) {
+                        (true, _) => Repeats::Vfr,
+                        (false, RepeatFrames::Skip) => Repeats::Skip,
+                        (false, RepeatFrames::Encode) => Repeats::Encode,
+                    },
                     ..VideoSettings::default()
                 },
                 audio: audio_quality,
-                vfr,
                 captions,
                 soft_subtitles,
                 checks,

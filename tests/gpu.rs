@@ -419,7 +419,6 @@ fn end_to_end_mp4_with_gpu_backend() {
         render: RenderOptions::default(),
         video: VideoSettings::default(),
         audio: Default::default(),
-        vfr: false,
         captions: None,
         soft_subtitles: false,
         checks: Default::default(),

@@ -1,11 +1,15 @@
 //! Everything that touches FFmpeg: audio probing, encoder choice, encoding and muxing.
 //!
-//! Frames arrive in timeline order as (frame, first frame index, repeat count). A repeat is the
-//! same FFmpeg frame sent again with the next pts: nothing is redrawn or copied. The MP4 is
+//! Frames arrive in timeline order as (frame, first frame index, repeat count). How repeats reach
+//! the file is `VideoSettings::repeats`: by default libx264 codes each distinct frame once and
+//! `h264` writes every repeat as a skipped picture; other encoders are sent the same FFmpeg
+//! frame again with the next pts (nothing is redrawn or copied); `--vfr` gives each distinct
+//! frame its duration instead. The MP4 is
 //! written under a temporary name beside the target and renamed only once complete; dropping an
 //! unfinished `Mp4Writer` (error, Ctrl-C) removes the temporary file.
 
 pub mod audio;
+pub mod h264;
 mod subtitles;
 mod vaapi;
 pub mod video;
@@ -24,7 +28,7 @@ use ffmpeg_next as ffmpeg;
 use crate::project::{Fps, Project};
 use crate::render::Yuv420;
 pub use audio::AudioQuality;
-pub use video::{Codec, Speed, VideoSettings};
+pub use video::{Codec, Repeats, Speed, VideoSettings};
 
 /// Quietens FFmpeg's own logging (errors are reported through ours) once per process.
 pub fn init() {
@@ -137,8 +141,15 @@ pub struct Mp4Writer {
     audio_enc_tb: Rational,
     audio_stream: usize,
     audio_tb: Rational,
-    vfr: bool,
-    /// With `vfr`, each sent frame's duration by pts, for its packet.
+    /// How repeats are written, as settled for this encoder (`Skip` only where it applies).
+    repeats: Repeats,
+    /// Writes repeats as skipped pictures and renumbers the encoder's (with `Repeats::Skip`).
+    repeater: Option<h264::Repeater>,
+    /// Frames between forced keyframes, when the encoder sees only the distinct frames.
+    keyframe_every: u64,
+    /// The first frame index at or past which the next distinct frame is a keyframe.
+    next_keyframe: u64,
+    /// When the encoder sees only distinct frames: each one's run length by pts.
     durations: HashMap<i64, i64>,
     frames_sent: u64,
     /// The first video packet's decode time (negative by the encoder's reorder delay).
@@ -151,7 +162,6 @@ impl Mp4Writer {
         project: &Project,
         settings: &VideoSettings,
         audio_quality: audio::AudioQuality,
-        vfr: bool,
         captions: Option<Vec<crate::captions::Cue>>,
     ) -> anyhow::Result<Mp4Writer> {
         init();
@@ -166,6 +176,7 @@ impl Mp4Writer {
             project.fps,
             global_header,
         )?;
+        let (repeats, repeater) = settle_repeats(settings.repeats, &video);
         let Fps { num, den } = project.fps;
         let video_stream = {
             let mut st = octx.add_stream(ffmpeg::encoder::find_by_name(&video.name))?;
@@ -173,6 +184,15 @@ impl Mp4Writer {
             st.set_time_base(video.time_base);
             st.set_avg_frame_rate(Rational(num as i32, den as i32));
             st.set_rate(Rational(num as i32, den as i32));
+            if let Some(r) = &repeater {
+                // The skipped pictures' PPS joins x264's in the MP4's avcC.
+                let mut extradata = extradata(&video.encoder).to_vec();
+                extradata.extend_from_slice(&[0, 0, 0, 1]);
+                extradata.extend_from_slice(&r.parameter_set());
+                // SAFETY: the stream was just added and its parameters set; the header is not
+                // written yet, so nothing has read the old extradata.
+                unsafe { set_extradata(&mut st, &extradata) };
+            }
             st.index()
         };
         let aenc = audio::open_encoder(&project.audio_info, audio_quality, global_header)?;
@@ -219,7 +239,12 @@ impl Mp4Writer {
             audio_enc_tb,
             audio_stream,
             audio_tb,
-            vfr,
+            repeats,
+            repeater,
+            keyframe_every: (settings.keyframe_interval * project.fps.as_f64())
+                .round()
+                .max(1.0) as u64,
+            next_keyframe: 0,
             durations: HashMap::new(),
             frames_sent: 0,
             first_dts: None,
@@ -252,7 +277,10 @@ impl Mp4Writer {
         if self.first_dts.is_none() {
             self.first_dts = p.dts();
         }
-        if self.vfr {
+        if self.repeater.is_some() {
+            return self.write_with_repeats(p);
+        }
+        if self.repeats == Repeats::Vfr {
             if let Some(d) = p.pts().and_then(|pts| self.durations.remove(&pts)) {
                 p.set_duration(d);
             }
@@ -275,6 +303,34 @@ impl Mp4Writer {
             .context("writing video failed")
     }
 
+    /// Writes one of the encoder's pictures, renumbered, then each repeat of it as a skipped
+    /// picture with the next frame time.
+    fn write_with_repeats(&mut self, p: Packet) -> anyhow::Result<()> {
+        let repeater = self.repeater.as_mut().expect("called with a repeater");
+        let pts = p
+            .pts()
+            .context("the encoder wrote a picture with no time")?;
+        let count = self.durations.remove(&pts).unwrap_or(1);
+        let data = p.data().context("the encoder wrote an empty picture")?;
+        let fail = |e: String| anyhow::anyhow!("cannot insert repeated frames: {e}");
+        let mut first = Packet::copy(&repeater.picture(data).map_err(fail)?);
+        first.set_flags(p.flags());
+        let mut pictures = vec![first];
+        for _ in 1..count {
+            pictures.push(Packet::copy(&repeater.repeat().map_err(fail)?));
+        }
+        for (i, mut q) in pictures.into_iter().enumerate() {
+            q.set_pts(Some(pts + i as i64));
+            q.set_dts(Some(pts + i as i64));
+            q.set_duration(1);
+            q.set_stream(self.video_stream);
+            q.rescale_ts(self.video.time_base, self.video_tb);
+            q.write_interleaved(&mut self.octx)
+                .context("writing video failed")?;
+        }
+        Ok(())
+    }
+
     /// Writes the audio packets encoded so far; with `all`, waits for the rest.
     fn drain_audio(&mut self, all: bool) -> anyhow::Result<()> {
         loop {
@@ -295,7 +351,13 @@ impl Mp4Writer {
 impl FrameSink for Mp4Writer {
     fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()> {
         let mut f = self.video.frame(frame)?;
-        if self.vfr {
+        if self.repeats.distinct_only(&self.video.name) {
+            // Keyframes at least every interval of output time, not of distinct frames, so
+            // that seeking stays cheap however long a frame is shown.
+            if start >= self.next_keyframe {
+                f.set_kind(ffmpeg::picture::Type::I);
+                self.next_keyframe = (start / self.keyframe_every + 1) * self.keyframe_every;
+            }
             f.set_pts(Some(start as i64));
             self.durations.insert(start as i64, count as i64);
             self.video.encoder.send_frame(&f)?;
@@ -329,6 +391,74 @@ impl FrameSink for Mp4Writer {
         drop(octx); // closes the file before it is renamed
         file.commit()
     }
+}
+
+/// Keeps `Repeats::Skip` only where skipped pictures can join the encoder's stream, and says
+/// which path was taken and why.
+fn settle_repeats(
+    asked: Repeats,
+    video: &video::VideoEncoder,
+) -> (Repeats, Option<h264::Repeater>) {
+    if asked != Repeats::Skip {
+        log::info!(
+            "repeated frames: {}",
+            match asked {
+                Repeats::Vfr => "not written (variable frame rate)",
+                _ => "encoded like any frame (--repeat-frames encode)",
+            }
+        );
+        return (asked, None);
+    }
+    if !video::skips_repeats(&video.name) {
+        log::info!(
+            "repeated frames: encoded like any frame ({} streams cannot take skipped pictures)",
+            video.name
+        );
+        return (Repeats::Encode, None);
+    }
+    match h264::Repeater::new(extradata(&video.encoder)) {
+        Ok(r) => {
+            log::info!(
+                "repeated frames: written as skipped pictures between {}'s",
+                video.name
+            );
+            (Repeats::Skip, Some(r))
+        }
+        Err(why) => {
+            log::info!(
+                "repeated frames: encoded like any frame ({}: {why})",
+                video.name
+            );
+            (Repeats::Encode, None)
+        }
+    }
+}
+
+/// The encoder's global header (its parameter sets), empty if it has none.
+fn extradata(enc: &ffmpeg::encoder::Video) -> &[u8] {
+    // SAFETY: an opened encoder's extradata is `extradata_size` bytes, or null.
+    unsafe {
+        let ctx = enc.as_ptr();
+        if (*ctx).extradata.is_null() || (*ctx).extradata_size <= 0 {
+            return &[];
+        }
+        std::slice::from_raw_parts((*ctx).extradata, (*ctx).extradata_size as usize)
+    }
+}
+
+/// Replaces a stream's extradata with a copy of `data`.
+///
+/// # Safety
+/// Nothing may hold the stream's old extradata.
+unsafe fn set_extradata(st: &mut ffmpeg::format::stream::StreamMut, data: &[u8]) {
+    let par = (*st.as_mut_ptr()).codecpar;
+    let pad = ffmpeg::ffi::AV_INPUT_BUFFER_PADDING_SIZE as usize;
+    let buf = ffmpeg::ffi::av_mallocz(data.len() + pad) as *mut u8;
+    assert!(!buf.is_null(), "out of memory");
+    std::ptr::copy_nonoverlapping(data.as_ptr(), buf, data.len());
+    ffmpeg::ffi::av_free((*par).extradata as *mut _);
+    (*par).extradata = buf;
+    (*par).extradata_size = data.len() as i32;
 }
 
 /// Raw frames as yuv4mpegpipe, for piping into any encoder (video only).

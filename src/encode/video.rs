@@ -17,6 +17,35 @@ pub enum Codec {
     Av1,
 }
 
+/// How a frame shown for several frame times reaches the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Repeats {
+    /// Constant frame rate; the encoder codes each distinct frame once and every repeat is a
+    /// skipped picture written by `h264` (libx264 only; other encoders code every frame).
+    #[default]
+    Skip,
+    /// Constant frame rate; the encoder codes every frame.
+    Encode,
+    /// Variable frame rate: each distinct frame once, with its duration.
+    Vfr,
+}
+
+impl Repeats {
+    /// Whether the encoder sees only the distinct frames.
+    pub fn distinct_only(self, encoder: &str) -> bool {
+        match self {
+            Repeats::Skip => skips_repeats(encoder),
+            Repeats::Encode => false,
+            Repeats::Vfr => true,
+        }
+    }
+}
+
+/// Encoders whose streams `h264` can put skipped pictures into.
+pub fn skips_repeats(encoder: &str) -> bool {
+    encoder == "libx264"
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Speed {
     Fast,
@@ -39,6 +68,7 @@ pub struct VideoSettings {
     pub threads: usize,
     /// Seconds between keyframes.
     pub keyframe_interval: f64,
+    pub repeats: Repeats,
 }
 
 impl Default for VideoSettings {
@@ -51,6 +81,7 @@ impl Default for VideoSettings {
             preset: None,
             threads: DEFAULT_THREADS,
             keyframe_interval: 2.0,
+            repeats: Repeats::default(),
         }
     }
 }
@@ -116,6 +147,15 @@ pub fn options_for(name: &str, s: &VideoSettings) -> Vec<(&'static str, String)>
     match (name, family) {
         ("libx264", _) | ("libx265", _) => {
             let mut o = vec![("preset", pick("veryfast", "medium", "slow")), ("crf", q)];
+            if s.repeats.distinct_only(name) {
+                // Keyframes are forced where output time needs them; no B-frames and one
+                // reference are what skipped pictures between x264's need, and --vfr is
+                // encoded alike so that both decode to the same frames.
+                o.push(("forced-idr", "1".into()));
+                if name == "libx264" {
+                    o.push(("x264-params", "bframes=0:ref=1:weightp=0".into()));
+                }
+            }
             if name == "libx265" {
                 o.push((
                     "x265-params",

@@ -1,0 +1,323 @@
+//! Constant frame rate with repeats as skipped pictures (the default with libx264): the stream
+//! decodes to exactly the frames of the slower paths, passes FFmpeg's strict parsers, seeks from
+//! every keyframe, and keyframes follow output time.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use ffmpeg_next as ffmpeg;
+
+const FPS: f64 = 30.0;
+
+fn run_starts(project: &Path) -> Vec<u64> {
+    let p = gpucast::prepare(project).unwrap();
+    p.timeline.runs.iter().map(|r| r.start_frame).collect()
+}
+
+/// Every video packet's (pts in frames, keyframe, size), in file order.
+fn packets(path: &Path) -> Vec<(i64, bool, usize)> {
+    ffmpeg::init().unwrap();
+    let mut input = ffmpeg::format::input(path).unwrap();
+    let stream = input.streams().best(ffmpeg::media::Type::Video).unwrap();
+    let (index, tb) = (stream.index(), stream.time_base());
+    input
+        .packets()
+        .filter(|(s, _)| s.index() == index)
+        .map(|(_, p)| {
+            let t = p.pts().unwrap() as f64 * f64::from(tb) * FPS;
+            (t.round() as i64, p.is_key(), p.size())
+        })
+        .collect()
+}
+
+/// The frames of the variable-rate video at each constant-rate frame time.
+fn sampled(vfr: &DecodedVideo, count: usize) -> Vec<&[u8]> {
+    let mut k = 0;
+    (0..count as i64)
+        .map(|i| {
+            while k + 1 < vfr.frames.len() && vfr.frames[k + 1].0 <= i {
+                k += 1;
+            }
+            vfr.frames[k].1.as_slice()
+        })
+        .collect()
+}
+
+/// gpucast with its `-v` log on standard error.
+fn gpucast_verbose(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args(args)
+        .arg("-v")
+        .env("RUST_LOG", "gpucast=info")
+        .output()
+        .expect("gpucast runs")
+}
+
+fn ffmpeg_cli(args: &[&str]) -> std::process::Output {
+    Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin"])
+        .args(args)
+        .output()
+        .expect("the ffmpeg tool is installed by scripts/setup-debian.sh")
+}
+
+#[test]
+fn skipped_repeats_decode_to_the_vfr_frames_at_a_constant_rate() {
+    let fx = fixture(320, 180, 8.0, "");
+    let dir = fx.dir.path();
+    let (skip, vfr, every) = (
+        dir.join("skip.mp4"),
+        dir.join("vfr.mp4"),
+        dir.join("every.mp4"),
+    );
+    let out = gpucast_verbose(&[
+        "render",
+        fx.project.to_str().unwrap(),
+        "-o",
+        skip.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ]);
+    assert_ok(&out);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("repeated frames: written as skipped pictures between libx264's"),
+        "{log}"
+    );
+    render_cpu(&fx.project, &vfr, &["--vfr"]);
+    render_cpu(&fx.project, &every, &["--repeat-frames", "encode"]);
+
+    let s = decode_video(&skip, FPS);
+    let v = decode_video(&vfr, FPS);
+    assert_eq!(s.frames.len(), 240);
+    assert_eq!(s.frame_rate, (30, 1));
+    assert!((s.duration - 8.0).abs() < 1e-6, "lasts {}", s.duration);
+    for (i, (pts, _)) in s.frames.iter().enumerate() {
+        assert_eq!(*pts, i as i64, "one frame per tick");
+    }
+    for (i, (a, b)) in s.frames.iter().zip(sampled(&v, 240)).enumerate() {
+        assert!(a.1 == b, "frame {i} differs from the --vfr render's");
+    }
+
+    // Every sample of the MP4 is one frame long; only the distinct frames carry pictures.
+    let p = packets(&skip);
+    assert_eq!(p.len(), 240);
+    let starts = run_starts(&fx.project);
+    for (i, &(pts, _, size)) in p.iter().enumerate() {
+        assert_eq!(pts, i as i64);
+        if !starts.contains(&(i as u64)) {
+            assert!(size <= 12, "repeat {i} takes {size} bytes");
+        }
+    }
+    // The file costs about what the --vfr one does, far less than coding every frame would
+    // suggest for its speed.
+    let (ls, lv) = (
+        std::fs::metadata(&skip).unwrap().len() as f64,
+        std::fs::metadata(&vfr).unwrap().len() as f64,
+    );
+    assert!(ls / lv < 1.08, "skip {ls} bytes, vfr {lv}");
+
+    // Audio is the same track in all three.
+    let onsets = click_onsets(&decode_audio(&skip));
+    assert_eq!(onsets.len(), fx.word_starts.len());
+    for (o, w) in onsets.iter().zip(&fx.word_starts) {
+        assert!(
+            (o - w).abs() < 0.015,
+            "click at {o:.4} s for a word at {w:.3} s"
+        );
+    }
+    assert_eq!(decode_video(&every, FPS).frames.len(), 240);
+}
+
+#[test]
+fn lossless_skipped_repeats_are_the_rendered_frames() {
+    let fx = fixture(320, 180, 5.0, "");
+    let out = fx.dir.path().join("lossless.mp4");
+    render_cpu(&fx.project, &out, &["--quality", "0"]);
+    let y4m = gpucast(&[
+        "render",
+        fx.project.to_str().unwrap(),
+        "-o",
+        "-",
+        "--backend",
+        "cpu",
+    ]);
+    assert_ok(&y4m);
+    let raw = &y4m.stdout;
+    let body = &raw[raw.iter().position(|&b| b == b'\n').unwrap() + 1..];
+    let frame_len = 320 * 180 * 3 / 2;
+    let v = decode_video(&out, FPS);
+    assert_eq!(v.frames.len(), 150);
+    for (i, (_, decoded)) in v.frames.iter().enumerate() {
+        let at = i * (6 + frame_len) + 6;
+        assert!(
+            &body[at..at + frame_len] == decoded.as_slice(),
+            "frame {i} is not the rendered frame"
+        );
+    }
+}
+
+#[test]
+fn strict_parsers_accept_the_stream() {
+    let fx = fixture(320, 180, 6.0, "");
+    let out = fx.dir.path().join("skip.mp4");
+    render_cpu(&fx.project, &out, &[]);
+    let o = out.to_str().unwrap();
+    // Every header of every NAL unit, parsed by FFmpeg's own syntax tables.
+    let trace = ffmpeg_cli(&[
+        "-v",
+        "verbose",
+        "-i",
+        o,
+        "-map",
+        "0:v",
+        "-c",
+        "copy",
+        "-bsf:v",
+        "trace_headers",
+        "-f",
+        "null",
+        "-",
+    ]);
+    assert!(trace.status.success());
+    let text = String::from_utf8_lossy(&trace.stderr);
+    let lower = text.to_lowercase();
+    for bad in ["error", "invalid", "failed", "overread"] {
+        assert!(!lower.contains(bad), "trace_headers: {bad}");
+    }
+    assert!(
+        text.contains("mb_skip_run") || text.matches("pic_parameter_set_id").count() > 100,
+        "the trace covers the slices"
+    );
+    // A decode that stops at any irregularity, with every check on.
+    let strict = ffmpeg_cli(&[
+        "-v",
+        "warning",
+        "-err_detect",
+        "+crccheck+bitstream+buffer+explode",
+        "-i",
+        o,
+        "-map",
+        "0:v",
+        "-f",
+        "null",
+        "-",
+    ]);
+    assert!(strict.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&strict.stderr).trim(),
+        "",
+        "no warning"
+    );
+    // And nothing about frame numbering even at debug level (a gap is only said there).
+    let debug = ffmpeg_cli(&["-v", "debug", "-i", o, "-map", "0:v", "-f", "null", "-"]);
+    let text = String::from_utf8_lossy(&debug.stderr).to_lowercase();
+    assert!(!text.contains("frame num gap"), "frame_num gap");
+    assert!(!text.contains("concealing"), "errors concealed");
+}
+
+#[test]
+fn keyframes_follow_output_time_and_decoding_from_each_gives_the_same_frames() {
+    let fx = fixture(320, 180, 9.0, "");
+    let out = fx.dir.path().join("skip.mp4");
+    render_cpu(&fx.project, &out, &[]);
+    let p = packets(&out);
+    let keys: Vec<i64> = p.iter().filter(|k| k.1).map(|k| k.0).collect();
+    // The first distinct frame at or past each 2 s mark is a keyframe; none else is needed.
+    let starts = run_starts(&fx.project);
+    let mut expected = Vec::new();
+    let mut next = 0;
+    for &s in &starts {
+        if s >= next {
+            expected.push(s as i64);
+            next = (s / 60 + 1) * 60;
+        }
+    }
+    for k in &expected {
+        assert!(keys.contains(k), "no keyframe at frame {k}: {keys:?}");
+    }
+    assert!(keys.len() >= 5, "{keys:?}");
+
+    // Seeking: a decoder started at each keyframe's packet gives the frames a decoder started
+    // at the beginning gives.
+    let full = decode_video(&out, FPS);
+    ffmpeg::init().unwrap();
+    let mut input = ffmpeg::format::input(&out).unwrap();
+    let stream = input.streams().best(ffmpeg::media::Type::Video).unwrap();
+    let index = stream.index();
+    let params = stream.parameters();
+    let all: Vec<ffmpeg::Packet> = input
+        .packets()
+        .filter(|(s, _)| s.index() == index)
+        .map(|(_, p)| p)
+        .collect();
+    for (i, packet) in all.iter().enumerate().filter(|(_, p)| p.is_key()) {
+        let ctx = ffmpeg::codec::context::Context::from_parameters(params.clone()).unwrap();
+        let mut dec = ctx.decoder().video().unwrap();
+        let mut got = 0;
+        let mut frame = ffmpeg::frame::Video::empty();
+        let mut check = |dec: &mut ffmpeg::decoder::Video, got: &mut usize| {
+            while dec.receive_frame(&mut frame).is_ok() {
+                let expect = &full.frames[i + *got].1;
+                let luma: Vec<u8> = (0..180)
+                    .flat_map(|r| frame.data(0)[r * frame.stride(0)..][..320].to_vec())
+                    .collect();
+                assert!(
+                    luma == expect[..320 * 180],
+                    "from keyframe {i}: frame {} differs",
+                    i + *got
+                );
+                *got += 1;
+            }
+        };
+        for p in &all[i..] {
+            dec.send_packet(p).unwrap();
+            check(&mut dec, &mut got);
+        }
+        dec.send_eof().unwrap();
+        check(&mut dec, &mut got);
+        assert_eq!(got, all.len() - i, "decoding from keyframe {i}");
+        assert!(packet.is_key());
+    }
+}
+
+#[test]
+fn other_encoders_and_settings_take_the_paths_they_say() {
+    let fx = fixture(160, 90, 3.0, "");
+    let p = fx.project.to_str().unwrap();
+    let dir = fx.dir.path();
+    let render = |name: &str, extra: &[&str]| {
+        let out = dir.join(name);
+        let mut args = vec!["render", p, "-o", out.to_str().unwrap(), "--backend", "cpu"];
+        args.extend_from_slice(extra);
+        let o = gpucast_verbose(&args);
+        assert_ok(&o);
+        (out, String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (out, log) = render("hevc.mp4", &["--codec", "hevc", "--encoder", "libx265"]);
+    assert!(
+        log.contains("repeated frames: encoded like any frame (libx265 streams cannot take skipped pictures)"),
+        "{log}"
+    );
+    assert_eq!(decode_video(&out, FPS).frames.len(), 90);
+    let (_, log) = render("every.mp4", &["--repeat-frames", "encode"]);
+    assert!(log.contains("(--repeat-frames encode)"), "{log}");
+    let (_, log) = render("vfr.mp4", &["--vfr"]);
+    assert!(log.contains("not written (variable frame rate)"), "{log}");
+
+    let both = gpucast(&[
+        "render",
+        p,
+        "-o",
+        "x.mp4",
+        "--vfr",
+        "--repeat-frames",
+        "skip",
+    ]);
+    assert!(!both.status.success());
+    assert!(String::from_utf8_lossy(&both.stderr).contains("--repeat-frames"));
+    assert!(!dir.join("x.mp4").exists());
+}
