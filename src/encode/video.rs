@@ -236,9 +236,14 @@ pub fn open(
     enc.set_color_range(ffmpeg::color::Range::MPEG);
     enc.set_color_primaries(ffmpeg::color::Primaries::BT709);
     enc.set_color_transfer_characteristic(ffmpeg::color::TransferCharacteristic::BT709);
+    // Closed GOPs: a keyframe is where a player may start decoding. (libx264 through FFmpeg
+    // otherwise writes open GOPs, whose leading B-frames refer back across the keyframe; FFmpeg
+    // conceals that after a seek, Chromium refuses to play on.)
+    let mut flags = codec::Flags::CLOSED_GOP;
     if global_header {
-        enc.set_flags(codec::Flags::GLOBAL_HEADER);
+        flags |= codec::Flags::GLOBAL_HEADER;
     }
+    enc.set_flags(flags);
     let mut opts = Dictionary::new();
     for (k, v) in options_for(name, s) {
         opts.set(k, &v);
