@@ -2,7 +2,9 @@
 # Installs what gpucast needs to build, test and run on Debian/Ubuntu: FFmpeg's libraries and
 # headers (ffmpeg-next links the system FFmpeg), clang for its bindings, Mesa's software Vulkan
 # (lavapipe) so the GPU path runs without a GPU, the ffmpeg tool the scripts use, and procps (the
-# interrupt test sends SIGINT with `kill`).
+# interrupt test sends SIGINT with `kill`). With --test, also what only the tests use: Chromium,
+# the second player the output is checked with, and Python's venv and pip for the Python
+# package's tests.
 set -euo pipefail
 packages=(
   build-essential pkg-config clang libclang-dev
@@ -11,6 +13,9 @@ packages=(
   mesa-vulkan-drivers libvulkan1
   ffmpeg python3 procps
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium python3-venv python3-pip)
+fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 missing=()

@@ -5,6 +5,7 @@
 //! steps, before an output file exists. The functions here are what the CLI calls.
 
 pub mod captions;
+pub mod cli;
 pub mod encode;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -38,10 +39,17 @@ pub enum Output {
     Stdout,
 }
 
-/// Where a project comes from: a project file, or a timings file imported on the fly.
+/// Where a project comes from: a project file, a project held in memory, or a timings file
+/// imported on the fly.
 #[derive(Debug, Clone)]
 pub enum Source {
     Project(PathBuf),
+    /// A project's JSON text (the Python package's `Project.from_dict`); relative paths in it
+    /// are taken from `base`.
+    Json {
+        text: String,
+        base: PathBuf,
+    },
     Timings {
         timings: PathBuf,
         audio: PathBuf,
@@ -166,6 +174,10 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
             let imported = import::import(timings, audio, &audio.to_string_lossy(), here, options)?;
             project::from_raw(imported.project, here, timings, Some(imported.audio))?
         }
+        Source::Json { text, base } => {
+            let name = Path::new("project");
+            project::from_raw(project::parse(name, text)?, base, name, None)?
+        }
     };
     let scene = Scene::build(&project)?;
     let timeline = timeline::plan(&project, &|s, w| scene.slot_width(s, w));
@@ -176,11 +188,25 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
     })
 }
 
-/// Renders a whole project. `progress` is called with the number of frames written so far.
+/// Renders a whole project. `progress` is called with the number of frames written so far; an
+/// error from it stops the render (nothing is left behind) and is returned.
 pub fn render(job: &RenderJob, progress: pipeline::Progress<'_>) -> anyhow::Result<Summary> {
     let t = Instant::now();
     let p = prepare_source(&job.project)?;
     p.check(&job.checks)?;
+    let prepared = t.elapsed();
+    let mut summary = render_prepared(&p, job, progress)?;
+    summary.prepare += prepared;
+    Ok(summary)
+}
+
+/// Renders a project already prepared (and checked) from `job.project`.
+pub fn render_prepared(
+    p: &Prepared,
+    job: &RenderJob,
+    progress: pipeline::Progress<'_>,
+) -> anyhow::Result<Summary> {
+    let t = Instant::now();
     if let (Output::Stdout, Repeats::Vfr) = (&job.output, job.video.repeats) {
         anyhow::bail!("--vfr needs an MP4 output: yuv4mpegpipe has a constant frame rate");
     }
@@ -252,6 +278,7 @@ fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Resu
     match source {
         Source::Project(p) => inputs.push(p),
         Source::Timings { timings, .. } => inputs.push(timings),
+        Source::Json { .. } => {}
     }
     if let project::Background::Image { path, .. } = &project.background {
         inputs.push(path);
@@ -299,6 +326,16 @@ pub fn render_frame(
 ) -> anyhow::Result<image::RgbImage> {
     let p = prepare_source(path)?;
     p.check(checks)?;
+    frame_of(&p, seconds, backend, opts)
+}
+
+/// Draws the frame of a prepared project shown at `seconds`.
+pub fn frame_of(
+    p: &Prepared,
+    seconds: f64,
+    backend: Backend,
+    opts: &RenderOptions,
+) -> anyhow::Result<image::RgbImage> {
     let duration = p.project.duration();
     anyhow::ensure!(
         seconds.is_finite() && seconds >= 0.0 && seconds < duration,

@@ -40,8 +40,10 @@ pub struct Stats {
     pub wall: Duration,
 }
 
-/// Called after each run is written, with frames done so far and the total.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+/// Called after each run is written, with frames done so far and the total. An error stops the
+/// render: both threads end, the sink is dropped unfinished (removing its partial file), and
+/// the error is returned.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> anyhow::Result<()>;
 
 /// Frames held between the two threads (about 3 MB each at 1080p).
 const CHANNEL_FRAMES: usize = 4;
@@ -114,7 +116,7 @@ pub fn run(
             sink.write(&frame, r.start_frame, r.frames)?;
             stats.encode_busy += t.elapsed();
             done += r.frames;
-            progress(done, timeline.frame_count);
+            progress(done, timeline.frame_count)?;
         }
         Ok(())
     })();

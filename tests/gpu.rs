@@ -423,7 +423,7 @@ fn end_to_end_mp4_with_gpu_backend() {
         soft_subtitles: false,
         checks: Default::default(),
     };
-    let summary = gpucast::render(&job, &mut |_, _| {}).unwrap();
+    let summary = gpucast::render(&job, &mut |_, _| Ok(())).unwrap();
     assert!(summary.renderer.starts_with("GPU"), "{}", summary.renderer);
 
     let p = gpucast::prepare(&project).unwrap();
@@ -465,7 +465,7 @@ fn end_to_end_mp4_with_gpu_backend() {
         backend: Backend::Cpu,
         ..job
     };
-    gpucast::render(&cpu_job, &mut |_, _| {}).unwrap();
+    gpucast::render(&cpu_job, &mut |_, _| Ok(())).unwrap();
     let cpu_decoded = decode_luma(&cpu_output);
     assert_eq!(cpu_decoded.len(), decoded.len());
     let vs_cpu = decoded

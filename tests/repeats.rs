@@ -350,3 +350,58 @@ fn other_encoders_and_settings_take_the_paths_they_say() {
     assert!(String::from_utf8_lossy(&both.stderr).contains("--repeat-frames"));
     assert!(!dir.join("x.mp4").exists());
 }
+
+/// A second, independent player: headless Chromium plays the default (skipped repeats) and the
+/// every-frame outputs, seeks to frames and shows each as FFmpeg decodes it, and plays to the
+/// end (scripts/play_in_chromium.py). Skipped where Chromium is not installed, unless
+/// GPUCAST_REQUIRE_CHROMIUM=1 (CI) makes that a failure.
+#[test]
+fn chromium_plays_the_stream() {
+    let have = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .any(|b| {
+            Command::new("sh")
+                .args(["-c", &format!("command -v {b}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if !have {
+        assert!(
+            std::env::var("GPUCAST_REQUIRE_CHROMIUM").is_err(),
+            "GPUCAST_REQUIRE_CHROMIUM is set but no chromium is installed"
+        );
+        eprintln!("chromium not installed: skipping the second-player check");
+        return;
+    }
+    let fx = fixture(320, 180, 6.0, "");
+    let dir = fx.dir.path();
+    let (skip, every) = (dir.join("skip.mp4"), dir.join("every.mp4"));
+    render_cpu(&fx.project, &skip, &[]);
+    render_cpu(&fx.project, &every, &["--repeat-frames", "encode"]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/play_in_chromium.py");
+    let run = |extra: &[&str]| {
+        Command::new("python3")
+            .arg(&script)
+            .args([skip.to_str().unwrap(), every.to_str().unwrap()])
+            .args(["--frames", "24"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        text.matches("plays in Chromium: 6.000 s, 320x180").count(),
+        2,
+        "{text}"
+    );
+    // The check itself can fail: compared one frame late, frames that change are caught.
+    let shifted = run(&["--shift", "1"]);
+    assert!(!shifted.status.success());
+    assert!(String::from_utf8_lossy(&shifted.stdout).contains("is not FFmpeg's frame"));
+}

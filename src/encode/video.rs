@@ -295,6 +295,18 @@ pub fn try_encoder(
     }
 }
 
+/// No encoder asked for (or none of the candidates) works here; each refusal with its reason.
+#[derive(Debug)]
+pub struct NoEncoder(pub Vec<String>);
+
+impl std::fmt::Display for NoEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no usable video encoder:\n  {}", self.0.join("\n  "))
+    }
+}
+
+impl std::error::Error for NoEncoder {}
+
 /// Opens the first candidate that really encodes. Returns it and what each refusal said.
 pub fn choose(
     s: &VideoSettings,
@@ -328,7 +340,7 @@ pub fn choose(
             }
         }
     }
-    anyhow::bail!("no usable video encoder:\n  {}", refusals.join("\n  "))
+    Err(NoEncoder(refusals).into())
 }
 
 impl VideoEncoder {

@@ -390,14 +390,32 @@ pub fn parse(path: &Path, text: &str) -> anyhow::Result<RawProject> {
             path.display()
         );
     }
-    serde_json::from_str(text).map_err(|e| {
-        InvalidProject {
-            file: path.to_path_buf(),
-            problems: vec![format!(
-                "invalid JSON at line {}, column {}: {e}",
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // A wrong type names its field, as every later check does; broken syntax has no
+        // field, only a place in the text.
+        let field = e.path().to_string();
+        let e = e.into_inner();
+        let message = e.to_string();
+        let message = message
+            .rfind(" at line ")
+            .map_or(message.as_str(), |i| &message[..i]);
+        let problem = if matches!(e.classify(), serde_json::error::Category::Data) && field != "." {
+            format!(
+                "{field}: {message} (line {}, column {})",
                 e.line(),
                 e.column()
-            )],
+            )
+        } else {
+            format!(
+                "invalid JSON at line {}, column {}: {message}",
+                e.line(),
+                e.column()
+            )
+        };
+        InvalidProject {
+            file: path.to_path_buf(),
+            problems: vec![problem],
         }
         .into()
     })

@@ -331,6 +331,17 @@ fn invalid_json_says_where() {
     std::fs::write(&path, r#"{"audio": "a.wav", "slidez": []}"#).unwrap();
     let e = format!("{:#}", load(&path).unwrap_err());
     assert!(e.contains("unknown field `slidez`"), "{e}");
+    // A value of the wrong type is named by its field's path, like every other problem.
+    std::fs::write(
+        &path,
+        "{\"audio\": \"a.wav\",\n \"slides\": [{\"start\": 0, \"end\": 1,\n \"words\": [{\"text\": \"a\", \"start\": \"soon\"}]}]}",
+    )
+    .unwrap();
+    let e = format!("{:#}", load(&path).unwrap_err());
+    assert!(
+        e.contains("slides[0].words[0].start: invalid type: string \"soon\", expected f64 (line 3"),
+        "{e}"
+    );
 }
 
 #[test]

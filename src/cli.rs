@@ -1,0 +1,710 @@
+//! The `gpucast` command line: parse, run, report. The binary (`src/main.rs`) and the Python
+//! package's `gpucast` command both run it; all work is in the rest of the library.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Instant;
+
+use crate as gpucast;
+use clap::{Parser, Subcommand};
+use gpucast::encode::{AudioQuality, Codec, Repeats, Speed, VideoSettings};
+use gpucast::{Backend, Output, RenderJob, RenderOptions};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+/// `println!` that returns an error instead of panicking when standard output is closed
+/// (`gpucast validate p.json | head -1`).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
+
+#[derive(Parser)]
+#[command(
+    name = "gpucast",
+    version,
+    about = "Narrated slides with word-by-word highlighting, rendered to video"
+)]
+struct Cli {
+    /// More log output (-v: stages and timings, -vv: debug). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Only errors: no progress, no warnings.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Warnings are errors: a clamped word time, text that overflows the frame, a character no
+    /// font has.
+    #[arg(long, global = true)]
+    strict: bool,
+    /// Render narration that is damaged or cut short, with silence where audio is missing
+    /// (without it such a file is an error).
+    #[arg(long, global = true)]
+    allow_partial_audio: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DrawArgs {
+    /// Which renderer draws the frames.
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: Backend,
+    /// Use the GPU adapter whose name contains this text.
+    #[arg(long)]
+    adapter: Option<String>,
+    /// Drawing threads for the CPU renderer (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Frames per batch (0: the backend's choice).
+    #[arg(long, default_value_t = 0)]
+    batch: usize,
+}
+
+impl DrawArgs {
+    fn options(&self) -> RenderOptions {
+        RenderOptions {
+            threads: self.threads,
+            batch: self.batch,
+            adapter: self.adapter.clone(),
+        }
+    }
+}
+
+/// How a timings file becomes a project (`import`, and `render --timings`).
+#[derive(clap::Args, Clone)]
+struct ImportArgs {
+    /// Timings format, or auto to detect it from the content.
+    #[arg(long, default_value = "auto")]
+    format: String,
+    /// The script: its spelling wins over the recogniser's; blank lines or `---` break slides.
+    #[arg(long, value_name = "SCRIPT")]
+    text: Option<PathBuf>,
+    /// Look and frame size: lecture, shorts, square, highlight.
+    #[arg(long)]
+    preset: Option<String>,
+    /// Most lines of text on a slide (default: the preset's).
+    #[arg(long)]
+    max_lines: Option<usize>,
+    /// Most words on a slide (default: the preset's).
+    #[arg(long)]
+    max_words: Option<usize>,
+    /// Seconds added to every time in the timings file (negative moves words earlier).
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    offset: f64,
+}
+
+impl ImportArgs {
+    fn options(&self) -> anyhow::Result<gpucast::import::Options> {
+        anyhow::ensure!(
+            self.offset.is_finite(),
+            "--offset {} is not a number of seconds",
+            self.offset
+        );
+        Ok(gpucast::import::Options {
+            format: Some(self.format.clone()),
+            script: self.text.clone(),
+            preset: self.preset.clone(),
+            max_lines: self.max_lines,
+            max_words: self.max_words,
+            offset: self.offset,
+        })
+    }
+}
+
+/// A project file, or a timings file and its audio imported on the fly.
+#[derive(clap::Args, Clone)]
+struct SourceArgs {
+    /// The project file; or give --timings and --audio instead.
+    #[arg(required_unless_present = "timings")]
+    project: Option<PathBuf>,
+    /// A timings file from another tool, imported on the fly (see `gpucast import`).
+    #[arg(long, conflicts_with = "project", requires = "audio")]
+    timings: Option<PathBuf>,
+    /// The narration, with --timings.
+    #[arg(long, requires = "timings")]
+    audio: Option<PathBuf>,
+    #[command(flatten)]
+    import: ImportArgs,
+}
+
+impl SourceArgs {
+    fn source(self) -> anyhow::Result<gpucast::Source> {
+        let import = self.import;
+        match (self.project, self.timings, self.audio) {
+            (_, Some(timings), Some(audio)) => Ok(gpucast::Source::Timings {
+                timings,
+                audio,
+                options: import.options()?,
+            }),
+            (Some(project), _, _) => {
+                let given = [
+                    (import.text.is_some(), "--text"),
+                    (import.preset.is_some(), "--preset"),
+                    (import.max_lines.is_some(), "--max-lines"),
+                    (import.max_words.is_some(), "--max-words"),
+                    (import.offset != 0.0, "--offset"),
+                    (import.format != "auto", "--format"),
+                ];
+                if let Some((_, flag)) = given.iter().find(|g| g.0) {
+                    anyhow::bail!("{flag} goes with --timings; a project file sets its own");
+                }
+                Ok(gpucast::Source::Project(project))
+            }
+            _ => anyhow::bail!("give a project file, or --timings and --audio"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RepeatFrames {
+    Skip,
+    Encode,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render a project to an MP4 (or y4m on stdout with `-o -`).
+    Render {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Also write the slides as captions: a .vtt (with word timestamps) or .srt file.
+        #[arg(long, value_name = "FILE")]
+        captions: Option<PathBuf>,
+        /// Add the slides' text to the MP4 as a subtitle track (mov_text).
+        #[arg(long)]
+        soft_subtitles: bool,
+        /// Output MP4 file, or `-` for yuv4mpegpipe on standard output.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        draw: DrawArgs,
+        /// Video encoder: auto (first that works: hardware, then software) or an FFmpeg name.
+        #[arg(long, default_value = "auto")]
+        encoder: String,
+        #[arg(long, value_enum, default_value = "h264")]
+        codec: Codec,
+        /// Speed/size trade-off, mapped onto each encoder's presets.
+        #[arg(long, value_enum, default_value = "fast")]
+        speed: Speed,
+        /// Quality: CRF for software encoders, CQ/QP for hardware ones (lower is better).
+        #[arg(long, visible_alias = "crf")]
+        quality: Option<u32>,
+        /// Encoder-specific preset (e.g. x264's `veryfast`), overriding --speed.
+        #[arg(long)]
+        encoder_preset: Option<String>,
+        /// Encoder threads; fixed so that output bytes do not depend on the machine.
+        #[arg(long, default_value_t = gpucast::encode::video::DEFAULT_THREADS)]
+        encoder_threads: usize,
+        /// Encode only the distinct frames, each with its duration (variable frame rate).
+        #[arg(long)]
+        vfr: bool,
+        /// Constant frame rate: how a frame shown for several frame times is written. skip:
+        /// the encoder codes it once and each repeat is a skipped picture (libx264; other
+        /// encoders code every frame); encode: every frame is coded.
+        #[arg(long, value_enum, default_value = "skip", conflicts_with = "vfr")]
+        repeat_frames: RepeatFrames,
+        /// AAC effort: standard (fast coder, fine for speech) or high (for music).
+        #[arg(long, value_enum, default_value = "standard")]
+        audio_quality: AudioQuality,
+        /// When standard error is not a terminal: seconds between progress lines
+        /// (`gpucast: N/M frames ...`) for batch logs; 0 writes one after every distinct frame.
+        #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+        progress_interval: f64,
+    },
+    /// Render the single frame shown at a time, as PNG, to iterate on a style.
+    Frame {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Time in seconds.
+        #[arg(long)]
+        at: f64,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        draw: DrawArgs,
+    },
+    /// Draw a contact sheet as PNG: each slide as it first shows whole, then every word change,
+    /// with time codes; a whole video's look at a glance.
+    Sheet {
+        #[command(flatten)]
+        source: SourceArgs,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Thumbnails a row.
+        #[arg(long, default_value_t = 4)]
+        columns: u32,
+        /// Thumbnail width in pixels.
+        #[arg(long, default_value_t = 384)]
+        width: u32,
+        /// At most this many thumbnails (more are thinned evenly, slides' first looks first).
+        #[arg(long, default_value_t = 120)]
+        limit: usize,
+        #[command(flatten)]
+        draw: DrawArgs,
+    },
+    /// Make a project from another tool's word timings (WhisperX, ElevenLabs, SRT, ...).
+    Import {
+        /// The timings file.
+        timings: PathBuf,
+        /// The narration the timings belong to.
+        #[arg(long)]
+        audio: PathBuf,
+        /// The project file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        import: ImportArgs,
+        /// Overwrite the project file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a project and summarise it, or list every problem in it.
+    Validate {
+        #[command(flatten)]
+        source: SourceArgs,
+    },
+    /// List GPU adapters and video encoders, with whether each is usable here.
+    Probe,
+}
+
+/// Runs the command line given in `args` (the program's name first) and returns its exit code.
+/// Signal handlers and the logger are installed for the whole process: call it once, from a
+/// process that exists to run it.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    quiet_native_libraries();
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code().clamp(0, 255) as u8;
+        }
+    };
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or(format!("gpucast={level}")),
+    )
+    .format_timestamp(None)
+    .format_target(false)
+    .try_init()
+    .ok();
+    install_signal_handlers();
+    match run_command(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            let signal = STOPPED_BY.load(Ordering::SeqCst);
+            if signal != 0 && gpucast::pipeline::CANCELLED.load(Ordering::SeqCst) {
+                eprintln!(
+                    "gpucast: stopped by {}; no output was written",
+                    signal_name(signal)
+                );
+                return 128 + signal as u8;
+            }
+            if is_closed_pipe(&e) {
+                // The reader went away (`gpucast render p.json -o - | head`): as Unix tools
+                // do, end quietly; the pipeline has already joined its threads.
+                return 0;
+            }
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
+}
+
+/// The signal that stopped the work, 0 if none.
+static STOPPED_BY: AtomicI32 = AtomicI32::new(0);
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "Ctrl-C (SIGINT)",
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        _ => "a signal",
+    }
+}
+
+fn is_closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Native libraries that print to stderr on their own, silenced unless the user set them.
+/// Done first in `main`, while the process has a single thread.
+fn quiet_native_libraries() {
+    let defaults = [
+        // Mesa's Vulkan device-select layer complains about Wayland on headless machines.
+        ("NODEVICE_SELECT", "1"),
+        // SVT-AV1 prints its configuration banner at info level.
+        ("SVT_LOG", "1"),
+    ];
+    for (key, value) in defaults {
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
+        }
+    }
+}
+
+/// Ctrl-C, and the SIGTERM and SIGHUP that schedulers (Kubernetes, Slurm) and closing
+/// terminals send, all stop a render cleanly: every stage stops at its next step, the partial
+/// output is removed, and the exit code is 128 + the signal. A second signal exits at once,
+/// still removing the partial output.
+fn install_signal_handlers() {
+    // A file size limit (`ulimit -f`) must be a write error naming the file, not a silent kill.
+    // SAFETY: setting a signal's disposition to ignore, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        log::warn!(
+            "cannot install signal handlers; an interrupted render may leave a partial file"
+        );
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("gpucast-signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if gpucast::pipeline::CANCELLED.load(Ordering::SeqCst) {
+                    gpucast::encode::remove_pending_files();
+                    std::process::exit(128 + signal);
+                }
+                // Which signal first, so that the exit code is known once work stops.
+                STOPPED_BY.store(signal, Ordering::SeqCst);
+                gpucast::pipeline::CANCELLED.store(true, Ordering::SeqCst);
+            }
+        });
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<()> {
+    let quiet = cli.quiet;
+    let checks = gpucast::Checks {
+        strict: cli.strict,
+        allow_partial_audio: cli.allow_partial_audio,
+    };
+    match cli.command {
+        Command::Render {
+            source,
+            captions,
+            soft_subtitles,
+            output,
+            draw,
+            encoder,
+            codec,
+            speed,
+            quality,
+            encoder_preset,
+            encoder_threads,
+            vfr,
+            repeat_frames,
+            audio_quality,
+            progress_interval,
+        } => {
+            let to_stdout = output.as_os_str() == "-";
+            let source = source.source()?;
+            let job = RenderJob {
+                project: source,
+                output: if to_stdout {
+                    Output::Stdout
+                } else {
+                    Output::File(output.clone())
+                },
+                backend: draw.backend,
+                render: draw.options(),
+                video: VideoSettings {
+                    encoder: (encoder != "auto").then_some(encoder),
+                    codec,
+                    speed,
+                    quality,
+                    preset: encoder_preset,
+                    threads: encoder_threads.max(1),
+                    repeats: match (vfr, repeat_frames) {
+                        (true, _) => Repeats::Vfr,
+                        (false, RepeatFrames::Skip) => Repeats::Skip,
+                        (false, RepeatFrames::Encode) => Repeats::Encode,
+                    },
+                    ..VideoSettings::default()
+                },
+                audio: audio_quality,
+                captions,
+                soft_subtitles,
+                checks,
+            };
+            let started = Instant::now();
+            let mut reporter = Reporter::new(quiet, progress_interval);
+            let summary = gpucast::render(&job, &mut |done, total| {
+                reporter.update(done, total);
+                Ok(())
+            })?;
+            reporter.done();
+            let s = &summary.stats;
+            log::info!(
+                "timings: prepare {:.2?}, render busy {:.2?}, encode busy {:.2?}, encoder waited {:.2?}",
+                summary.prepare,
+                s.render_busy,
+                s.encode_busy,
+                s.encode_waiting
+            );
+            if !quiet && !to_stdout {
+                let secs = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "wrote {}: {} frames ({} distinct) in {secs:.1} s, {:.0} frames/s; {}, {}",
+                    output.display(),
+                    s.frames,
+                    s.distinct_frames,
+                    s.frames as f64 / secs.max(1e-9),
+                    summary.renderer,
+                    summary.encoder
+                );
+            }
+            Ok(())
+        }
+        Command::Frame {
+            source,
+            at,
+            output,
+            draw,
+        } => {
+            let img = gpucast::render_frame(
+                &source.source()?,
+                at,
+                draw.backend,
+                &draw.options(),
+                &checks,
+            )?;
+            gpucast::write_png(&output, &img)?;
+            if !quiet {
+                eprintln!("wrote {}", output.display());
+            }
+            Ok(())
+        }
+        Command::Sheet {
+            source,
+            output,
+            columns,
+            width,
+            limit,
+            draw,
+        } => {
+            let source = source.source()?;
+            let p = gpucast::prepare_source(&source)?;
+            p.check(&checks)?;
+            let opts = gpucast::sheet::SheetOptions {
+                columns,
+                thumb_width: width,
+                limit,
+            };
+            let img = gpucast::sheet::draw(&p, draw.backend, &draw.options(), &opts)?;
+            gpucast::write_png(&output, &img)?;
+            if !quiet {
+                eprintln!(
+                    "wrote {} ({}x{})",
+                    output.display(),
+                    img.width(),
+                    img.height()
+                );
+            }
+            Ok(())
+        }
+        Command::Import {
+            timings,
+            audio,
+            output,
+            import,
+            force,
+        } => {
+            let base = match output.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            anyhow::ensure!(
+                base.is_dir(),
+                "cannot write {}: folder {} does not exist",
+                output.display(),
+                base.display()
+            );
+            anyhow::ensure!(
+                audio.is_file(),
+                "--audio: file not found: {}",
+                audio.display()
+            );
+            let audio_ref = gpucast::import::relative_path(&audio, &base);
+            let imported = gpucast::import::import(
+                &timings,
+                &audio,
+                &audio_ref.to_string_lossy(),
+                &base,
+                &import.options()?,
+            )?;
+            gpucast::import::write_project(&output, &imported.project, force)?;
+            if !quiet {
+                print_import_summary(&timings, &imported.summary)?;
+                out!(
+                    "wrote {}; render it with: gpucast render {} -o video.mp4",
+                    output.display(),
+                    output.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Validate { source } => {
+            let source = source.source()?;
+            let p = gpucast::prepare_source(&source)?;
+            p.check(&checks)?;
+            let pr = &p.project;
+            let name = match &source {
+                gpucast::Source::Project(path) => path,
+                gpucast::Source::Timings { timings, .. } => timings,
+                gpucast::Source::Json { .. } => std::path::Path::new("project"),
+            };
+            out!("{}: valid", name.display());
+            out!("  video      {}x{} at {} fps", pr.width, pr.height, pr.fps);
+            out!("  duration   {:.3} s (from the audio)", pr.duration());
+            out!("  slides     {}", pr.slides.len());
+            out!("  words      {}", pr.word_count());
+            out!("  frames     {}", p.timeline.frame_count);
+            out!("  distinct   {}", p.timeline.distinct_frames());
+            let warnings = p.warnings();
+            if !warnings.is_empty() {
+                out!("  warnings   {}", warnings.len());
+            }
+            Ok(())
+        }
+        Command::Probe => {
+            out!("GPU adapters:");
+            let adapters = gpucast::render::gpu::list_adapters();
+            if adapters.is_empty() {
+                out!("  none found");
+            }
+            for a in adapters {
+                out!("  {a}");
+            }
+            out!("Video encoders (opened and tried on one frame):");
+            for (name, result) in gpucast::encode::probe_encoders(&VideoSettings::default()) {
+                match result {
+                    Ok(()) => out!("  {name:<18} usable"),
+                    Err(e) => out!("  {name:<18} not usable: {e}"),
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_import_summary(
+    timings: &std::path::Path,
+    s: &gpucast::import::Summary,
+) -> std::io::Result<()> {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    out!(
+        "imported {} as {} (--format {}): {}, {}, {:.1} s of audio",
+        timings.display(),
+        s.title,
+        s.format,
+        plural(s.words, "word"),
+        plural(s.slides, "slide"),
+        s.duration
+    );
+    let r = &s.repairs;
+    if r.interpolated > 0 {
+        out!(
+            "  {} words had no times and got them from their neighbours",
+            r.interpolated
+        );
+    }
+    if r.punctuation > 0 {
+        out!(
+            "  {} punctuation marks joined to their words",
+            r.punctuation
+        );
+    }
+    if let Some(rep) = &s.script {
+        out!(
+            "  script: {} words matched exactly, {} approximately, {} not at all",
+            rep.exact,
+            rep.approximate,
+            rep.unmatched
+        );
+        for w in &rep.worst {
+            out!("    {w}");
+        }
+    }
+    for w in &s.warnings {
+        out!("  warning: {w}");
+    }
+    Ok(())
+}
+
+/// A progress bar on a terminal, a log line every few seconds otherwise.
+struct Reporter {
+    bar: Option<indicatif::ProgressBar>,
+    quiet: bool,
+    total: Option<u64>,
+    last_line: Instant,
+    started: Instant,
+    /// Seconds between log lines.
+    interval: f64,
+}
+
+impl Reporter {
+    fn new(quiet: bool, interval: f64) -> Reporter {
+        Reporter {
+            bar: None,
+            quiet,
+            total: None,
+            last_line: Instant::now(),
+            started: Instant::now(),
+            interval,
+        }
+    }
+
+    fn update(&mut self, done: u64, total: u64) {
+        if self.quiet {
+            return;
+        }
+        self.total = Some(total);
+        if std::io::stderr().is_terminal() {
+            let bar = self.bar.get_or_insert_with(|| {
+                let b = indicatif::ProgressBar::new(0);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40.cyan/blue} {pos}/{len} frames  {fps} frames/s  ETA {eta}",
+                    )
+                    .expect("valid template")
+                    .with_key(
+                        "fps",
+                        |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.0}", s.per_sec());
+                        },
+                    ),
+                );
+                b
+            });
+            if bar.length() == Some(0) {
+                if let Some(t) = self.total {
+                    bar.set_length(t);
+                }
+            }
+            bar.set_position(done);
+        } else if self.last_line.elapsed().as_secs_f64() >= self.interval {
+            self.last_line = Instant::now();
+            let elapsed = self.started.elapsed().as_secs_f64().max(1e-9);
+            let fps = done as f64 / elapsed;
+            let eta = total.saturating_sub(done) as f64 / fps.max(1e-9);
+            eprintln!("gpucast: {done}/{total} frames, {fps:.0} frames/s, ETA {eta:.0} s");
+        }
+    }
+
+    fn done(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+    }
+}
