@@ -10,7 +10,9 @@ the two and taking the median of --runs runs:
               ffmpeg instead, marked "piped" (that baseline then includes gpucast's drawing);
   gpucast     (default) constant frame rate, repeats written as skipped pictures;
   --repeat-frames encode   constant frame rate, the encoder coding every frame;
-  --vfr       gpucast encoding only the distinct frames, each with its duration.
+  --vfr       gpucast encoding only the distinct frames, each with its duration;
+  python      with --python PY: `gpucast.render` called from that interpreter (the package
+              installed there), the same render as `gpucast cpu`.
 It prints a Markdown table: wall time ratio to the encoder alone, frames per second, peak RSS,
 output size.
 
@@ -191,6 +193,8 @@ def main():
     ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "scripts", "make_fixture.py"))
     ap.add_argument("--workdir", default=None, help="where fixtures and outputs go (default: a temp dir)")
     ap.add_argument("--styles", nargs="+", default=["default"], choices=sorted(STYLES))
+    ap.add_argument("--python", default=None,
+                    help="a Python interpreter with the gpucast package installed: also time gpucast.render")
     ap.add_argument("--import-hours", type=float, default=None,
                     help="time `gpucast import` of a WhisperX file this many hours long instead")
     a = ap.parse_args()
@@ -236,6 +240,9 @@ def main():
             variants.append(("cpu --repeat-frames encode", [a.gpucast, "render", project, "-o", f"{fx}/every.mp4", "-q",
                                                             "--backend", "cpu", "--repeat-frames", "encode"]))
             variants.append(("cpu --vfr", [a.gpucast, "render", project, "-o", f"{fx}/vfr.mp4", "-q", "--backend", "cpu", "--vfr"]))
+            if a.python:
+                code = f"import gpucast; gpucast.render({project!r}, {fx + '/py.mp4'!r}, backend='cpu')"
+                variants.append(("python gpucast.render (cpu)", [a.python, "-c", code]))
 
             times = {name: [] for name, _ in variants}
             rss = {name: 0.0 for name, _ in variants}
@@ -259,7 +266,7 @@ def main():
             for name, cmd in variants:
                 t = statistics.median(times[name])
                 rows.append((seconds, style, f"gpucast {name}", t, t / base, frames / t, rss[name], frames, distinct,
-                             size(cmd[cmd.index("-o") + 1])))
+                             size(cmd[cmd.index("-o") + 1] if "-o" in cmd else f"{fx}/py.mp4")))
             print(json.dumps({"seconds": seconds, "style": style, "alone": alone, **times}), file=sys.stderr)
 
     print("| fixture | style | what | wall (median) | ratio to encoder alone | frames/s | peak RSS | size |")

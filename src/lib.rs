@@ -175,7 +175,7 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
             project::from_raw(imported.project, here, timings, Some(imported.audio))?
         }
         Source::Json { text, base } => {
-            let name = Path::new("project");
+            let name = Path::new("project dict");
             project::from_raw(project::parse(name, text)?, base, name, None)?
         }
     };

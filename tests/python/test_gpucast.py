@@ -200,3 +200,29 @@ def test_the_command_comes_with_the_package():
     assert shutil.which("gpucast").startswith(sys.prefix)
     bad = subprocess.run(["gpucast", "render"], capture_output=True, text=True)
     assert bad.returncode == 2 and "PROJECT" in bad.stderr.upper()
+
+
+def test_examples_run(fx, tmp_path):
+    """The examples in examples/python/ do what they say."""
+    examples = ROOT / "examples" / "python"
+    wav = tmp_path / "n.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=24000:cl=mono", "-t", "4", str(wav)],
+                   check=True)
+    out = tmp_path / "words.mp4"
+    r = subprocess.run([sys.executable, examples / "words_to_video.py", str(wav), str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    info = probe(out, "stream=codec_name,nb_read_frames")
+    assert int(info["streams"][0]["nb_read_frames"]) == 120
+    png = tmp_path / "f.png"
+    r = subprocess.run([sys.executable, examples / "preview_frame.py", str(fx / "project.json"), "1.0", str(png)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and png.exists(), r.stderr
+    timings = ROOT / "tests" / "data" / "import" / "whisper-verbose.json"
+    long_wav = tmp_path / "long.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "13",
+                    str(long_wav)], check=True)
+    out = tmp_path / "timings.mp4"
+    r = subprocess.run([sys.executable, examples / "timings_to_video.py", str(timings), str(long_wav), str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and out.exists(), r.stderr
