@@ -226,3 +226,18 @@ def test_examples_run(fx, tmp_path):
     r = subprocess.run([sys.executable, examples / "timings_to_video.py", str(timings), str(long_wav), str(out)],
                        capture_output=True, text=True)
     assert r.returncode == 0 and out.exists(), r.stderr
+
+
+def test_three_lines_render_the_demo(tmp_path):
+    script = (
+        "import gpucast\n"
+        f"project = gpucast.Project.load({str(ROOT / 'assets' / 'demo' / 'project.json')!r})\n"
+        f"gpucast.render(project, {str(tmp_path / 'demo.mp4')!r})\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    info = probe(tmp_path / "demo.mp4", "stream=codec_name,width,height,nb_read_frames")
+    video = [st for st in info["streams"] if st["codec_name"] == "h264"][0]
+    assert (video["width"], video["height"]) == (1920, 1080)
+    summary = gpucast.Project.load(ROOT / "assets" / "demo" / "project.json").summary()
+    assert int(video["nb_read_frames"]) == summary["frames"]
