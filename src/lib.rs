@@ -283,6 +283,9 @@ fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Resu
     if let project::Background::Image { path, .. } = &project.background {
         inputs.push(path);
     }
+    if let Some(m) = &project.music {
+        inputs.push(&m.file);
+    }
     for slide in &project.slides {
         for font in [Some(&slide.style.font), slide.style.bold_font.as_ref()]
             .into_iter()

@@ -233,6 +233,7 @@ mod tests {
                 damage: None,
             },
             background: Background::Color([0, 0, 0]),
+            music: None,
             slides: slides
                 .into_iter()
                 .map(|(start, end, words)| Slide {

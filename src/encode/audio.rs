@@ -28,7 +28,7 @@ const GAP_SECONDS: f64 = 0.1;
 
 /// What went wrong while decoding a file that still gave some audio.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Damage {
+pub(crate) struct Damage {
     /// Packets the demuxer or the decoder rejected.
     bad_packets: u64,
     /// Where, in seconds of output, the first bad packet fell.
@@ -75,7 +75,7 @@ impl Damage {
 /// what was damaged. Audio lost to damage is handed over as silence of the same length (a bad
 /// packet's duration, and the shortfall from the declared length at the end), so that
 /// whatever decodes after a gap stays in sync with the word timings.
-fn decode(
+pub(crate) fn decode(
     path: &Path,
     mut on_frame: impl FnMut(&mut frame::Audio) -> anyhow::Result<()>,
 ) -> anyhow::Result<Damage> {
@@ -376,8 +376,25 @@ pub fn open_encoder(
 
 /// Decodes `path`, resamples to the encoder's format and encodes it all, sending packets (in
 /// the encoder's time base, 1/rate) as they come. Runs on its own thread beside the video.
+/// The frame's planes as slices, for the bed to add itself to.
+fn mix_into(bed: &mut super::music::Bed, f: &mut frame::Audio, n: usize, at: i64) {
+    let channels = f.planes();
+    let mut planes: Vec<Vec<f32>> = (0..channels)
+        .map(|c| f.plane::<f32>(c)[..n].to_vec())
+        .collect();
+    {
+        let mut views: Vec<&mut [f32]> = planes.iter_mut().map(|p| p.as_mut_slice()).collect();
+        bed.mix(&mut views, at);
+    }
+    for (c, p) in planes.iter().enumerate() {
+        f.plane_mut::<f32>(c)[..n].copy_from_slice(p);
+    }
+}
+
+/// With `bed`, the music is added under the narration frame by frame.
 pub fn encode(
     path: &Path,
+    mut bed: Option<super::music::Bed>,
     mut encoder: ffmpeg::encoder::Audio,
     packets: SyncSender<Packet>,
 ) -> anyhow::Result<()> {
@@ -422,6 +439,9 @@ pub fn encode(
             for (c, samples) in fifo.iter_mut().enumerate() {
                 f.plane_mut::<f32>(c)[..n].copy_from_slice(&samples[..n]);
                 samples.drain(..n);
+            }
+            if let Some(bed) = &mut bed {
+                mix_into(bed, &mut f, n, pts);
             }
             f.set_pts(Some(pts));
             pts += n as i64;

@@ -10,6 +10,7 @@
 
 pub mod audio;
 pub mod h264;
+pub mod music;
 mod subtitles;
 mod vaapi;
 pub mod video;
@@ -225,9 +226,13 @@ impl Mp4Writer {
         // Enough packets to stay ahead of the video without holding the whole narration.
         let (tx, audio_rx) = mpsc::sync_channel(256);
         let path = project.audio.clone();
+        let bed = project
+            .music
+            .as_ref()
+            .map(|m| music::Bed::start(m, project, aenc.rate(), aenc.channel_layout()));
         let audio_thread = std::thread::Builder::new()
             .name("gpucast-audio".into())
-            .spawn(move || audio::encode(&path, aenc, tx))?;
+            .spawn(move || audio::encode(&path, bed, aenc, tx))?;
         Ok(Mp4Writer {
             file,
             octx,

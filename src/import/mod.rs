@@ -419,6 +419,7 @@ pub fn from_text(
             color: Some("#1d2433".into()),
             ..Default::default()
         }),
+        music: None,
         style: Some(style.to_raw(base)),
         slides: Some(raw_slides),
     };

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use raw::{
-    RawBackground, RawBox, RawFps, RawLook, RawOffset, RawOutline, RawProject, RawSafeArea,
-    RawShadow, RawSlide, RawStyle, RawVideo,
+    RawBackground, RawBox, RawFps, RawLook, RawMusic, RawOffset, RawOutline, RawProject,
+    RawSafeArea, RawShadow, RawSlide, RawStyle, RawVideo,
 };
 
 /// Frames per second as an exact ratio, so that 30000/1001 stays exact.
@@ -167,6 +167,20 @@ pub struct Slide {
     pub style: Style,
 }
 
+/// A music bed mixed under the narration (levels in dB relative to the music file's own).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Music {
+    pub file: PathBuf,
+    /// Gain of the bed where nobody speaks.
+    pub volume: f64,
+    /// Further gain while the narration speaks (word spans, with short ramps).
+    pub duck: f64,
+    /// Seconds over which the bed fades to silence at the video's end.
+    pub fade_out: f64,
+    /// Start the file again when it ends before the video does (else silence).
+    pub looped: bool,
+}
+
 /// What the audio file holds, measured by decoding it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AudioInfo {
@@ -186,6 +200,7 @@ pub struct Project {
     pub audio: PathBuf,
     pub audio_info: AudioInfo,
     pub background: Background,
+    pub music: Option<Music>,
     pub slides: Vec<Slide>,
     /// Problems that were repaired rather than rejected (clamped word ends, ...).
     pub warnings: Vec<String>,
@@ -517,6 +532,15 @@ pub(crate) fn resolve(
         }
     }
     let background = background(&mut c, raw.background, base);
+    let music = raw.music.and_then(|m| {
+        music(
+            &mut c,
+            m,
+            base,
+            probe,
+            audio_info.as_ref().map(|a| a.duration),
+        )
+    });
     let project_style = match preset {
         Some(p) => (p.style)().merged(&raw.style.unwrap_or_default()),
         None => raw.style.unwrap_or_default(),
@@ -541,8 +565,86 @@ pub(crate) fn resolve(
         audio: audio.expect("checked above"),
         audio_info: audio_info.expect("checked above"),
         background,
+        music,
         slides,
         warnings: c.warnings,
+    })
+}
+
+/// Levels a music bed may be given, in dB: from inaudible to a little louder than the file.
+const MUSIC_DB: std::ops::RangeInclusive<f64> = -60.0..=12.0;
+
+fn music(
+    c: &mut Checker,
+    m: RawMusic,
+    base: &Path,
+    probe: Probe<'_>,
+    duration: Option<f64>,
+) -> Option<Music> {
+    let file = match m.file {
+        None => {
+            c.err("music.file", "required: the music file");
+            None
+        }
+        Some(f) => {
+            let p = base.join(f);
+            if !p.is_file() {
+                c.err("music.file", format!("file not found: {}", p.display()));
+                None
+            } else {
+                match probe(&p) {
+                    Ok(info) if info.duration > 0.0 => Some(p),
+                    Ok(_) => {
+                        c.err(
+                            "music.file",
+                            format!("{} holds no audio samples", p.display()),
+                        );
+                        None
+                    }
+                    Err(e) => {
+                        c.err(
+                            "music.file",
+                            format!("{} is not audio FFmpeg can decode: {e:#}", p.display()),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    };
+    let mut level =
+        |name: &str, v: Option<f64>, default: f64, range: std::ops::RangeInclusive<f64>| {
+            let v = v.unwrap_or(default);
+            if !v.is_finite() || !range.contains(&v) {
+                c.err(
+                    format!("music.{name}"),
+                    format!("{v} dB is outside {} to {} dB", range.start(), range.end()),
+                );
+            }
+            v
+        };
+    let volume = level("volume", m.volume, -18.0, MUSIC_DB);
+    let duck = level("duck", m.duck, -12.0, -60.0..=0.0);
+    let fade_out = m.fade_out.unwrap_or(2.0);
+    if !fade_out.is_finite() || fade_out < 0.0 {
+        c.err(
+            "music.fade_out",
+            format!("{fade_out} is not a number of seconds >= 0"),
+        );
+    } else if let Some(d) = duration {
+        if fade_out > d {
+            c.err(
+                "music.fade_out",
+                format!("{fade_out} s is longer than the video ({d:.3} s)"),
+            );
+        }
+    }
+    Some(Music {
+        file: file?,
+        volume,
+        duck,
+        fade_out,
+        looped: m.looped.unwrap_or(true),
     })
 }
 

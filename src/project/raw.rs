@@ -18,6 +18,8 @@ pub struct RawProject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<RawBackground>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub music: Option<RawMusic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<RawStyle>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slides: Option<Vec<RawSlide>>,
@@ -51,6 +53,22 @@ pub struct RawBackground {
     pub fit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+}
+
+/// A music bed under the narration.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMusic {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duck: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fade_out: Option<f64>,
+    #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
+    pub looped: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
