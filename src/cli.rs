@@ -183,8 +183,9 @@ enum Command {
         /// Video encoder: auto (first that works: hardware, then software) or an FFmpeg name.
         #[arg(long, default_value = "auto")]
         encoder: String,
-        #[arg(long, value_enum, default_value = "h264")]
-        codec: Codec,
+        /// Video codec (default: h264, or vp9 for a .webm output).
+        #[arg(long, value_enum)]
+        codec: Option<Codec>,
         /// Speed/size trade-off, mapped onto each encoder's presets.
         #[arg(long, value_enum, default_value = "fast")]
         speed: Speed,
@@ -420,7 +421,11 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 render: draw.options(),
                 video: VideoSettings {
                     encoder: (encoder != "auto").then_some(encoder),
-                    codec,
+                    codec: match codec {
+                        Some(c) => c,
+                        None if to_stdout => Codec::H264,
+                        None => gpucast::encode::Container::from_path(&output)?.default_codec(),
+                    },
                     speed,
                     quality,
                     preset: encoder_preset,
@@ -591,6 +596,13 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 match result {
                     Ok(()) => out!("  {name:<18} usable"),
                     Err(e) => out!("  {name:<18} not usable: {e}"),
+                }
+            }
+            out!("Outputs (and the audio encoder each needs):");
+            for (what, result) in gpucast::encode::probe_outputs() {
+                match result {
+                    Ok(()) => out!("  {what:<30} usable"),
+                    Err(e) => out!("  {what:<30} not usable: {e}"),
                 }
             }
             Ok(())

@@ -208,13 +208,14 @@ pub fn render_prepared(
 ) -> anyhow::Result<Summary> {
     let t = Instant::now();
     if let (Output::Stdout, Repeats::Vfr) = (&job.output, job.video.repeats) {
-        anyhow::bail!("--vfr needs an MP4 output: yuv4mpegpipe has a constant frame rate");
+        anyhow::bail!("--vfr needs a video file output: yuv4mpegpipe has a constant frame rate");
     }
     if let (Output::Stdout, true) = (&job.output, job.soft_subtitles) {
-        anyhow::bail!("--soft-subtitles needs an MP4 output");
+        anyhow::bail!("--soft-subtitles needs an .mp4 or .mov output");
     }
     if let Output::File(path) = &job.output {
         check_output(path, &job.project, &p.project)?;
+        encode::container::check(path, job.video.codec, job.soft_subtitles)?;
     }
     if let Some(path) = &job.captions {
         captions::write(path, &p.project, &p.scene)?;
@@ -231,7 +232,7 @@ pub fn render_prepared(
             let subtitles = job
                 .soft_subtitles
                 .then(|| captions::cues(&p.project, &p.scene));
-            let w = encode::Mp4Writer::create(path, &p.project, &job.video, job.audio, subtitles)?;
+            let w = encode::FileWriter::create(path, &p.project, &job.video, job.audio, subtitles)?;
             let name = w.encoder_name().to_string();
             (Box::new(w), name)
         }

@@ -43,7 +43,7 @@ def render(
     *,
     backend: str = "auto",
     encoder: str = "auto",
-    codec: str = "h264",
+    codec: str = "auto",
     speed: str = "fast",
     quality: Optional[int] = None,
     encoder_preset: Optional[str] = None,

@@ -230,7 +230,7 @@ impl std::error::Error for Stopped {}
 
 /// Renders `project` to `output` (an MP4). Mirrors `gpucast render`'s options.
 #[pyfunction]
-#[pyo3(signature = (project, output, *, backend="auto", encoder="auto", codec="h264", speed="fast", quality=None, encoder_preset=None, encoder_threads=4, vfr=false, repeat_frames="skip", audio_quality="standard", captions=None, soft_subtitles=false, threads=0, batch=0, adapter=None, strict=false, allow_partial_audio=false, progress=None, cancel=None))]
+#[pyo3(signature = (project, output, *, backend="auto", encoder="auto", codec="auto", speed="fast", quality=None, encoder_preset=None, encoder_threads=4, vfr=false, repeat_frames="skip", audio_quality="standard", captions=None, soft_subtitles=false, threads=0, batch=0, adapter=None, strict=false, allow_partial_audio=false, progress=None, cancel=None))]
 #[allow(clippy::too_many_arguments)]
 fn render<'py>(
     py: Python<'py>,
@@ -273,7 +273,7 @@ fn render<'py>(
     }
     let job = RenderJob {
         project: project.source.clone(),
-        output: Output::File(output),
+        output: Output::File(output.clone()),
         backend: value::<Backend>("backend", backend)?,
         render: RenderOptions {
             threads,
@@ -282,7 +282,12 @@ fn render<'py>(
         },
         video: VideoSettings {
             encoder: (encoder != "auto").then(|| encoder.to_string()),
-            codec: value::<Codec>("codec", codec)?,
+            codec: match codec {
+                "auto" => gpucast::encode::Container::from_path(&output)
+                    .map_err(|e| PyValueError::new_err(format!("output: {e:#}")))?
+                    .default_codec(),
+                c => value::<Codec>("codec", c)?,
+            },
             speed: value::<Speed>("speed", speed)?,
             quality,
             preset: encoder_preset,

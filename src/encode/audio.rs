@@ -338,57 +338,59 @@ pub enum AudioQuality {
     High,
 }
 
-/// Opens the AAC encoder for `info`; `global_header` as the container asks.
+/// Opens the audio encoder for `info`: AAC, or Opus for WebM; `global_header` as the container
+/// asks.
 pub fn open_encoder(
     info: &AudioInfo,
     quality: AudioQuality,
     global_header: bool,
+    kind: super::container::AudioCodec,
 ) -> anyhow::Result<ffmpeg::encoder::Audio> {
-    let codec = ffmpeg::encoder::find(codec::Id::AAC).context("FFmpeg has no AAC encoder")?;
-    let (rate, layout) = aac_format(info);
+    use super::container::AudioCodec;
+    let (codec, name) = match kind {
+        AudioCodec::Aac => (ffmpeg::encoder::find(codec::Id::AAC), "AAC"),
+        AudioCodec::Opus => (ffmpeg::encoder::find_by_name("libopus"), "Opus (libopus)"),
+    };
+    let codec = codec.with_context(|| format!("this FFmpeg has no {name} encoder"))?;
+    let (rate, layout) = match kind {
+        AudioCodec::Aac => aac_format(info),
+        // Opus runs at 48 kHz whatever the source.
+        AudioCodec::Opus => (48000, aac_format(info).1),
+    };
     let mut enc = codec::context::Context::new_with_codec(codec)
         .encoder()
         .audio()?;
     enc.set_rate(rate as i32);
     enc.set_channel_layout(layout);
     enc.set_channels(layout.channels());
-    enc.set_format(format::Sample::F32(format::sample::Type::Planar));
-    enc.set_bit_rate(if layout.channels() == 1 {
-        96_000
-    } else {
-        160_000
+    // libopus takes interleaved samples; FFmpeg's AAC encoder planar ones.
+    enc.set_format(match kind {
+        AudioCodec::Aac => format::Sample::F32(format::sample::Type::Planar),
+        AudioCodec::Opus => format::Sample::F32(format::sample::Type::Packed),
+    });
+    let mono = layout.channels() == 1;
+    enc.set_bit_rate(match (kind, mono) {
+        (AudioCodec::Aac, true) => 96_000,
+        (AudioCodec::Aac, false) => 160_000,
+        (AudioCodec::Opus, true) => 64_000,
+        (AudioCodec::Opus, false) => 96_000,
     });
     enc.set_time_base((1, rate as i32));
     if global_header {
         enc.set_flags(codec::Flags::GLOBAL_HEADER);
     }
     let mut opts = ffmpeg::Dictionary::new();
-    opts.set(
-        "aac_coder",
-        match quality {
-            AudioQuality::Standard => "fast",
-            AudioQuality::High => "twoloop",
-        },
-    );
+    if kind == AudioCodec::Aac {
+        opts.set(
+            "aac_coder",
+            match quality {
+                AudioQuality::Standard => "fast",
+                AudioQuality::High => "twoloop",
+            },
+        );
+    }
     enc.open_as_with(codec, opts)
-        .context("cannot open the AAC encoder")
-}
-
-/// Decodes `path`, resamples to the encoder's format and encodes it all, sending packets (in
-/// the encoder's time base, 1/rate) as they come. Runs on its own thread beside the video.
-/// The frame's planes as slices, for the bed to add itself to.
-fn mix_into(bed: &mut super::music::Bed, f: &mut frame::Audio, n: usize, at: i64) {
-    let channels = f.planes();
-    let mut planes: Vec<Vec<f32>> = (0..channels)
-        .map(|c| f.plane::<f32>(c)[..n].to_vec())
-        .collect();
-    {
-        let mut views: Vec<&mut [f32]> = planes.iter_mut().map(|p| p.as_mut_slice()).collect();
-        bed.mix(&mut views, at);
-    }
-    for (c, p) in planes.iter().enumerate() {
-        f.plane_mut::<f32>(c)[..n].copy_from_slice(p);
-    }
+        .with_context(|| format!("cannot open the {name} encoder"))
 }
 
 /// With `bed`, the music is added under the narration frame by frame.
@@ -400,7 +402,9 @@ pub fn encode(
 ) -> anyhow::Result<()> {
     let rate = encoder.rate();
     let layout = encoder.channel_layout();
+    // The resampler's output and the FIFO are planar; frames are made in the encoder's format.
     let out_fmt = format::Sample::F32(format::sample::Type::Planar);
+    let enc_fmt = encoder.format();
     let channels = layout.channels() as usize;
     let frame_size = match encoder.frame_size() {
         0 => 1024,
@@ -434,14 +438,28 @@ pub fn encode(
      -> anyhow::Result<()> {
         while fifo[0].len() >= frame_size || (all && !fifo[0].is_empty()) {
             let n = fifo[0].len().min(frame_size);
-            let mut f = frame::Audio::new(out_fmt, n, layout);
-            f.set_rate(rate);
-            for (c, samples) in fifo.iter_mut().enumerate() {
-                f.plane_mut::<f32>(c)[..n].copy_from_slice(&samples[..n]);
-                samples.drain(..n);
-            }
+            let mut planes: Vec<Vec<f32>> =
+                fifo.iter_mut().map(|s| s.drain(..n).collect()).collect();
             if let Some(bed) = &mut bed {
-                mix_into(bed, &mut f, n, pts);
+                let mut views: Vec<&mut [f32]> =
+                    planes.iter_mut().map(|p| p.as_mut_slice()).collect();
+                bed.mix(&mut views, pts);
+            }
+            let mut f = frame::Audio::new(enc_fmt, n, layout);
+            f.set_rate(rate);
+            if enc_fmt.is_planar() {
+                for (c, p) in planes.iter().enumerate() {
+                    f.plane_mut::<f32>(c)[..n].copy_from_slice(p);
+                }
+            } else {
+                // Interleaved: one plane of channels × samples floats.
+                let data = f.data_mut(0);
+                for (c, p) in planes.iter().enumerate() {
+                    for (i, v) in p.iter().enumerate() {
+                        let at = (i * channels + c) * 4;
+                        data[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+                    }
+                }
             }
             f.set_pts(Some(pts));
             pts += n as i64;

@@ -4,11 +4,12 @@
 //! the file is `VideoSettings::repeats`: by default libx264 codes each distinct frame once and
 //! `h264` writes every repeat as a skipped picture; other encoders are sent the same FFmpeg
 //! frame again with the next pts (nothing is redrawn or copied); `--vfr` gives each distinct
-//! frame its duration instead. The MP4 is
+//! frame its duration instead. The file is
 //! written under a temporary name beside the target and renamed only once complete; dropping an
-//! unfinished `Mp4Writer` (error, Ctrl-C) removes the temporary file.
+//! unfinished `FileWriter` (error, Ctrl-C) removes the temporary file.
 
 pub mod audio;
+pub mod container;
 pub mod h264;
 pub mod music;
 mod subtitles;
@@ -29,6 +30,7 @@ use ffmpeg_next as ffmpeg;
 use crate::project::{Fps, Project};
 use crate::render::Yuv420;
 pub use audio::AudioQuality;
+pub use container::Container;
 pub use video::{Codec, Repeats, Speed, VideoSettings};
 
 /// Quietens FFmpeg's own logging (errors are reported through ours) once per process.
@@ -129,8 +131,9 @@ pub fn remove_pending_files() {
     }
 }
 
-/// H.264 (or as chosen) plus AAC in MP4, with `+faststart`.
-pub struct Mp4Writer {
+/// A video file: the codec chosen (H.264 by default) plus AAC in MP4 (`+faststart`), MOV or
+/// Matroska, or VP9/AV1 plus Opus in WebM, by the output's extension.
+pub struct FileWriter {
     // Declared before `file`: the muxer closes the file before an unfinished one is removed.
     octx: format::context::Output,
     file: PendingFile,
@@ -157,17 +160,18 @@ pub struct Mp4Writer {
     first_dts: Option<i64>,
 }
 
-impl Mp4Writer {
+impl FileWriter {
     pub fn create(
         target: &Path,
         project: &Project,
         settings: &VideoSettings,
         audio_quality: audio::AudioQuality,
         captions: Option<Vec<crate::captions::Cue>>,
-    ) -> anyhow::Result<Mp4Writer> {
+    ) -> anyhow::Result<FileWriter> {
         init();
+        let container = container::check(target, settings.codec, captions.is_some())?;
         let file = PendingFile::new(target);
-        let mut octx = format::output_as(file.temp(), "mp4")
+        let mut octx = format::output_as(file.temp(), container.muxer())
             .with_context(|| format!("cannot create {}", file.temp().display()))?;
         let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
         let video = video::choose(
@@ -196,10 +200,15 @@ impl Mp4Writer {
             }
             st.index()
         };
-        let aenc = audio::open_encoder(&project.audio_info, audio_quality, global_header)?;
+        let aenc = audio::open_encoder(
+            &project.audio_info,
+            audio_quality,
+            global_header,
+            container.audio(),
+        )?;
         let audio_enc_tb = Rational(1, aenc.rate() as i32);
         let audio_stream = {
-            let mut st = octx.add_stream(ffmpeg::encoder::find(ffmpeg::codec::Id::AAC))?;
+            let mut st = octx.add_stream(ffmpeg::encoder::find(aenc.id()))?;
             st.set_parameters(&aenc);
             st.set_time_base(audio_enc_tb);
             st.index()
@@ -209,7 +218,9 @@ impl Mp4Writer {
             None => None,
         };
         let mut opts = ffmpeg::Dictionary::new();
-        opts.set("movflags", "+faststart");
+        if matches!(container, Container::Mp4 | Container::Mov) {
+            opts.set("movflags", "+faststart");
+        }
         octx.write_header_with(opts)
             .with_context(|| format!("cannot write to {}", file.temp().display()))?;
         if let (Some(cues), Some(index)) = (&captions, subtitle_stream) {
@@ -233,7 +244,7 @@ impl Mp4Writer {
         let audio_thread = std::thread::Builder::new()
             .name("gpucast-audio".into())
             .spawn(move || audio::encode(&path, bed, aenc, tx))?;
-        Ok(Mp4Writer {
+        Ok(FileWriter {
             file,
             octx,
             video,
@@ -353,7 +364,7 @@ impl Mp4Writer {
     }
 }
 
-impl FrameSink for Mp4Writer {
+impl FrameSink for FileWriter {
     fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()> {
         let mut f = self.video.frame(frame)?;
         if self.repeats.distinct_only(&self.video.name) {
@@ -392,7 +403,7 @@ impl FrameSink for Mp4Writer {
         self.octx
             .write_trailer()
             .context("finishing the MP4 failed")?;
-        let Mp4Writer { file, octx, .. } = *self;
+        let FileWriter { file, octx, .. } = *self;
         drop(octx); // closes the file before it is renamed
         file.commit()
     }
@@ -497,11 +508,34 @@ impl<W: Write> FrameSink for Y4mWriter<W> {
     }
 }
 
+/// What `gpucast probe` prints about outputs: each container with its audio encoder, usable
+/// or why not (the video encoders are listed by `probe_encoders`).
+pub fn probe_outputs() -> Vec<(String, Result<(), String>)> {
+    init();
+    let info = crate::project::AudioInfo {
+        duration: 1.0,
+        sample_rate: 48000,
+        channels: 1,
+        damage: None,
+    };
+    let mut out = Vec::new();
+    for (what, kind) in [
+        (".mp4 .mov .mkv: AAC audio", container::AudioCodec::Aac),
+        (".webm: Opus audio (libopus)", container::AudioCodec::Opus),
+    ] {
+        let r = audio::open_encoder(&info, AudioQuality::Standard, true, kind)
+            .map(|_| ())
+            .map_err(|e| format!("{e:#}"));
+        out.push((what.to_string(), r));
+    }
+    out
+}
+
 /// What `gpucast probe` prints about encoders: every candidate, usable or why not.
 pub fn probe_encoders(settings: &VideoSettings) -> Vec<(String, Result<(), String>)> {
     let fps = Fps { num: 30, den: 1 };
     let mut out = Vec::new();
-    for codec in [Codec::H264, Codec::Hevc, Codec::Av1] {
+    for codec in [Codec::H264, Codec::Hevc, Codec::Av1, Codec::Vp9] {
         let s = VideoSettings {
             codec,
             ..settings.clone()

@@ -15,6 +15,7 @@ pub enum Codec {
     H264,
     Hevc,
     Av1,
+    Vp9,
 }
 
 /// How a frame shown for several frame times reaches the file.
@@ -108,6 +109,7 @@ pub fn candidates(codec: Codec) -> &'static [&'static str] {
             "hevc_videotoolbox",
             "libx265",
         ],
+        Codec::Vp9 => &["vp9_qsv", "vp9_vaapi", "libvpx-vp9"],
         Codec::Av1 => &[
             "av1_nvenc",
             "av1_qsv",
@@ -119,11 +121,24 @@ pub fn candidates(codec: Codec) -> &'static [&'static str] {
     }
 }
 
+impl Codec {
+    /// As `--codec` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::H264 => "h264",
+            Codec::Hevc => "hevc",
+            Codec::Av1 => "av1",
+            Codec::Vp9 => "vp9",
+        }
+    }
+}
+
 pub fn default_quality(codec: Codec) -> u32 {
     match codec {
         Codec::H264 => 23,
         Codec::Hevc => 28,
         Codec::Av1 => 35,
+        Codec::Vp9 => 33,
     }
 }
 
@@ -165,6 +180,14 @@ pub fn options_for(name: &str, s: &VideoSettings) -> Vec<(&'static str, String)>
             o
         }
         ("libsvtav1", _) => vec![("preset", pick("10", "8", "5")), ("crf", q)],
+        // Constant quality needs a bitrate of 0; rows in parallel use the threads.
+        ("libvpx-vp9", _) => vec![
+            ("deadline", pick("realtime", "good", "good")),
+            ("cpu-used", pick("8", "4", "2")),
+            ("crf", q),
+            ("b", "0".into()),
+            ("row-mt", "1".into()),
+        ],
         ("libaom-av1", _) => vec![("cpu-used", pick("8", "6", "4")), ("crf", q)],
         (_, "nvenc") => vec![
             ("preset", pick("p2", "p4", "p6")),
