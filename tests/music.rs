@@ -168,3 +168,20 @@ fn bad_music_is_refused_by_its_field() {
         assert!(!out.exists());
     }
 }
+
+/// The music project in assets/ (the demo's narration over a synthesised pad): the bed is
+/// heard where the narration is silent, and the narration keeps its length.
+#[test]
+fn the_music_project_in_assets_renders() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("music.mp4");
+    render_cpu(&root.join("assets/music/project.json"), &out, &[]);
+    let a = decode_audio(&out);
+    let demo = gpucast::prepare(&root.join("assets/demo/project.json")).unwrap();
+    let len = a.samples.len() as f64 / a.rate as f64;
+    assert!((len - demo.project.duration()).abs() < 0.03, "{len}");
+    // The narration is silent for its first 0.3 s; the pad is not.
+    let start = rms(&a, 0.0, 0.14);
+    assert!(db(start) > -50.0 && db(start) < -30.0, "bed at {:.1} dBFS", db(start));
+}
