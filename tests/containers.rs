@@ -20,14 +20,7 @@ fn webm_is_vp9_and_opus_in_sync() {
     assert_eq!(a.rate, 48000);
     let len = a.samples.len() as f64 / a.rate as f64;
     assert!((len - 6.0).abs() < 0.03, "audio lasts {len}");
-    let onsets = click_onsets(&a);
-    assert_eq!(onsets.len(), fx.word_starts.len(), "{onsets:?}");
-    for (o, w) in onsets.iter().zip(&fx.word_starts) {
-        assert!(
-            (o - w).abs() < 0.015,
-            "click at {o:.4} s for a word at {w:.3} s"
-        );
-    }
+    assert_clicks_on_words(&a, &fx.word_starts);
     // The picture changes where the timeline says: compare with the MP4 of the same project
     // (both lossy, so by which frames differ from the one before, on the luma's mean).
     let mp4 = fx.dir.path().join("out.mp4");

@@ -103,14 +103,7 @@ fn music_is_mixed_ducked_looped_and_faded() {
     assert!(rms(&a, 8.1, 8.4) > late);
 
     // The narration is as it was: every click on its word.
-    let onsets = click_onsets(&a);
-    assert_eq!(onsets.len(), 4, "{onsets:?}");
-    for (o, w) in onsets.iter().zip([2.0, 2.5, 3.0, 3.5]) {
-        assert!(
-            (o - w).abs() < 0.015,
-            "click at {o:.4} s for a word at {w} s"
-        );
-    }
+    assert_clicks_on_words(&a, &[2.0, 2.5, 3.0, 3.5]);
 }
 
 #[test]
@@ -183,5 +176,9 @@ fn the_music_project_in_assets_renders() {
     assert!((len - demo.project.duration()).abs() < 0.03, "{len}");
     // The narration is silent for its first 0.3 s; the pad is not.
     let start = rms(&a, 0.0, 0.14);
-    assert!(db(start) > -50.0 && db(start) < -30.0, "bed at {:.1} dBFS", db(start));
+    assert!(
+        db(start) > -50.0 && db(start) < -30.0,
+        "bed at {:.1} dBFS",
+        db(start)
+    );
 }

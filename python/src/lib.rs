@@ -93,6 +93,16 @@ fn project_error(py: Python<'_>, e: &anyhow::Error) -> PyErr {
     err
 }
 
+/// Loads, checks and lays out a project without the GIL; any failure is a ProjectError.
+fn prepare(py: Python<'_>, source: Source, checks: Checks) -> PyResult<gpucast::Prepared> {
+    py.detach(move || {
+        let p = gpucast::prepare_source(&source)?;
+        p.check(&checks)?;
+        Ok::<_, anyhow::Error>(p)
+    })
+    .map_err(|e| project_error(py, &e))
+}
+
 /// A project: from a file, from a dict (as JSON), or from another tool's timings. Nothing is
 /// read until it is used, so an invalid one can be asked for its problems.
 #[pyclass(frozen, module = "gpucast")]
@@ -305,13 +315,7 @@ fn render<'py>(
     };
     let source = job.project.clone();
     let checks = job.checks;
-    let prepared = py
-        .detach(move || {
-            let p = gpucast::prepare_source(&source)?;
-            p.check(&checks)?;
-            Ok::<_, anyhow::Error>(p)
-        })
-        .map_err(|e| project_error(py, &e))?;
+    let prepared = prepare(py, source, checks)?;
 
     // Python runs only between runs of frames, with the GIL taken back: Ctrl-C (on the main
     // thread), `cancel.is_set()` and the callback's own exceptions all stop the render there.
@@ -383,13 +387,7 @@ fn frame<'py>(
         strict,
         allow_partial_audio,
     };
-    let prepared = py
-        .detach(move || {
-            let p = gpucast::prepare_source(&source)?;
-            p.check(&checks)?;
-            Ok::<_, anyhow::Error>(p)
-        })
-        .map_err(|e| project_error(py, &e))?;
+    let prepared = prepare(py, source, checks)?;
     let opts = RenderOptions {
         threads,
         batch: 0,

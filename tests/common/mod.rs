@@ -295,3 +295,45 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// The raw frames gpucast renders: `render PROJECT -o - --backend cpu`, its y4m split into
+/// frames (each Y, U and V planes of `width`×`height`).
+pub fn raw_frames(project: &Path, width: usize, height: usize) -> Vec<Vec<u8>> {
+    let y4m = gpucast(&[
+        "render",
+        project.to_str().unwrap(),
+        "-o",
+        "-",
+        "--backend",
+        "cpu",
+    ]);
+    assert_ok(&y4m);
+    let raw = &y4m.stdout;
+    let header_end = raw.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let header = String::from_utf8_lossy(&raw[..header_end]);
+    assert!(
+        header.starts_with(&format!("YUV4MPEG2 W{width} H{height} ")),
+        "{header}"
+    );
+    let frame_len = width * height * 3 / 2;
+    raw[header_end..]
+        .chunks(6 + frame_len)
+        .map(|f| {
+            assert_eq!(&f[..6], b"FRAME\n");
+            assert_eq!(f.len(), 6 + frame_len, "a whole frame");
+            f[6..].to_vec()
+        })
+        .collect()
+}
+
+/// Every click in the audio is heard when its word is shown: within 15 ms of its start time.
+pub fn assert_clicks_on_words(a: &DecodedAudio, word_starts: &[f64]) {
+    let onsets = click_onsets(a);
+    assert_eq!(onsets.len(), word_starts.len(), "{onsets:?}");
+    for (o, w) in onsets.iter().zip(word_starts) {
+        assert!(
+            (o - w).abs() < 0.015,
+            "click at {o:.4} s for a word at {w:.3} s"
+        );
+    }
+}
