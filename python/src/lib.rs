@@ -313,6 +313,9 @@ fn render<'py>(
             allow_partial_audio,
         },
     };
+    // The output's container must take the codec (and subtitles) asked for.
+    gpucast::encode::container::check(&output, job.video.codec, soft_subtitles)
+        .map_err(|e| PyValueError::new_err(format!("{e:#}")))?;
     let source = job.project.clone();
     let checks = job.checks;
     let prepared = prepare(py, source, checks)?;

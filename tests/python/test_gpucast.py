@@ -92,6 +92,10 @@ def test_missing_file_and_bad_arguments(fx, tmp_path):
         gpucast.Project.from_dict({"when": object()})
     with pytest.raises(gpucast.EncoderError):
         gpucast.render(p, out, encoder="no_such_encoder")
+    with pytest.raises(ValueError, match="gpucast writes .mp4, .mov, .mkv or .webm"):
+        gpucast.render(p, tmp_path / "x.avi")
+    with pytest.raises(ValueError, match="cannot go in a .webm file"):
+        gpucast.render(p, tmp_path / "x.webm", codec="h264")
     assert not out.exists()
     assert [f for f in os.listdir(tmp_path) if f.startswith(".")] == []
 
@@ -115,6 +119,15 @@ def test_render_is_a_correct_video_with_progress(fx, tmp_path):
     subprocess.run(["gpucast", "render", str(fx / "project.json"), "-o", str(cli), "--backend", "cpu", "-q"],
                    check=True)
     assert cli.read_bytes() == out.read_bytes()
+
+
+def test_webm_by_extension(fx, tmp_path):
+    out = tmp_path / "out.webm"
+    gpucast.render(fx / "project.json", out, backend="cpu")
+    info = probe(out, "stream=codec_name,nb_read_frames")
+    codecs = sorted(st["codec_name"] for st in info["streams"])
+    assert codecs == ["opus", "vp9"]
+    assert [int(st["nb_read_frames"]) for st in info["streams"] if st["codec_name"] == "vp9"] == [180]
 
 
 def test_progress_exception_stops_and_leaves_nothing(fx, tmp_path):
