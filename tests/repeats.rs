@@ -329,8 +329,8 @@ fn other_encoders_and_settings_take_the_paths_they_say() {
     assert!(!dir.join("x.mp4").exists());
 }
 
-/// A second, independent player: headless Chromium plays the default (skipped repeats) and the
-/// every-frame outputs, seeks to frames and shows each as FFmpeg decodes it, and plays to the
+/// A second, independent player: headless Chromium plays the default (skipped repeats), the
+/// every-frame and the WebM outputs, seeks to frames and shows each as FFmpeg decodes it, and plays to the
 /// end (scripts/play_in_chromium.py). Skipped where Chromium is not installed, unless
 /// GPUCAST_REQUIRE_CHROMIUM=1 (CI) makes that a failure.
 #[test]
@@ -353,14 +353,23 @@ fn chromium_plays_the_stream() {
     }
     let fx = fixture(320, 180, 6.0, "");
     let dir = fx.dir.path();
-    let (skip, every) = (dir.join("skip.mp4"), dir.join("every.mp4"));
+    let (skip, every, webm) = (
+        dir.join("skip.mp4"),
+        dir.join("every.mp4"),
+        dir.join("web.webm"),
+    );
     render_cpu(&fx.project, &skip, &[]);
     render_cpu(&fx.project, &every, &["--repeat-frames", "encode"]);
+    render_cpu(&fx.project, &webm, &[]);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/play_in_chromium.py");
     let run = |extra: &[&str]| {
         Command::new("python3")
             .arg(&script)
-            .args([skip.to_str().unwrap(), every.to_str().unwrap()])
+            .args([
+                skip.to_str().unwrap(),
+                every.to_str().unwrap(),
+                webm.to_str().unwrap(),
+            ])
             .args(["--frames", "24"])
             .args(extra)
             .output()
