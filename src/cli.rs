@@ -424,7 +424,10 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     codec: match codec {
                         Some(c) => c,
                         None if to_stdout => Codec::H264,
-                        None => gpucast::encode::Container::from_path(&output)?.default_codec(),
+                        // An output gpucast cannot write is refused by the render's own checks,
+                        // in their order (a folder, a missing folder, then the extension).
+                        None => gpucast::encode::Container::from_path(&output)
+                            .map_or(Codec::H264, |c| c.default_codec()),
                     },
                     speed,
                     quality,

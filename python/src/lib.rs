@@ -294,8 +294,7 @@ fn render<'py>(
             encoder: (encoder != "auto").then(|| encoder.to_string()),
             codec: match codec {
                 "auto" => gpucast::encode::Container::from_path(&output)
-                    .map_err(|e| PyValueError::new_err(format!("output: {e:#}")))?
-                    .default_codec(),
+                    .map_or(Codec::H264, |c| c.default_codec()),
                 c => value::<Codec>("codec", c)?,
             },
             speed: value::<Speed>("speed", speed)?,
@@ -313,9 +312,12 @@ fn render<'py>(
             allow_partial_audio,
         },
     };
-    // The output's container must take the codec (and subtitles) asked for.
-    gpucast::encode::container::check(&output, job.video.codec, soft_subtitles)
-        .map_err(|e| PyValueError::new_err(format!("{e:#}")))?;
+    // The output's container must take the codec (and subtitles) asked for. (A folder is
+    // named as such by the render's own checks.)
+    if !output.is_dir() {
+        gpucast::encode::container::check(&output, job.video.codec, soft_subtitles)
+            .map_err(|e| PyValueError::new_err(format!("{e:#}")))?;
+    }
     let source = job.project.clone();
     let checks = job.checks;
     let prepared = prepare(py, source, checks)?;
