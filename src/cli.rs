@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Instant;
 
 use crate as gpucast;
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use gpucast::encode::{AudioQuality, Codec, Repeats, Speed, VideoSettings};
 use gpucast::{Backend, Output, RenderJob, RenderOptions};
@@ -261,6 +262,23 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Render many videos from a manifest: JSON lines, one render each (`{"project": ..., "output":
+    /// ..., options}`, or `{"timings": ..., "audio": ..., ...}`). Outputs already made from the
+    /// same inputs and settings are skipped; a failing line does not stop the others.
+    Batch {
+        /// The manifest (paths in it are relative to its folder).
+        manifest: PathBuf,
+        /// Render only this line (0-based over non-blank lines), or `auto`: the Slurm array task
+        /// (SLURM_ARRAY_TASK_ID) or Kubernetes indexed job (JOB_COMPLETION_INDEX) index.
+        #[arg(long)]
+        index: Option<String>,
+        /// Lines rendered at once on this machine.
+        #[arg(long, default_value_t = 1)]
+        jobs: usize,
+        /// Also write every line's outcome as JSON here.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
     /// Check a project and summarise it, or list every problem in it.
     Validate {
         #[command(flatten)]
@@ -444,6 +462,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 captions,
                 soft_subtitles,
                 checks,
+                fingerprint: None,
             };
             let started = Instant::now();
             let mut reporter = Reporter::new(quiet, progress_interval);
@@ -560,6 +579,64 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     output.display()
                 );
             }
+            Ok(())
+        }
+        Command::Batch {
+            manifest,
+            index,
+            jobs,
+            report,
+        } => {
+            let mut entries = gpucast::batch::read(&manifest)?;
+            if let Some(given) = index {
+                let (i, from) = gpucast::batch::index(&given)?;
+                anyhow::ensure!(
+                    i < entries.len(),
+                    "--index {i} (from {from}) is past the manifest's {} lines",
+                    entries.len()
+                );
+                log::info!("batch: line index {i}, from {from}");
+                entries = vec![entries.swap_remove(i)];
+            }
+            let total = entries.len();
+            let outcomes = gpucast::batch::run(&entries, jobs, &|o| {
+                if !quiet || o.status == "failed" {
+                    let what = o
+                        .output
+                        .as_ref()
+                        .map_or(String::new(), |p| format!(" {}", p.display()));
+                    match &o.error {
+                        Some(e) => eprintln!("gpucast batch: line {}{what}: failed: {e}", o.line),
+                        None => eprintln!(
+                            "gpucast batch: line {}{what}: {} ({:.1} s)",
+                            o.line, o.status, o.seconds
+                        ),
+                    }
+                }
+            });
+            gpucast::pipeline::check_cancelled()?;
+            let count = |s: &str| outcomes.iter().filter(|o| o.status == s).count();
+            let (done, skipped, failed) = (count("done"), count("skipped"), count("failed"));
+            if let Some(path) = &report {
+                let json = serde_json::json!({
+                    "manifest": manifest,
+                    "lines": total,
+                    "done": done,
+                    "skipped": skipped,
+                    "failed": failed,
+                    "outcomes": outcomes,
+                });
+                let file = gpucast::encode::PendingFile::new(path);
+                std::fs::write(file.temp(), serde_json::to_string_pretty(&json)? + "\n")
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                file.commit()?;
+            }
+            if !quiet {
+                eprintln!(
+                    "gpucast batch: {total} lines: {done} done, {skipped} skipped, {failed} failed"
+                );
+            }
+            anyhow::ensure!(failed == 0, "{failed} of {total} lines failed");
             Ok(())
         }
         Command::Validate { source } => {

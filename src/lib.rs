@@ -4,9 +4,11 @@
 //! backend → `encode`. Everything that can be wrong with the input fails in the first three
 //! steps, before an output file exists. The functions here are what the CLI calls.
 
+pub mod batch;
 pub mod captions;
 pub mod cli;
 pub mod encode;
+pub mod fingerprint;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
@@ -93,6 +95,8 @@ pub struct RenderJob {
     pub soft_subtitles: bool,
     /// What may be rendered despite a problem (`Prepared::check`).
     pub checks: Checks,
+    /// Recorded in the output's metadata under `fingerprint::KEY` (batch renders).
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -232,7 +236,14 @@ pub fn render_prepared(
             let subtitles = job
                 .soft_subtitles
                 .then(|| captions::cues(&p.project, &p.scene));
-            let w = encode::FileWriter::create(path, &p.project, &job.video, job.audio, subtitles)?;
+            let w = encode::FileWriter::create(
+                path,
+                &p.project,
+                &job.video,
+                job.audio,
+                subtitles,
+                job.fingerprint.as_deref(),
+            )?;
             let name = w.encoder_name().to_string();
             (Box::new(w), name)
         }

@@ -311,6 +311,7 @@ fn render<'py>(
             strict,
             allow_partial_audio,
         },
+        fingerprint: None,
     };
     // The output's container must take the codec (and subtitles) asked for. (A folder is
     // named as such by the render's own checks.)

@@ -167,6 +167,7 @@ impl FileWriter {
         settings: &VideoSettings,
         audio_quality: audio::AudioQuality,
         captions: Option<Vec<crate::captions::Cue>>,
+        fingerprint: Option<&str>,
     ) -> anyhow::Result<FileWriter> {
         init();
         let container = container::check(target, settings.codec, captions.is_some())?;
@@ -219,7 +220,13 @@ impl FileWriter {
         };
         let mut opts = ffmpeg::Dictionary::new();
         if matches!(container, Container::Mp4 | Container::Mov) {
-            opts.set("movflags", "+faststart");
+            // use_metadata_tags: an MP4 keeps only keys it knows unless told to keep any.
+            opts.set("movflags", "+faststart+use_metadata_tags");
+        }
+        if let Some(f) = fingerprint {
+            let mut meta = ffmpeg::Dictionary::new();
+            meta.set(crate::fingerprint::KEY, f);
+            octx.set_metadata(meta);
         }
         octx.write_header_with(opts)
             .with_context(|| format!("cannot write to {}", file.temp().display()))?;

@@ -1,0 +1,89 @@
+//! What an output was made from, as one SHA-256: gpucast's version, the project (file, JSON or
+//! timings and their import options), every file it reads (narration, background image, fonts,
+//! music, script) and the render settings. Written into the output's metadata by batch renders,
+//! so that a rerun can tell a finished output from one that is stale or was never finished.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Context as _;
+use sha2::{Digest, Sha256};
+
+use crate::project::{Background, FontChoice};
+use crate::{Prepared, RenderJob, Source};
+
+/// The metadata key the fingerprint is stored under.
+pub const KEY: &str = "gpucast_input";
+
+/// The fingerprint of rendering `job` (already prepared as `p`).
+pub fn of(p: &Prepared, job: &RenderJob) -> anyhow::Result<String> {
+    let mut h = Sha256::new();
+    let mut field = |name: &str, bytes: &[u8]| {
+        h.update((name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field("version", env!("CARGO_PKG_VERSION").as_bytes());
+    let settings = format!(
+        "{:?} {:?} {:?} {:?}",
+        job.backend, job.video, job.audio, job.soft_subtitles
+    );
+    field("settings", settings.as_bytes());
+    let mut files: Vec<&Path> = vec![&p.project.audio];
+    match &job.project {
+        Source::Project(path) => files.push(path),
+        Source::Json { text, .. } => field("json", text.as_bytes()),
+        Source::Timings {
+            timings, options, ..
+        } => {
+            files.push(timings);
+            if let Some(s) = &options.script {
+                files.push(s);
+            }
+            field("import", format!("{options:?}").as_bytes());
+        }
+    }
+    if let Background::Image { path, .. } = &p.project.background {
+        files.push(path);
+    }
+    if let Some(m) = &p.project.music {
+        files.push(&m.file);
+    }
+    for slide in &p.project.slides {
+        for f in [Some(&slide.style.font), slide.style.bold_font.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if let FontChoice::File(path) = f {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut digest = h;
+    for path in files {
+        let mut file =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = file
+                .read(&mut buf)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if n == 0 {
+                break;
+            }
+            digest.update(&buf[..n]);
+        }
+    }
+    Ok(format!("sha256:{:x}", digest.finalize()))
+}
+
+/// The fingerprint recorded in an existing output, if it has one.
+pub fn recorded(output: &Path) -> Option<String> {
+    crate::encode::init();
+    let input = ffmpeg_next::format::input(output).ok()?;
+    let value = input.metadata().get(KEY).map(str::to_string);
+    value
+}
