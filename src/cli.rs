@@ -166,7 +166,7 @@ enum RepeatFrames {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render a project to an MP4 (or y4m on stdout with `-o -`).
+    /// Render a project to a video file (.mp4, .mov, .mkv, .webm), or y4m on stdout with `-o -`.
     Render {
         #[command(flatten)]
         source: SourceArgs,
@@ -176,7 +176,8 @@ enum Command {
         /// Add the slides' text to the MP4 as a subtitle track (mov_text).
         #[arg(long)]
         soft_subtitles: bool,
-        /// Output MP4 file, or `-` for yuv4mpegpipe on standard output.
+        /// Output file (.mp4, .mov, .mkv or .webm: the extension picks the format), or `-` for
+        /// yuv4mpegpipe on standard output.
         #[arg(short, long)]
         output: PathBuf,
         #[command(flatten)]
