@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
-use crate::encode::{AudioQuality, Codec, Container, Repeats, Speed, VideoSettings};
+use crate::encode::{AudioQuality, Codec, Container, RepeatFrames, Repeats, Speed, VideoSettings};
 use crate::{Backend, Checks, Output, RenderJob, RenderOptions, Source};
 
 /// One manifest line as written: a project (or timings and audio), an output, options.
@@ -45,12 +45,10 @@ pub struct Entry {
 }
 
 fn value<T: ValueEnum>(name: &str, given: &Option<String>) -> Result<Option<T>, String> {
-    match given {
-        None => Ok(None),
-        Some(v) => T::from_str(v, true)
-            .map(Some)
-            .map_err(|_| format!("{name}: \"{v}\" is not a valid value")),
-    }
+    given
+        .as_deref()
+        .map(|v| crate::parse_choice(name, v))
+        .transpose()
 }
 
 fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
@@ -81,16 +79,10 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
             .map_err(|e| format!("output: {e:#}"))?
             .default_codec(),
     };
-    let repeats = match (line.vfr.unwrap_or(false), line.repeat_frames.as_deref()) {
-        (true, _) => Repeats::Vfr,
-        (false, None | Some("skip")) => Repeats::Skip,
-        (false, Some("encode")) => Repeats::Encode,
-        (false, Some(other)) => {
-            return Err(format!(
-                "repeat_frames: \"{other}\" is not one of skip, encode"
-            ))
-        }
-    };
+    let repeats = Repeats::from_options(
+        line.vfr.unwrap_or(false),
+        value::<RepeatFrames>("repeat_frames", &line.repeat_frames)?.unwrap_or(RepeatFrames::Skip),
+    );
     Ok(RenderJob {
         project,
         output: Output::File(output),

@@ -10,7 +10,7 @@ use std::time::Instant;
 use crate as gpucast;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use gpucast::encode::{AudioQuality, Codec, Repeats, Speed, VideoSettings};
+use gpucast::encode::{AudioQuality, Codec, RepeatFrames, Repeats, Speed, VideoSettings};
 use gpucast::{Backend, Output, RenderJob, RenderOptions};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
@@ -156,12 +156,6 @@ impl SourceArgs {
             _ => anyhow::bail!("give a project file, or --timings and --audio"),
         }
     }
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum RepeatFrames {
-    Skip,
-    Encode,
 }
 
 #[derive(Subcommand)]
@@ -440,23 +434,13 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 render: draw.options(),
                 video: VideoSettings {
                     encoder: (encoder != "auto").then_some(encoder),
-                    codec: match codec {
-                        Some(c) => c,
-                        None if to_stdout => Codec::H264,
-                        // An output gpucast cannot write is refused by the render's own checks,
-                        // in their order (a folder, a missing folder, then the extension).
-                        None => gpucast::encode::Container::from_path(&output)
-                            .map_or(Codec::H264, |c| c.default_codec()),
-                    },
+                    codec: codec
+                        .unwrap_or_else(|| gpucast::encode::container::default_codec(&output)),
                     speed,
                     quality,
                     preset: encoder_preset,
                     threads: encoder_threads.max(1),
-                    repeats: match (vfr, repeat_frames) {
-                        (true, _) => Repeats::Vfr,
-                        (false, RepeatFrames::Skip) => Repeats::Skip,
-                        (false, RepeatFrames::Encode) => Repeats::Encode,
-                    },
+                    repeats: Repeats::from_options(vfr, repeat_frames),
                     ..VideoSettings::default()
                 },
                 audio: audio_quality,

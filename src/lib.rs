@@ -32,6 +32,21 @@ pub use render::{Backend, RenderOptions};
 pub use scene::Scene;
 pub use timeline::Timeline;
 
+/// Parses one of a `ValueEnum`'s names (`--codec`'s, `--backend`'s, ...) given as text, as the
+/// Python package and batch manifests give them; the error names `what` and the choices.
+pub fn parse_choice<T: clap::ValueEnum>(what: &str, given: &str) -> Result<T, String> {
+    T::from_str(given, true).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!(
+            "{what}: \"{given}\" is not a valid value (one of: {})",
+            names.join(", ")
+        )
+    })
+}
+
 /// Where the video goes.
 #[derive(Debug, Clone)]
 pub enum Output {

@@ -111,16 +111,7 @@ struct Project {
 }
 
 fn value<T: ValueEnum>(arg: &str, given: &str) -> PyResult<T> {
-    T::from_str(given, true).map_err(|_| {
-        let names: Vec<String> = T::value_variants()
-            .iter()
-            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
-            .collect();
-        PyValueError::new_err(format!(
-            "{arg}={given:?} is not one of: {}",
-            names.join(", ")
-        ))
-    })
+    gpucast::parse_choice(arg, given).map_err(PyValueError::new_err)
 }
 
 #[pymethods]
@@ -266,16 +257,7 @@ fn render<'py>(
     progress: Option<Py<PyAny>>,
     cancel: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let repeats = match (vfr, repeat_frames) {
-        (true, _) => Repeats::Vfr,
-        (false, "skip") => Repeats::Skip,
-        (false, "encode") => Repeats::Encode,
-        (false, other) => {
-            return Err(PyValueError::new_err(format!(
-                "repeat_frames={other:?} is not one of: skip, encode"
-            )))
-        }
-    };
+    let repeats = Repeats::from_options(vfr, value("repeat_frames", repeat_frames)?);
     if output.as_os_str() == "-" {
         return Err(PyValueError::new_err(
             "output: give a file name (standard output is the CLI's `-o -`)",
@@ -293,8 +275,7 @@ fn render<'py>(
         video: VideoSettings {
             encoder: (encoder != "auto").then(|| encoder.to_string()),
             codec: match codec {
-                "auto" => gpucast::encode::Container::from_path(&output)
-                    .map_or(Codec::H264, |c| c.default_codec()),
+                "auto" => gpucast::encode::container::default_codec(&output),
                 c => value::<Codec>("codec", c)?,
             },
             speed: value::<Speed>("speed", speed)?,

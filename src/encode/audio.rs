@@ -402,8 +402,6 @@ pub fn encode(
 ) -> anyhow::Result<()> {
     let rate = encoder.rate();
     let layout = encoder.channel_layout();
-    // The resampler's output and the FIFO are planar; frames are made in the encoder's format.
-    let out_fmt = format::Sample::F32(format::sample::Type::Planar);
     let enc_fmt = encoder.format();
     let channels = layout.channels() as usize;
     let frame_size = match encoder.frame_size() {
@@ -412,7 +410,6 @@ pub fn encode(
     };
     let mut fifo: Vec<Vec<f32>> = vec![Vec::new(); channels];
     let mut pts: i64 = 0;
-    let mut resampler: Option<software::resampling::Context> = None;
 
     let send =
         |encoder: &mut ffmpeg::encoder::Audio, f: Option<&frame::Audio>| -> anyhow::Result<()> {
@@ -467,43 +464,71 @@ pub fn encode(
         }
         Ok(())
     };
-    let push = |fifo: &mut Vec<Vec<f32>>, out: &frame::Audio| {
-        let n = out.samples();
-        for (c, samples) in fifo.iter_mut().enumerate() {
-            samples.extend_from_slice(&out.plane::<f32>(c)[..n]);
+    decode_resampled(path, rate, Some(layout), &mut |planes| {
+        for (samples, plane) in fifo.iter_mut().zip(planes) {
+            samples.extend_from_slice(&plane);
         }
-    };
-
-    decode(path, |f| {
-        let r = match &mut resampler {
-            Some(r) => r,
-            None => resampler.insert(software::resampling::Context::get(
-                f.format(),
-                f.channel_layout(),
-                f.rate(),
-                out_fmt,
-                layout,
-                rate,
-            )?),
-        };
-        let capacity = f.samples() * rate as usize / f.rate().max(1) as usize + 256;
-        let mut out = frame::Audio::new(out_fmt, capacity, layout);
-        r.run(f, &mut out)?;
-        push(&mut fifo, &out);
         emit(&mut encoder, &mut fifo, false)
     })?;
-    if let Some(r) = &mut resampler {
+    emit(&mut encoder, &mut fifo, true)?;
+    send(&mut encoder, None)
+}
+
+/// Decodes `path` and resamples it to `rate`, handing over planar float samples, one vector per
+/// channel. `layout`: the channels wanted, mixed by the resampler; `None` keeps the file's own
+/// (mono or stereo; more are folded to stereo) for the caller to map.
+pub(crate) fn decode_resampled(
+    path: &Path,
+    rate: u32,
+    layout: Option<ChannelLayout>,
+    on_samples: &mut dyn FnMut(Vec<Vec<f32>>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let fmt = format::Sample::F32(format::sample::Type::Planar);
+    let mut resampler: Option<(software::resampling::Context, ChannelLayout)> = None;
+    let planes = |out: &frame::Audio, layout: ChannelLayout| -> Vec<Vec<f32>> {
+        (0..layout.channels() as usize)
+            .map(|c| out.plane::<f32>(c)[..out.samples()].to_vec())
+            .collect()
+    };
+    decode(path, |f| {
+        let (r, to) = match &mut resampler {
+            Some(r) => r,
+            None => {
+                let to = layout.unwrap_or(if f.channels() == 1 {
+                    ChannelLayout::MONO
+                } else {
+                    ChannelLayout::STEREO
+                });
+                let ctx = software::resampling::Context::get(
+                    f.format(),
+                    f.channel_layout(),
+                    f.rate(),
+                    fmt,
+                    to,
+                    rate,
+                )?;
+                resampler.insert((ctx, to))
+            }
+        };
+        let capacity = f.samples() * rate as usize / f.rate().max(1) as usize + 256;
+        let mut out = frame::Audio::new(fmt, capacity, *to);
+        r.run(f, &mut out)?;
+        if out.samples() > 0 {
+            on_samples(planes(&out, *to))?;
+        }
+        Ok(())
+    })?;
+    if let Some((r, to)) = &mut resampler {
         loop {
-            let mut out = frame::Audio::new(out_fmt, 4096, layout);
+            let mut out = frame::Audio::new(fmt, 4096, *to);
             r.flush(&mut out)?;
             if out.samples() == 0 {
                 break;
             }
-            push(&mut fifo, &out);
+            on_samples(planes(&out, *to))?;
         }
     }
-    emit(&mut encoder, &mut fifo, true)?;
-    send(&mut encoder, None)
+    Ok(())
 }
 
 #[cfg(test)]

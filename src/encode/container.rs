@@ -81,6 +81,12 @@ impl Container {
     }
 }
 
+/// The codec for `path` when none is asked for: the container's default, or H.264 where the
+/// extension is not one gpucast writes (that is refused later, in the render's own checks).
+pub fn default_codec(path: &Path) -> Codec {
+    Container::from_path(path).map_or(Codec::H264, Container::default_codec)
+}
+
 /// Refuses, before any work, an output that cannot hold what was asked for.
 pub fn check(path: &Path, codec: Codec, soft_subtitles: bool) -> anyhow::Result<Container> {
     let container = Container::from_path(path)?;

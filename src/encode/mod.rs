@@ -31,7 +31,7 @@ use crate::project::{Fps, Project};
 use crate::render::Yuv420;
 pub use audio::AudioQuality;
 pub use container::Container;
-pub use video::{Codec, Repeats, Speed, VideoSettings};
+pub use video::{Codec, RepeatFrames, Repeats, Speed, VideoSettings};
 
 /// Quietens FFmpeg's own logging (errors are reported through ours) once per process.
 pub fn init() {

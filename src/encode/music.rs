@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
 
-use ffmpeg::{format, frame, software, ChannelLayout};
+use ffmpeg::ChannelLayout;
 use ffmpeg_next as ffmpeg;
 
 use crate::project::{Music, Project};
@@ -171,67 +171,18 @@ fn decode_pass(
     layout: ChannelLayout,
     send: &mut dyn FnMut(Vec<Vec<f32>>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let out_fmt = format::Sample::F32(format::sample::Type::Planar);
     let channels = layout.channels() as usize;
-    let mut resampler: Option<(software::resampling::Context, ChannelLayout)> = None;
-    let map = |out: &frame::Audio, source: ChannelLayout| -> Vec<Vec<f32>> {
-        let n = out.samples();
-        let planes: Vec<&[f32]> = (0..source.channels() as usize)
-            .map(|c| &out.plane::<f32>(c)[..n])
-            .collect();
-        match (planes.len(), channels) {
+    super::audio::decode_resampled(path, rate, None, &mut |planes| {
+        send(match (planes.len(), channels) {
             (2, 1) => vec![planes[0]
                 .iter()
-                .zip(planes[1])
+                .zip(&planes[1])
                 .map(|(l, r)| 0.5 * (l + r))
                 .collect()],
-            (1, 2) => vec![planes[0].to_vec(), planes[0].to_vec()],
-            _ => planes.iter().map(|p| p.to_vec()).collect(),
-        }
-    };
-    super::audio::decode(path, |f| {
-        let (r, source) = match &mut resampler {
-            Some(r) => r,
-            None => {
-                let source = if f.channels() <= 2 {
-                    if f.channels() == 1 {
-                        ChannelLayout::MONO
-                    } else {
-                        ChannelLayout::STEREO
-                    }
-                } else {
-                    ChannelLayout::STEREO
-                };
-                let ctx = software::resampling::Context::get(
-                    f.format(),
-                    f.channel_layout(),
-                    f.rate(),
-                    out_fmt,
-                    source,
-                    rate,
-                )?;
-                resampler.insert((ctx, source))
-            }
-        };
-        let capacity = f.samples() * rate as usize / f.rate().max(1) as usize + 256;
-        let mut out = frame::Audio::new(out_fmt, capacity, *source);
-        r.run(f, &mut out)?;
-        if out.samples() > 0 {
-            send(map(&out, *source))?;
-        }
-        Ok(())
-    })?;
-    if let Some((r, source)) = &mut resampler {
-        loop {
-            let mut out = frame::Audio::new(out_fmt, 4096, *source);
-            r.flush(&mut out)?;
-            if out.samples() == 0 {
-                break;
-            }
-            send(map(&out, *source))?;
-        }
-    }
-    Ok(())
+            (1, 2) => vec![planes[0].clone(), planes[0].clone()],
+            _ => planes,
+        })
+    })
 }
 
 #[cfg(test)]

@@ -31,7 +31,23 @@ pub enum Repeats {
     Vfr,
 }
 
+/// `--repeat-frames`: how a constant-frame-rate render writes repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RepeatFrames {
+    Skip,
+    Encode,
+}
+
 impl Repeats {
+    /// `--vfr` and `--repeat-frames` (which `--vfr` overrides) as one choice.
+    pub fn from_options(vfr: bool, frames: RepeatFrames) -> Repeats {
+        match (vfr, frames) {
+            (true, _) => Repeats::Vfr,
+            (false, RepeatFrames::Skip) => Repeats::Skip,
+            (false, RepeatFrames::Encode) => Repeats::Encode,
+        }
+    }
+
     /// Whether the encoder sees only the distinct frames.
     pub fn distinct_only(self, encoder: &str) -> bool {
         match self {
