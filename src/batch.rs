@@ -104,6 +104,7 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
             allow_partial_audio: line.allow_partial_audio.unwrap_or(false),
         },
         fingerprint: None,
+        shard: None,
     })
 }
 
@@ -226,19 +227,8 @@ pub fn index(given: &str) -> anyhow::Result<(usize, String)> {
             .map_err(|_| anyhow::anyhow!("--index {given}: give a line number from 0, or auto"))?;
         return Ok((i, "--index".into()));
     }
-    for var in ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"] {
-        if let Ok(v) = std::env::var(var) {
-            let i = v
-                .trim()
-                .parse::<usize>()
-                .map_err(|_| anyhow::anyhow!("--index auto: {var}={v:?} is not an index"))?;
-            return Ok((i, var.into()));
-        }
-    }
-    anyhow::bail!(
-        "--index auto: neither SLURM_ARRAY_TASK_ID (Slurm array job) nor JOB_COMPLETION_INDEX \
-         (Kubernetes indexed job) is set"
-    )
+    let (i, var) = crate::shard::scheduler_index("--index auto")?;
+    Ok((i, var.into()))
 }
 
 #[cfg(test)]

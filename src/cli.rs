@@ -209,6 +209,33 @@ enum Command {
         /// (`gpucast: N/M frames ...`) for batch logs; 0 writes one after every distinct frame.
         #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
         progress_interval: f64,
+        /// Render only part I of N (from 0) as a video-only .mkv for `gpucast join`; auto/N takes
+        /// I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX. A part already rendered from the
+        /// same inputs and settings is kept.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+    },
+    /// Join the parts of a sharded render (`render --shard I/N`) into one video: the video is
+    /// copied, not re-encoded; the narration is encoded once. Parts may be given in any order;
+    /// missing, repeated, truncated or foreign parts are refused.
+    Join {
+        /// The project the parts were rendered from.
+        project: PathBuf,
+        /// The parts (.mkv), all N of them.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Output file (.mp4, .mov, .mkv, or .webm for VP9/AV1 parts).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// AAC effort: standard (fast coder, fine for speech) or high (for music).
+        #[arg(long, value_enum, default_value = "standard")]
+        audio_quality: AudioQuality,
+        /// Also write the slides as captions: a .vtt (with word timestamps) or .srt file.
+        #[arg(long, value_name = "FILE")]
+        captions: Option<PathBuf>,
+        /// Add the slides' text to the MP4 as a subtitle track (mov_text).
+        #[arg(long)]
+        soft_subtitles: bool,
     },
     /// Render the single frame shown at a time, as PNG, to iterate on a style.
     Frame {
@@ -420,8 +447,19 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             repeat_frames,
             audio_quality,
             progress_interval,
+            shard,
         } => {
             let to_stdout = output.as_os_str() == "-";
+            let shard = match shard {
+                Some(given) => {
+                    let (shard, from) = gpucast::shard::Shard::parse(&given)?;
+                    if !quiet {
+                        eprintln!("gpucast: part {shard} (from {from})");
+                    }
+                    Some(shard)
+                }
+                None => None,
+            };
             let source = source.source()?;
             let job = RenderJob {
                 project: source,
@@ -448,6 +486,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 soft_subtitles,
                 checks,
                 fingerprint: None,
+                shard,
             };
             let started = Instant::now();
             let mut reporter = Reporter::new(quiet, progress_interval);
@@ -464,7 +503,12 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 s.encode_busy,
                 s.encode_waiting
             );
-            if !quiet && !to_stdout {
+            if !quiet && summary.kept {
+                eprintln!(
+                    "kept {}: it already is this part, rendered from the same inputs and settings",
+                    output.display()
+                );
+            } else if !quiet && !to_stdout {
                 let secs = started.elapsed().as_secs_f64();
                 eprintln!(
                     "wrote {}: {} frames ({} distinct) in {secs:.1} s, {:.0} frames/s; {}, {}",
@@ -474,6 +518,40 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     s.frames as f64 / secs.max(1e-9),
                     summary.renderer,
                     summary.encoder
+                );
+            }
+            Ok(())
+        }
+        Command::Join {
+            project,
+            parts,
+            output,
+            audio_quality,
+            captions,
+            soft_subtitles,
+        } => {
+            let started = Instant::now();
+            let mut reporter = Reporter::new(quiet, 5.0);
+            let frames = gpucast::join(
+                &project,
+                &parts,
+                &output,
+                audio_quality,
+                captions.as_deref(),
+                soft_subtitles,
+                &checks,
+                &mut |done, total| {
+                    reporter.update(done, total);
+                    Ok(())
+                },
+            )?;
+            reporter.done();
+            if !quiet {
+                eprintln!(
+                    "wrote {}: {frames} frames from {} parts in {:.1} s",
+                    output.display(),
+                    parts.len(),
+                    started.elapsed().as_secs_f64()
                 );
             }
             Ok(())

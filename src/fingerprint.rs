@@ -1,7 +1,8 @@
 //! What an output was made from, as one SHA-256: gpucast's version, the project (file, JSON or
 //! timings and their import options), every file it reads (narration, background image, fonts,
 //! music, script) and the render settings. Written into the output's metadata by batch renders,
-//! so that a rerun can tell a finished output from one that is stale or was never finished.
+//! so that a rerun can tell a finished output from one that is stale or was never finished;
+//! the content part alone is recorded in the parts of a sharded render.
 
 use std::io::Read;
 use std::path::Path;
@@ -15,25 +16,28 @@ use crate::{Prepared, RenderJob, Source};
 /// The metadata key the fingerprint is stored under.
 pub const KEY: &str = "gpucast_input";
 
-/// The fingerprint of rendering `job` (already prepared as `p`).
+/// The fingerprint of rendering `job` (already prepared as `p`): the content and the settings.
 pub fn of(p: &Prepared, job: &RenderJob) -> anyhow::Result<String> {
     let mut h = Sha256::new();
-    let mut field = |name: &str, bytes: &[u8]| {
-        h.update((name.len() as u64).to_le_bytes());
-        h.update(name.as_bytes());
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    field("version", env!("CARGO_PKG_VERSION").as_bytes());
+    field(&mut h, "version", env!("CARGO_PKG_VERSION").as_bytes());
     let settings = format!(
         "{:?} {:?} {:?} {:?}",
         job.backend, job.video, job.audio, job.soft_subtitles
     );
-    field("settings", settings.as_bytes());
+    field(&mut h, "settings", settings.as_bytes());
+    field(&mut h, "content", content(p, &job.project)?.as_bytes());
+    Ok(format!("sha256:{:x}", h.finalize()))
+}
+
+/// The fingerprint of what a project is made of, whatever it is rendered with: the project
+/// (file, JSON or timings with their import options) and every file it reads. The parts of one
+/// video record it, and the join compares it with the project it is given.
+pub fn content(p: &Prepared, source: &Source) -> anyhow::Result<String> {
+    let mut h = Sha256::new();
     let mut files: Vec<&Path> = vec![&p.project.audio];
-    match &job.project {
+    match source {
         Source::Project(path) => files.push(path),
-        Source::Json { text, .. } => field("json", text.as_bytes()),
+        Source::Json { text, .. } => field(&mut h, "json", text.as_bytes()),
         Source::Timings {
             timings, options, ..
         } => {
@@ -41,7 +45,7 @@ pub fn of(p: &Prepared, job: &RenderJob) -> anyhow::Result<String> {
             if let Some(s) = &options.script {
                 files.push(s);
             }
-            field("import", format!("{options:?}").as_bytes());
+            field(&mut h, "import", format!("{options:?}").as_bytes());
         }
     }
     if let Background::Image { path, .. } = &p.project.background {
@@ -62,11 +66,14 @@ pub fn of(p: &Prepared, job: &RenderJob) -> anyhow::Result<String> {
     }
     files.sort();
     files.dedup();
-    let mut digest = h;
     for path in files {
         let mut file =
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
         let mut buf = vec![0u8; 1 << 16];
+        // Each file's bytes are framed by its length, so that moving bytes between two files
+        // changes the fingerprint.
+        let mut len = 0u64;
+        let mut inner = Sha256::new();
         loop {
             let n = file
                 .read(&mut buf)
@@ -74,10 +81,20 @@ pub fn of(p: &Prepared, job: &RenderJob) -> anyhow::Result<String> {
             if n == 0 {
                 break;
             }
-            digest.update(&buf[..n]);
+            inner.update(&buf[..n]);
+            len += n as u64;
         }
+        h.update(len.to_le_bytes());
+        h.update(inner.finalize());
     }
-    Ok(format!("sha256:{:x}", digest.finalize()))
+    Ok(format!("sha256:{:x}", h.finalize()))
+}
+
+fn field(h: &mut Sha256, name: &str, bytes: &[u8]) {
+    h.update((name.len() as u64).to_le_bytes());
+    h.update(name.as_bytes());
+    h.update((bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
 }
 
 /// The fingerprint recorded in an existing output, if it has one.

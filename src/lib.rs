@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod project;
 pub mod render;
 pub mod scene;
+pub mod shard;
 pub mod sheet;
 pub mod timeline;
 
@@ -112,6 +113,8 @@ pub struct RenderJob {
     pub checks: Checks,
     /// Recorded in the output's metadata under `fingerprint::KEY` (batch renders).
     pub fingerprint: Option<String>,
+    /// Render only this part of the video, as a video-only Matroska part for `gpucast join`.
+    pub shard: Option<shard::Shard>,
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +123,9 @@ pub struct Summary {
     pub encoder: String,
     pub stats: pipeline::Stats,
     pub prepare: std::time::Duration,
+    /// The output was already this part of this project, rendered with these settings, and
+    /// was kept as it is (`--shard`).
+    pub kept: bool,
 }
 
 /// A project loaded, planned and laid out: everything a render needs, all input checked.
@@ -239,26 +245,56 @@ pub fn render_prepared(
     if let Some(path) = &job.captions {
         captions::write(path, &p.project, &p.scene)?;
     }
+    // A part's encoder never reorders pictures, so that parts join by copying.
+    let video = VideoSettings {
+        in_order: job.shard.is_some(),
+        ..job.video.clone()
+    };
+    let part = match job.shard {
+        Some(shard) => Some(plan_part(p, job, &video, shard)?),
+        None => None,
+    };
+    let part_timeline;
+    let timeline = match &part {
+        Some(part) => {
+            part_timeline = p.timeline.part(part.frames.clone());
+            &part_timeline
+        }
+        None => &p.timeline,
+    };
+    if let (Some(part), Output::File(path)) = (&part, &job.output) {
+        if encode::join::finished(path, part, p.project.fps) {
+            return Ok(Summary {
+                renderer: "none".into(),
+                encoder: "none".into(),
+                stats: pipeline::Stats::default(),
+                prepare: t.elapsed(),
+                kept: true,
+            });
+        }
+    }
     let renderer = render::create(job.backend, p.scene.clone(), &job.render)?;
     let renderer_name = renderer.describe();
     log::info!(
         "{} frames, {} distinct, drawn by {renderer_name}",
-        p.timeline.frame_count,
-        p.timeline.distinct_frames()
+        timeline.frame_count,
+        timeline.distinct_frames()
     );
     let (sink, encoder): (Box<dyn encode::FrameSink>, String) = match &job.output {
         Output::File(path) => {
-            let subtitles = job
+            let mut contents = encode::Contents::whole(&p.project, job.audio);
+            contents.captions = job
                 .soft_subtitles
                 .then(|| captions::cues(&p.project, &p.scene));
-            let w = encode::FileWriter::create(
-                path,
-                &p.project,
-                &job.video,
-                job.audio,
-                subtitles,
-                job.fingerprint.as_deref(),
-            )?;
+            if let Some(f) = &job.fingerprint {
+                contents.metadata.push((fingerprint::KEY, f.clone()));
+            }
+            if let Some(part) = &part {
+                contents.audio = None;
+                contents.frames = part.frames.clone();
+                contents.metadata.extend(part.to_metadata());
+            }
+            let w = encode::FileWriter::create(path, &p.project, &video, contents)?;
             let name = w.encoder_name().to_string();
             (Box::new(w), name)
         }
@@ -269,17 +305,90 @@ pub fn render_prepared(
         }
     };
     let prepare = t.elapsed();
-    let stats = pipeline::run(&p.timeline, renderer, sink, progress).with_context(|| match &job
-        .output
-    {
-        Output::File(path) => format!("cannot write {}", path.display()),
-        Output::Stdout => "cannot write to standard output".to_string(),
-    })?;
+    let stats =
+        pipeline::run(timeline, renderer, sink, progress).with_context(|| match &job.output {
+            Output::File(path) => format!("cannot write {}", path.display()),
+            Output::Stdout => "cannot write to standard output".to_string(),
+        })?;
     Ok(Summary {
         renderer: renderer_name,
         encoder,
         stats,
         prepare,
+        kept: false,
+    })
+}
+
+/// Joins the parts of a sharded render of `project` (`render --shard I/N`) into `output`,
+/// after checking they are exactly its N parts, whole and made alike; returns the frame count.
+/// `captions` and `soft_subtitles` are as for `render`.
+#[allow(clippy::too_many_arguments)]
+pub fn join(
+    project: &Path,
+    parts: &[PathBuf],
+    output: &Path,
+    audio: encode::AudioQuality,
+    captions: Option<&Path>,
+    soft_subtitles: bool,
+    checks: &Checks,
+    progress: pipeline::Progress<'_>,
+) -> anyhow::Result<u64> {
+    let source = Source::Project(project.to_path_buf());
+    let p = prepare_source(&source)?;
+    p.check(checks)?;
+    check_output(output, &source, &p.project)?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(part) = parts.iter().find(|part| same(output, part)) {
+        anyhow::bail!(
+            "cannot write {}: it is one of the parts ({}); choose another output",
+            output.display(),
+            part.display()
+        );
+    }
+    let content = fingerprint::content(&p, &source)?;
+    let files = parts
+        .iter()
+        .map(|f| encode::join::read_part(f, p.project.fps))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let ordered = shard::order(&files, &content, &p.timeline)?;
+    if let Some(path) = captions {
+        captions::write(path, &p.project, &p.scene)?;
+    }
+    let cues = soft_subtitles.then(|| captions::cues(&p.project, &p.scene));
+    encode::join::join(&p.project, &ordered, output, audio, cues, progress)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    Ok(p.timeline.frame_count)
+}
+
+/// What part `shard` of `job` holds and records, after refusing what a part cannot be.
+fn plan_part(
+    p: &Prepared,
+    job: &RenderJob,
+    video: &VideoSettings,
+    shard: shard::Shard,
+) -> anyhow::Result<shard::PartTags> {
+    let Output::File(path) = &job.output else {
+        anyhow::bail!("--shard needs a part file (.mkv), not standard output");
+    };
+    shard::check_part_name(path)?;
+    anyhow::ensure!(
+        job.video.repeats != Repeats::Vfr,
+        "--shard writes constant-frame-rate parts: --vfr cannot be joined"
+    );
+    anyhow::ensure!(
+        !job.soft_subtitles && job.captions.is_none(),
+        "--shard: parts are video only; give --soft-subtitles or --captions to gpucast join"
+    );
+    let frames = shard::cuts(&p.timeline, shard.count)?[shard.index as usize].clone();
+    Ok(shard::PartTags {
+        content: fingerprint::content(p, &job.project)?,
+        settings: format!("gpucast {}; {video:?}", env!("CARGO_PKG_VERSION")),
+        shard,
+        frames,
+        total: p.timeline.frame_count,
     })
 }
 

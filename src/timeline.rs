@@ -57,6 +57,29 @@ impl Timeline {
         self.runs.len()
     }
 
+    /// Frames `frames` only (a shard's part): the runs that overlap them, cut to fit, still
+    /// numbered as in the whole video.
+    pub fn part(&self, frames: std::ops::Range<u64>) -> Timeline {
+        let runs = self
+            .runs
+            .iter()
+            .filter_map(|r| {
+                let start = r.start_frame.max(frames.start);
+                let end = (r.start_frame + r.frames).min(frames.end);
+                (start < end).then(|| Run {
+                    start_frame: start,
+                    frames: end - start,
+                    key: r.key.clone(),
+                })
+            })
+            .collect();
+        Timeline {
+            fps: self.fps,
+            frame_count: frames.end.min(self.frame_count) - frames.start.min(self.frame_count),
+            runs,
+        }
+    }
+
     /// The key of one frame (for `gpucast frame`).
     pub fn key_at(&self, frame: u64) -> Option<&FrameKey> {
         let i = self

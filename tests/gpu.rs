@@ -423,6 +423,7 @@ fn end_to_end_mp4_with_gpu_backend() {
         soft_subtitles: false,
         checks: Default::default(),
         fingerprint: None,
+        shard: None,
     };
     let summary = gpucast::render(&job, &mut |_, _| Ok(())).unwrap();
     assert!(summary.renderer.starts_with("GPU"), "{}", summary.renderer);

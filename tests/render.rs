@@ -7,12 +7,6 @@ use common::*;
 
 const FPS: f64 = 30.0;
 
-/// Frame indices where the timeline says the picture changes.
-fn run_starts(project: &std::path::Path) -> Vec<u64> {
-    let p = gpucast::prepare(project).unwrap();
-    p.timeline.runs.iter().map(|r| r.start_frame).collect()
-}
-
 #[test]
 fn cpu_render_is_a_correct_video() {
     let fx = fixture(320, 180, 8.0, "");

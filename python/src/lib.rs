@@ -293,6 +293,7 @@ fn render<'py>(
             allow_partial_audio,
         },
         fingerprint: None,
+        shard: None,
     };
     // The output's container must take the codec (and subtitles) asked for. (A folder is
     // named as such by the render's own checks.)

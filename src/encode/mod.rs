@@ -11,6 +11,7 @@
 pub mod audio;
 pub mod container;
 pub mod h264;
+pub mod join;
 pub mod music;
 mod subtitles;
 mod vaapi;
@@ -18,6 +19,7 @@ pub mod video;
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Once;
@@ -131,6 +133,127 @@ pub fn remove_pending_files() {
     }
 }
 
+/// What a video file holds besides the video.
+pub struct Contents {
+    /// The narration (with any music bed) at this quality; `None` for a shard's part, which is
+    /// video only (the join encodes the audio once).
+    pub audio: Option<AudioQuality>,
+    /// The slides as a subtitle track.
+    pub captions: Option<Vec<crate::captions::Cue>>,
+    /// Container metadata: the batch fingerprint, a part's tags.
+    pub metadata: Vec<(&'static str, String)>,
+    /// The frames of the timeline the file holds: all of them, or a part's.
+    pub frames: Range<u64>,
+}
+
+impl Contents {
+    /// A whole video with its narration.
+    pub fn whole(project: &Project, audio: AudioQuality) -> Contents {
+        Contents {
+            audio: Some(audio),
+            captions: None,
+            metadata: Vec::new(),
+            frames: 0..project.frame_count(),
+        }
+    }
+}
+
+/// An audio stream added to a file whose header is not written yet.
+struct NewAudio {
+    encoder: ffmpeg::encoder::Audio,
+    stream: usize,
+}
+
+impl NewAudio {
+    fn add(
+        octx: &mut format::context::Output,
+        project: &Project,
+        quality: AudioQuality,
+        container: Container,
+        global_header: bool,
+    ) -> anyhow::Result<NewAudio> {
+        let encoder = audio::open_encoder(
+            &project.audio_info,
+            quality,
+            global_header,
+            container.audio(),
+        )?;
+        let mut st = octx.add_stream(ffmpeg::encoder::find(encoder.id()))?;
+        st.set_parameters(&encoder);
+        st.set_time_base(Rational(1, encoder.rate() as i32));
+        let stream = st.index();
+        Ok(NewAudio { encoder, stream })
+    }
+
+    /// Starts encoding the narration (mixed with the music bed) on its own thread, once the
+    /// header is written and the stream's time base is final.
+    fn start(
+        self,
+        octx: &format::context::Output,
+        project: &Project,
+    ) -> anyhow::Result<AudioTrack> {
+        let enc = self.encoder;
+        let enc_tb = Rational(1, enc.rate() as i32);
+        let tb = octx.stream(self.stream).expect("added").time_base();
+        // Enough packets to stay ahead of the video without holding the whole narration.
+        let (tx, rx) = mpsc::sync_channel(256);
+        let path = project.audio.clone();
+        let bed = project
+            .music
+            .as_ref()
+            .map(|m| music::Bed::start(m, project, enc.rate(), enc.channel_layout()));
+        let thread = std::thread::Builder::new()
+            .name("gpucast-audio".into())
+            .spawn(move || audio::encode(&path, bed, enc, tx))?;
+        Ok(AudioTrack {
+            rx,
+            thread: Some(thread),
+            enc_tb,
+            stream: self.stream,
+            tb,
+        })
+    }
+}
+
+/// The audio stream of a file being written: packets arrive from the encoding thread and are
+/// muxed between video packets.
+struct AudioTrack {
+    rx: Receiver<Packet>,
+    thread: Option<JoinHandle<anyhow::Result<()>>>,
+    enc_tb: Rational,
+    stream: usize,
+    tb: Rational,
+}
+
+impl AudioTrack {
+    /// Writes the packets encoded so far; with `all`, waits for the rest.
+    fn drain(&mut self, octx: &mut format::context::Output, all: bool) -> anyhow::Result<()> {
+        loop {
+            let p = if all {
+                self.rx.recv().ok()
+            } else {
+                self.rx.try_recv().ok()
+            };
+            let Some(mut p) = p else { return Ok(()) };
+            p.set_stream(self.stream);
+            p.rescale_ts(self.enc_tb, self.tb);
+            p.write_interleaved(octx).context("writing audio failed")?;
+        }
+    }
+
+    /// Writes the rest and reports how the encoding thread ended.
+    fn finish(&mut self, octx: &mut format::context::Output) -> anyhow::Result<()> {
+        self.drain(octx, true)?;
+        let ended = self
+            .thread
+            .take()
+            .expect("finished once")
+            .join()
+            .map_err(|_| anyhow::anyhow!("the audio encoder panicked"))?;
+        ended.context("audio encoding failed")
+    }
+}
+
 /// A video file: the codec chosen (H.264 by default) plus AAC in MP4 (`+faststart`), MOV or
 /// Matroska, or VP9/AV1 plus Opus in WebM, by the output's extension.
 pub struct FileWriter {
@@ -140,11 +263,10 @@ pub struct FileWriter {
     video: video::VideoEncoder,
     video_stream: usize,
     video_tb: Rational,
-    audio_rx: Receiver<Packet>,
-    audio_thread: Option<JoinHandle<anyhow::Result<()>>>,
-    audio_enc_tb: Rational,
-    audio_stream: usize,
-    audio_tb: Rational,
+    /// `None` in a shard's part, which is video only.
+    audio: Option<AudioTrack>,
+    /// The frames of the timeline this file holds.
+    frames: Range<u64>,
     /// How repeats are written, as settled for this encoder (`Skip` only where it applies).
     repeats: Repeats,
     /// Writes repeats as skipped pictures and renumbers the encoder's (with `Repeats::Skip`).
@@ -165,11 +287,15 @@ impl FileWriter {
         target: &Path,
         project: &Project,
         settings: &VideoSettings,
-        audio_quality: audio::AudioQuality,
-        captions: Option<Vec<crate::captions::Cue>>,
-        fingerprint: Option<&str>,
+        contents: Contents,
     ) -> anyhow::Result<FileWriter> {
         init();
+        let Contents {
+            audio,
+            captions,
+            metadata,
+            frames,
+        } = contents;
         let container = container::check(target, settings.codec, captions.is_some())?;
         let file = PendingFile::new(target);
         let mut octx = format::output_as(file.temp(), container.muxer())
@@ -190,6 +316,10 @@ impl FileWriter {
             st.set_time_base(video.time_base);
             st.set_avg_frame_rate(Rational(num as i32, den as i32));
             st.set_rate(Rational(num as i32, den as i32));
+            // Which encoder made the stream, for players' info panes and the join's checks.
+            let mut meta = ffmpeg::Dictionary::new();
+            meta.set("encoder", &video.name);
+            st.set_metadata(meta);
             if let Some(r) = &repeater {
                 // The skipped pictures' PPS joins x264's in the MP4's avcC.
                 let mut extradata = extradata(&video.encoder).to_vec();
@@ -201,18 +331,15 @@ impl FileWriter {
             }
             st.index()
         };
-        let aenc = audio::open_encoder(
-            &project.audio_info,
-            audio_quality,
-            global_header,
-            container.audio(),
-        )?;
-        let audio_enc_tb = Rational(1, aenc.rate() as i32);
-        let audio_stream = {
-            let mut st = octx.add_stream(ffmpeg::encoder::find(aenc.id()))?;
-            st.set_parameters(&aenc);
-            st.set_time_base(audio_enc_tb);
-            st.index()
+        let audio = match audio {
+            Some(quality) => Some(NewAudio::add(
+                &mut octx,
+                project,
+                quality,
+                container,
+                global_header,
+            )?),
+            None => None,
         };
         let subtitle_stream = match &captions {
             Some(_) => Some(subtitles::add_stream(&mut octx)?),
@@ -223,9 +350,11 @@ impl FileWriter {
             // use_metadata_tags: an MP4 keeps only keys it knows unless told to keep any.
             opts.set("movflags", "+faststart+use_metadata_tags");
         }
-        if let Some(f) = fingerprint {
+        if !metadata.is_empty() {
             let mut meta = ffmpeg::Dictionary::new();
-            meta.set(crate::fingerprint::KEY, f);
+            for (k, v) in &metadata {
+                meta.set(k, v);
+            }
             octx.set_metadata(meta);
         }
         octx.write_header_with(opts)
@@ -239,35 +368,24 @@ impl FileWriter {
             }
         }
         let video_tb = octx.stream(video_stream).expect("added").time_base();
-        let audio_tb = octx.stream(audio_stream).expect("added").time_base();
-
-        // Enough packets to stay ahead of the video without holding the whole narration.
-        let (tx, audio_rx) = mpsc::sync_channel(256);
-        let path = project.audio.clone();
-        let bed = project
-            .music
-            .as_ref()
-            .map(|m| music::Bed::start(m, project, aenc.rate(), aenc.channel_layout()));
-        let audio_thread = std::thread::Builder::new()
-            .name("gpucast-audio".into())
-            .spawn(move || audio::encode(&path, bed, aenc, tx))?;
+        let audio = match audio {
+            Some(a) => Some(a.start(&octx, project)?),
+            None => None,
+        };
         Ok(FileWriter {
             file,
             octx,
             video,
             video_stream,
             video_tb,
-            audio_rx,
-            audio_thread: Some(audio_thread),
-            audio_enc_tb,
-            audio_stream,
-            audio_tb,
+            audio,
+            next_keyframe: frames.start,
+            frames,
             repeats,
             repeater,
             keyframe_every: (settings.keyframe_interval * project.fps.as_f64())
                 .round()
                 .max(1.0) as u64,
-            next_keyframe: 0,
             durations: HashMap::new(),
             frames_sent: 0,
             first_dts: None,
@@ -356,17 +474,9 @@ impl FileWriter {
 
     /// Writes the audio packets encoded so far; with `all`, waits for the rest.
     fn drain_audio(&mut self, all: bool) -> anyhow::Result<()> {
-        loop {
-            let p = if all {
-                self.audio_rx.recv().ok()
-            } else {
-                self.audio_rx.try_recv().ok()
-            };
-            let Some(mut p) = p else { return Ok(()) };
-            p.set_stream(self.audio_stream);
-            p.rescale_ts(self.audio_enc_tb, self.audio_tb);
-            p.write_interleaved(&mut self.octx)
-                .context("writing audio failed")?;
+        match &mut self.audio {
+            Some(a) => a.drain(&mut self.octx, all),
+            None => Ok(()),
         }
     }
 }
@@ -377,7 +487,10 @@ impl FrameSink for FileWriter {
         if self.repeats.distinct_only(&self.video.name) {
             // Keyframes at least every interval of output time, not of distinct frames, so
             // that seeking stays cheap however long a frame is shown.
-            if start >= self.next_keyframe {
+            // Not on a part's last frame: two IDR pictures in a row across a join would need
+            // different idr_pic_ids, and each part's first is always 0.
+            let last = start + count == self.frames.end && start > self.frames.start;
+            if start >= self.next_keyframe && !last {
                 f.set_kind(ffmpeg::picture::Type::I);
                 self.next_keyframe = (start / self.keyframe_every + 1) * self.keyframe_every;
             }
@@ -399,14 +512,9 @@ impl FrameSink for FileWriter {
     fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
         self.video.encoder.send_eof()?;
         self.drain_video(true)?;
-        self.drain_audio(true)?;
-        let audio = self
-            .audio_thread
-            .take()
-            .expect("joined once")
-            .join()
-            .map_err(|_| anyhow::anyhow!("the audio encoder panicked"))?;
-        audio.context("audio encoding failed")?;
+        if let Some(a) = &mut self.audio {
+            a.finish(&mut self.octx)?;
+        }
         self.octx
             .write_trailer()
             .context("finishing the MP4 failed")?;

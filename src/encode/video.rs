@@ -86,6 +86,9 @@ pub struct VideoSettings {
     /// Seconds between keyframes.
     pub keyframe_interval: f64,
     pub repeats: Repeats,
+    /// Pictures leave the encoder in display order (no B-frames): a shard's part, whose packets
+    /// the join copies with their frame numbers as timestamps (Matroska keeps no decode times).
+    pub in_order: bool,
 }
 
 impl Default for VideoSettings {
@@ -99,6 +102,7 @@ impl Default for VideoSettings {
             threads: DEFAULT_THREADS,
             keyframe_interval: 2.0,
             repeats: Repeats::default(),
+            in_order: false,
         }
     }
 }
@@ -283,6 +287,9 @@ pub fn open(
         flags |= codec::Flags::GLOBAL_HEADER;
     }
     enc.set_flags(flags);
+    if s.in_order {
+        enc.set_max_b_frames(0);
+    }
     let mut opts = Dictionary::new();
     for (k, v) in options_for(name, s) {
         opts.set(k, &v);

@@ -337,3 +337,155 @@ pub fn assert_clicks_on_words(a: &DecodedAudio, word_starts: &[f64]) {
         );
     }
 }
+
+/// Frame indices where the timeline says the picture changes.
+pub fn run_starts(project: &Path) -> Vec<u64> {
+    let p = gpucast::prepare(project).unwrap();
+    p.timeline.runs.iter().map(|r| r.start_frame).collect()
+}
+
+/// Every video packet's (pts in frames at 30 fps, keyframe, size), in file order.
+pub fn packets(path: &Path) -> Vec<(i64, bool, usize)> {
+    ffmpeg::init().unwrap();
+    let mut input = ffmpeg::format::input(path).unwrap();
+    let stream = input.streams().best(ffmpeg::media::Type::Video).unwrap();
+    let (index, tb) = (stream.index(), stream.time_base());
+    input
+        .packets()
+        .filter(|(s, _)| s.index() == index)
+        .map(|(_, p)| {
+            let t = p.pts().unwrap() as f64 * f64::from(tb) * 30.0;
+            (t.round() as i64, p.is_key(), p.size())
+        })
+        .collect()
+}
+
+pub fn ffmpeg_cli(args: &[&str]) -> std::process::Output {
+    Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin"])
+        .args(args)
+        .output()
+        .expect("the ffmpeg tool is installed by scripts/setup-debian.sh")
+}
+
+/// The stream passes FFmpeg's strict parsers: every NAL unit's header parsed by its syntax
+/// tables (trace_headers), a decode with every check on that stops at any irregularity, and
+/// nothing about frame numbering or concealment even at debug level.
+pub fn assert_strict_h264(out: &Path) {
+    let o = out.to_str().unwrap();
+    // Every header of every NAL unit, parsed by FFmpeg's own syntax tables.
+    let trace = ffmpeg_cli(&[
+        "-v",
+        "verbose",
+        "-i",
+        o,
+        "-map",
+        "0:v",
+        "-c",
+        "copy",
+        "-bsf:v",
+        "trace_headers",
+        "-f",
+        "null",
+        "-",
+    ]);
+    assert!(trace.status.success());
+    let text = String::from_utf8_lossy(&trace.stderr);
+    let lower = text.to_lowercase();
+    for bad in ["error", "invalid", "failed", "overread"] {
+        assert!(!lower.contains(bad), "trace_headers: {bad}");
+    }
+    assert!(
+        text.contains("mb_skip_run") || text.matches("pic_parameter_set_id").count() > 100,
+        "the trace covers the slices"
+    );
+    // A decode that stops at any irregularity, with every check on.
+    let strict = ffmpeg_cli(&[
+        "-v",
+        "warning",
+        "-err_detect",
+        "+crccheck+bitstream+buffer+explode",
+        "-i",
+        o,
+        "-map",
+        "0:v",
+        "-f",
+        "null",
+        "-",
+    ]);
+    assert!(strict.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&strict.stderr).trim(),
+        "",
+        "no warning"
+    );
+    // And nothing about frame numbering even at debug level (a gap is only said there).
+    let debug = ffmpeg_cli(&["-v", "debug", "-i", o, "-map", "0:v", "-f", "null", "-"]);
+    let text = String::from_utf8_lossy(&debug.stderr).to_lowercase();
+    assert!(!text.contains("frame num gap"), "frame_num gap");
+    assert!(!text.contains("concealing"), "errors concealed");
+}
+
+/// Seeking: a decoder started at each keyframe's packet gives the frames a decoder started at
+/// the beginning gives, and the keyframe is an IDR picture.
+pub fn decodes_the_same_from_every_keyframe(out: &Path) {
+    let full = decode_video(out, 30.0);
+    ffmpeg::init().unwrap();
+    let mut input = ffmpeg::format::input(&out).unwrap();
+    let stream = input.streams().best(ffmpeg::media::Type::Video).unwrap();
+    let index = stream.index();
+    let params = stream.parameters();
+    let mut all: Vec<ffmpeg::Packet> = input
+        .packets()
+        .filter(|(s, _)| s.index() == index)
+        .map(|(_, p)| p)
+        .collect();
+    // Display order of the packets (decode order differs with B-frames).
+    let mut order: Vec<i64> = all.iter().map(|p| p.pts().unwrap()).collect();
+    order.sort();
+    let keys: Vec<usize> = (0..all.len()).filter(|&i| all[i].is_key()).collect();
+    assert!(keys.len() >= 4, "{keys:?}");
+    for &i in &keys {
+        // The first NAL unit after any parameter sets and SEI is an IDR slice (type 5); MP4
+        // samples are length-prefixed.
+        let data = all[i].data().unwrap();
+        let mut at = 0;
+        let mut types = Vec::new();
+        while at + 4 < data.len() {
+            let len = u32::from_be_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+            types.push(data[at + 4] & 0x1f);
+            at += 4 + len;
+        }
+        assert!(
+            types.contains(&5),
+            "keyframe packet {i} has NAL types {types:?}, no IDR"
+        );
+        let first_shown = order.binary_search(&all[i].pts().unwrap()).unwrap();
+        let ctx = ffmpeg::codec::context::Context::from_parameters(params.clone()).unwrap();
+        let mut dec = ctx.decoder().video().unwrap();
+        let mut got = 0;
+        let mut frame = ffmpeg::frame::Video::empty();
+        let mut check = |dec: &mut ffmpeg::decoder::Video, got: &mut usize| {
+            while dec.receive_frame(&mut frame).is_ok() {
+                let n = first_shown + *got;
+                let expect = &full.frames[n].1;
+                let (w, h) = (full.width as usize, full.height as usize);
+                let luma: Vec<u8> = (0..h)
+                    .flat_map(|r| frame.data(0)[r * frame.stride(0)..][..w].to_vec())
+                    .collect();
+                assert!(
+                    luma == expect[..w * h],
+                    "from keyframe {i}: frame {n} differs"
+                );
+                *got += 1;
+            }
+        };
+        for p in &mut all[i..] {
+            dec.send_packet(p).unwrap();
+            check(&mut dec, &mut got);
+        }
+        dec.send_eof().unwrap();
+        check(&mut dec, &mut got);
+        assert_eq!(got, all.len() - first_shown, "decoding from keyframe {i}");
+    }
+}
