@@ -3,8 +3,8 @@
 # headers (ffmpeg-next links the system FFmpeg), clang for its bindings, Mesa's software Vulkan
 # (lavapipe) so the GPU path runs without a GPU, the ffmpeg tool the scripts use, and procps (the
 # interrupt test sends SIGINT with `kill`). With --test, also what only the tests use: Chromium,
-# the second player the output is checked with, and Python's venv and pip for the Python
-# package's tests.
+# the second player the output is checked with, Python's venv and pip for the Python
+# package's tests, and Slurm and MUNGE for the one-node Slurm cluster of scripts/test-slurm.sh.
 set -euo pipefail
 packages=(
   build-essential pkg-config clang libclang-dev
@@ -14,7 +14,7 @@ packages=(
   ffmpeg python3 procps
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium python3-venv python3-pip)
+  packages+=(chromium python3-venv python3-pip slurm-wlm munge)
 fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi

@@ -186,7 +186,7 @@ fn other_encoders_and_settings_take_the_paths_they_say() {
 }
 
 /// A second, independent player: headless Chromium plays the default (skipped repeats), the
-/// every-frame and the WebM outputs, seeks to frames and shows each as FFmpeg decodes it, and plays to the
+/// every-frame, the WebM and a sharded-and-joined output, seeks to frames and shows each as FFmpeg decodes it, and plays to the
 /// end (scripts/play_in_chromium.py). Skipped where Chromium is not installed, unless
 /// GPUCAST_REQUIRE_CHROMIUM=1 (CI) makes that a failure.
 #[test]
@@ -217,6 +217,19 @@ fn chromium_plays_the_stream() {
     render_cpu(&fx.project, &skip, &[]);
     render_cpu(&fx.project, &every, &["--repeat-frames", "encode"]);
     render_cpu(&fx.project, &webm, &[]);
+    // A sharded render, joined: the parts' streams copied one after another.
+    let joined = dir.join("joined.mp4");
+    let parts: Vec<String> = (0..3)
+        .map(|i| {
+            let part = dir.join(format!("part-{i}.mkv"));
+            render_cpu(&fx.project, &part, &["--shard", &format!("{i}/3")]);
+            part.display().to_string()
+        })
+        .collect();
+    let mut args = vec!["join", fx.project.to_str().unwrap()];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend(["-o", joined.to_str().unwrap()]);
+    assert_ok(&gpucast(&args));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/play_in_chromium.py");
     let run = |extra: &[&str]| {
         Command::new("python3")
@@ -225,6 +238,7 @@ fn chromium_plays_the_stream() {
                 skip.to_str().unwrap(),
                 every.to_str().unwrap(),
                 webm.to_str().unwrap(),
+                joined.to_str().unwrap(),
             ])
             .args(["--frames", "24"])
             .args(extra)
@@ -240,7 +254,7 @@ fn chromium_plays_the_stream() {
     );
     assert_eq!(
         text.matches("plays in Chromium: 6.000 s, 320x180").count(),
-        2,
+        3,
         "{text}"
     );
     // The check itself can fail: compared one frame late, frames that change are caught.
