@@ -22,6 +22,12 @@ output size.
 --styles renders the same fixture in each named look (STYLES below, laid over the fixture's
 style): each against the encoder alone on that look's own frames.
 
+With --shards N it instead times a sharded render of each fixture on this machine: the single
+render, each of the N parts (`render --shard I/N`, one after another, so each has the machine to
+itself), and `gpucast join`, and reports the shards' overhead (the parts' total against the single
+render), the join's cost against the single render, and the model for N machines (the slowest
+part plus the join).
+
 With --import-hours H it instead times `gpucast import` of an H-hour WhisperX file (2.8 words a
 second, about 30,000 words for 3 hours) with a script (--text) that differs from the recognised
 words in case, punctuation, numerals and about 3% of the words, against a silent 8 kHz WAV, and
@@ -184,6 +190,37 @@ def bench_import(a, work):
           f"peak RSS {max(r[1] for r in runs):.0f} MB")
 
 
+def bench_shards(a, work):
+    n = a.shards
+    print(f"| fixture | single render | {n} parts, total (overhead) | slowest part | join (of single) | "
+          f"on {n} machines: slowest part + join (speed-up) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for seconds in a.seconds:
+        fx = os.path.join(work, f"fx{int(seconds)}")
+        if not os.path.exists(os.path.join(fx, "project.json")):
+            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds)], check=True,
+                           stdout=subprocess.DEVNULL)
+        project = os.path.join(fx, "project.json")
+        single, parts, joins = [], [[] for _ in range(n)], []
+        for _ in range(a.runs):
+            single.append(timed([a.gpucast, "render", project, "-o", f"{fx}/whole.mp4", "-q", "--backend", "cpu"])[0])
+            for i in range(n):
+                part = f"{fx}/part-{i}.mkv"
+                if os.path.exists(part):
+                    os.remove(part)  # a finished part would be kept, not rendered
+                parts[i].append(timed([a.gpucast, "render", project, "--shard", f"{i}/{n}", "-o", part,
+                                       "-q", "--backend", "cpu"])[0])
+            joins.append(timed([a.gpucast, "join", project] + [f"{fx}/part-{i}.mkv" for i in range(n)]
+                               + ["-o", f"{fx}/joined.mp4", "-q"])[0])
+        s = statistics.median(single)
+        p = [statistics.median(t) for t in parts]
+        j = statistics.median(joins)
+        total, slowest = sum(p), max(p)
+        print(f"| {int(seconds)} s | {s:.2f} s | {total:.2f} s ({(total / s - 1) * 100:+.1f}%) | {slowest:.2f} s | "
+              f"{j:.2f} s ({j / s * 100:.1f}%) | {slowest + j:.2f} s ({s / (slowest + j):.2f}x) |")
+        print(json.dumps({"seconds": seconds, "single": single, "parts": parts, "join": joins}), file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, nargs="+", default=[20, 60, 300])
@@ -195,6 +232,8 @@ def main():
     ap.add_argument("--styles", nargs="+", default=["default"], choices=sorted(STYLES))
     ap.add_argument("--python", default=None,
                     help="a Python interpreter with the gpucast package installed: also time gpucast.render")
+    ap.add_argument("--shards", type=int, default=None,
+                    help="time a render split into this many parts and joined instead")
     ap.add_argument("--import-hours", type=float, default=None,
                     help="time `gpucast import` of a WhisperX file this many hours long instead")
     a = ap.parse_args()
@@ -203,6 +242,11 @@ def main():
         sys.exit(f"{a.gpucast} not found: run `cargo build --release` first")
     work = a.workdir or tempfile.mkdtemp(prefix="gpucast-bench-")
     os.makedirs(work, exist_ok=True)
+    if a.shards:
+        bench_shards(a, work)
+        if not a.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     if a.import_hours:
         bench_import(a, work)
         if not a.workdir:
