@@ -333,6 +333,7 @@ pub fn join(
     checks: &Checks,
     progress: pipeline::Progress<'_>,
 ) -> anyhow::Result<u64> {
+    let started = Instant::now();
     let source = Source::Project(project.to_path_buf());
     let p = prepare_source(&source)?;
     p.check(checks)?;
@@ -354,6 +355,11 @@ pub fn join(
         .map(|f| encode::join::read_part(f, p.project.fps))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let ordered = shard::order(&files, &content, &p.timeline)?;
+    log::info!(
+        "join: project prepared and {} parts checked in {:.2?}",
+        files.len(),
+        started.elapsed()
+    );
     if let Some(path) = captions {
         captions::write(path, &p.project, &p.scene)?;
     }

@@ -173,6 +173,7 @@ pub fn join(
     let mut audio = audio.start(&octx, project)?;
     let total: u64 = parts.iter().map(|p| p.frames.len() as u64).sum();
     let mut done = 0u64;
+    let copying = std::time::Instant::now();
     for part in parts {
         copy_part(
             part,
@@ -187,7 +188,13 @@ pub fn join(
         crate::pipeline::check_cancelled()?;
         progress(done, total)?;
     }
+    let copied = copying.elapsed();
+    let waiting = std::time::Instant::now();
     audio.finish(&mut octx)?;
+    log::info!(
+        "join: video copied in {copied:.2?}, then waited {:.2?} for the audio encoder",
+        waiting.elapsed()
+    );
     octx.write_trailer()
         .with_context(|| format!("finishing {} failed", target.display()))?;
     drop(octx); // closes the file before it is renamed
