@@ -52,7 +52,8 @@ struct SlideInfo {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-// Opaque RGBA8 background, one u32 per pixel (r in the low byte), width x height.
+// The scene's opaque RGBA8 backgrounds one after another, one u32 per pixel (r in the low
+// byte), width x height each.
 @group(0) @binding(1) var<storage, read> background: array<u32>;
 // A8 glyph atlas, 4 texels per u32 (first texel in the low byte), atlas_width texels per row.
 @group(0) @binding(2) var<storage, read> atlas: array<u32>;
@@ -62,16 +63,17 @@ struct SlideInfo {
 // glyph lists they delimit (indices into `glyphs`, ascending = drawing order).
 @group(0) @binding(4) var<storage, read> tiles: array<u32>;
 @group(0) @binding(5) var<storage, read> slides: array<SlideInfo>;
-// Per frame of the batch, 6 words: slide, fade (0 = blank frame: background only), opacity
+// Per frame of the batch, 9 words: slide, fade (0 = blank frame: background only), opacity
 // (f32 bits), offset of its word states (2 bits per word, 16 words per u32) in this same array,
-// the wiped word (0xffffffff: none) and the column (i32 bits) from which it shows its upcoming
-// look rather than its current one.
+// the wiped word (0xffffffff: none), the column (i32 bits) from which it shows its upcoming
+// look rather than its current one, and the backdrop: where the background faded from and the
+// one faded to start in `background` (in pixels), and how far, 0 to 255 (255: `to` alone).
 @group(0) @binding(6) var<storage, read> frames: array<u32>;
 @group(0) @binding(7) var<storage, read_write> out: array<u32>;
 
 const TILE: u32 = 16u;
 // Words per frame header in `frames`: keep in sync with tables::HEADER_WORDS.
-const HEADER: u32 = 6u;
+const HEADER: u32 = 9u;
 // `paint` bit of box bodies: full coverage over the instance, no atlas texel.
 const SOLID: u32 = 1024u;
 const BLOCK_W: u32 = 8u;
@@ -122,6 +124,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let states_at = frames[f * HEADER + 3u];
     let wipe_word = frames[f * HEADER + 4u];
     let wipe_split = bitcast<i32>(frames[f * HEADER + 5u]);
+    let bg_from = frames[f * HEADER + 6u];
+    let bg_to = frames[f * HEADER + 7u];
+    let bg_mix = frames[f * HEADER + 8u];
 
     // The block's pixels, packed RGB (r in the low byte); columns past the width stay black and
     // are cropped on the CPU.
@@ -130,7 +135,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         let x = x0 + (i % BLOCK_W);
         let y = y0 + i / BLOCK_W;
         if x < params.width {
-            px[i] = background[y * params.width + x];
+            let p = y * params.width + x;
+            let to = background[bg_to + p];
+            if bg_mix == 255u {
+                px[i] = to;
+            } else {
+                // As the CPU: div255(from * (255 - mix) + to * mix) per channel.
+                let a = unpack(background[bg_from + p]);
+                let b = unpack(to);
+                let m = (a * (255u - bg_mix) + b * bg_mix + vec3<u32>(127u)) / 255u;
+                px[i] = m.x | (m.y << 8u) | (m.z << 16u) | (255u << 24u);
+            }
         } else {
             px[i] = 0u;
         }

@@ -3,7 +3,9 @@
 //! Built once per project. Neither backend shapes text, reads the project or touches files: they
 //! only combine this scene with a `FrameKey`. The compositing rule both must follow, per pixel:
 //! `out = bg + (color − bg) × a`, with `a = coverage/255 × color.alpha/255 × fade/255`, in the
-//! sRGB-encoded values (no linearisation), then converted with `color::rgb_to_yuv`.
+//! sRGB-encoded values (no linearisation), then converted with `color::rgb_to_yuv`; `bg` is the
+//! key's backdrop: one background, or two mixed per channel as
+//! `(from × (255 − mix) + to × mix + 127) / 255` in integers.
 
 use anyhow::Context;
 use image::imageops::FilterType;
@@ -90,8 +92,8 @@ pub struct Atlas {
 pub struct Scene {
     pub width: u32,
     pub height: u32,
-    /// Opaque RGBA8 at output size, already fitted.
-    pub background: Vec<u8>,
+    /// The distinct backgrounds (`Project::backgrounds`), opaque RGBA8 at output size, fitted.
+    pub backgrounds: Vec<Vec<u8>>,
     pub atlas: Atlas,
     pub slides: Vec<SlideScene>,
     /// Characters no available font could draw (each warned about once).
@@ -116,12 +118,17 @@ impl Scene {
     /// Lays out every slide and fits the background. Fails on fonts that cannot be found or
     /// images that cannot be decoded, before any frame is drawn.
     pub fn build(project: &Project) -> anyhow::Result<Scene> {
-        let background = fit_background(&project.background, project.width, project.height)?;
+        let backgrounds = project
+            .backgrounds()
+            .0
+            .into_iter()
+            .map(|b| fit_background(b, project.width, project.height))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let layout = layout::build(project)?;
         Ok(Scene {
             width: project.width,
             height: project.height,
-            background,
+            backgrounds,
             atlas: layout.atlas,
             slides: layout.slides,
             missing_glyphs: layout.missing_glyphs,

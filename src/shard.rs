@@ -323,7 +323,9 @@ mod tests {
             runs.push(Run {
                 start_frame: s,
                 frames: end - s,
-                key: FrameKey::Blank,
+                key: FrameKey::Blank {
+                    backdrop: crate::timeline::Backdrop::only(0),
+                },
             });
         }
         Timeline {

@@ -127,7 +127,7 @@ pub fn draw(
             image::imageops::replace(&mut sheet, &thumb, x as i64, y as i64);
             let slide = match key {
                 FrameKey::Slide { slide, .. } => *slide,
-                FrameKey::Blank => 0,
+                FrameKey::Blank { .. } => 0,
             };
             let label = format!(
                 "{}  ·  slide {}  ·  frame {frame}",

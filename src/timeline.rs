@@ -15,12 +15,42 @@ pub enum WordState {
     Spoken = 2,
 }
 
+/// The background a frame shows, as indices into `Scene::backgrounds`: `to` over `from` at
+/// `mix` / 255 while a slide's own background fades in; otherwise one background
+/// (`from == to`, `mix == 255`), so that equal pictures have equal keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Backdrop {
+    pub from: u16,
+    pub to: u16,
+    pub mix: u8,
+}
+
+impl Backdrop {
+    pub const fn only(background: u16) -> Backdrop {
+        Backdrop {
+            from: background,
+            to: background,
+            mix: 255,
+        }
+    }
+
+    fn fading(from: u16, to: u16, mix: u8) -> Backdrop {
+        match mix {
+            _ if from == to => Backdrop::only(to),
+            0 => Backdrop::only(from),
+            255 => Backdrop::only(to),
+            _ => Backdrop { from, to, mix },
+        }
+    }
+}
+
 /// Everything that decides a frame's pixels. Equal keys draw identical frames.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FrameKey {
     /// Only the background: outside every slide, or a slide's text fully faded out.
-    Blank,
+    Blank { backdrop: Backdrop },
     Slide {
+        backdrop: Backdrop,
         slide: usize,
         /// Text opacity, 0 (never stored: that is `Blank`) to 255.
         fade: u8,
@@ -141,8 +171,30 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
         })
         .collect();
 
+    // Which background each slide shows; a slide's shows from its first frame until the next
+    // slide's, fading in over the slide before's for its style's `background_fade`. The video
+    // opens on the first slide's.
+    let (_, slide_bg) = project.backgrounds();
+    let mut shown = 0; // slides whose first frame has come
     let mut slide_i = 0;
     for frame in 0..frame_count {
+        while shown < slides.len() && slides[shown].first <= frame {
+            shown += 1;
+        }
+        let backdrop = match shown.checked_sub(1) {
+            None | Some(0) => Backdrop::only(slide_bg.first().copied().unwrap_or(0)),
+            Some(k) => {
+                let before = slide_bg[k - 1];
+                let slide = &project.slides[k];
+                let fade = slide.style.background_fade;
+                let a = if fade <= 0.0 {
+                    1.0
+                } else {
+                    ((frame_time(frame, fps) - slide.start) / fade).clamp(0.0, 1.0)
+                };
+                Backdrop::fading(before, slide_bg[k], (a * 255.0).round() as u8)
+            }
+        };
         while slide_i < slides.len() && slides[slide_i].end <= frame {
             slide_i += 1;
         }
@@ -151,7 +203,7 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
                 let slide = &project.slides[slide_i];
                 let fade = fade_level(slide.start, slide.end, slide.style.fade, frame, fps);
                 if fade == 0 {
-                    FrameKey::Blank
+                    FrameKey::Blank { backdrop }
                 } else {
                     let states: Vec<WordState> = sf
                         .words
@@ -184,6 +236,7 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
                         None
                     };
                     FrameKey::Slide {
+                        backdrop,
                         slide: slide_i,
                         fade,
                         states,
@@ -191,7 +244,7 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
                     }
                 }
             }
-            _ => FrameKey::Blank,
+            _ => FrameKey::Blank { backdrop },
         };
         push(frame, key);
     }
@@ -239,6 +292,7 @@ mod tests {
             vertical_align: crate::project::Align::Center,
             looks: [look; 3],
             fade,
+            background_fade: 0.5,
             field: "style".into(),
         }
     }
@@ -271,6 +325,7 @@ mod tests {
                         })
                         .collect(),
                     style: style(fade),
+                    background: None,
                 })
                 .collect(),
             warnings: vec![],
@@ -282,9 +337,13 @@ mod tests {
 
     const FPS30: Fps = Fps { num: 30, den: 1 };
 
+    const BLANK: FrameKey = FrameKey::Blank {
+        backdrop: Backdrop::only(0),
+    };
+
     fn states_at(t: &Timeline, frame: u64) -> Option<Vec<WordState>> {
         match t.key_at(frame)? {
-            FrameKey::Blank => None,
+            FrameKey::Blank { .. } => None,
             FrameKey::Slide { states, .. } => Some(states.clone()),
         }
     }
@@ -351,7 +410,7 @@ mod tests {
             0.0,
         );
         let t = plan(&p, &|_, _| 100.0);
-        assert_eq!(t.key_at(14), Some(&FrameKey::Blank));
+        assert_eq!(t.key_at(14), Some(&BLANK));
         assert!(matches!(
             t.key_at(15),
             Some(FrameKey::Slide { slide: 0, .. })
@@ -360,8 +419,8 @@ mod tests {
             t.key_at(44),
             Some(FrameKey::Slide { slide: 0, .. })
         ));
-        assert_eq!(t.key_at(45), Some(&FrameKey::Blank));
-        assert_eq!(t.key_at(59), Some(&FrameKey::Blank));
+        assert_eq!(t.key_at(45), Some(&BLANK));
+        assert_eq!(t.key_at(59), Some(&BLANK));
         assert!(matches!(
             t.key_at(60),
             Some(FrameKey::Slide { slide: 1, .. })
@@ -378,11 +437,7 @@ mod tests {
             Some(FrameKey::Slide { fade, .. }) => *fade,
             _ => 0,
         };
-        assert_eq!(
-            t.key_at(0),
-            Some(&FrameKey::Blank),
-            "fully transparent at start"
-        );
+        assert_eq!(t.key_at(0), Some(&BLANK), "fully transparent at start");
         assert_eq!(fade(1), 85);
         assert_eq!(fade(2), 170);
         assert_eq!(fade(3), 255);
@@ -390,7 +445,7 @@ mod tests {
         assert_eq!(fade(27), 255);
         assert_eq!(fade(28), 170);
         assert_eq!(fade(29), 85);
-        assert_eq!(t.key_at(30), Some(&FrameKey::Blank));
+        assert_eq!(t.key_at(30), Some(&BLANK));
     }
 
     #[test]

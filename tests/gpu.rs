@@ -192,6 +192,25 @@ fn cases() -> Vec<Case> {
                        "current": {"box": {"color": "#ffd54a", "radius": 6.5}}}}
         ]),
     );
+    // Per-slide backgrounds: an image, then a colour faded in over it, then the project's
+    // colour cut back in (a slide's style sets background_fade 0), over a gap.
+    add(
+        "slide-backgrounds",
+        (322, 180),
+        &|dir| {
+            write_gradient_png(&dir.join("bg.png"), 300, 400);
+            json!({"color": "#203040"})
+        },
+        json!({"font_size": 24, "margin": 12, "fade": 0.2, "background_fade": 0.6}),
+        json!([
+            {"start": 0.0, "end": 1.0, "words": words(0.0, 1.0, 5),
+             "background": {"image": "bg.png", "fit": "contain"}},
+            {"start": 1.0, "end": 2.0, "words": words(1.0, 2.0, 5),
+             "background": {"color": "#c03020"}},
+            {"start": 2.3, "end": 3.0, "words": words(2.3, 3.0, 4),
+             "style": {"background_fade": 0}}
+        ]),
+    );
     out
 }
 
@@ -262,8 +281,17 @@ fn gpu_matches_cpu() {
     for case in cases() {
         let p = gpucast::prepare(&case.project).unwrap();
         let mut keys: Vec<FrameKey> = p.timeline.runs.iter().map(|r| r.key.clone()).collect();
-        // A batch that mixes blank frames, slides and fade levels out of timeline order.
-        keys.push(FrameKey::Blank);
+        // A batch that mixes blank frames, slides and fade levels out of timeline order, with
+        // the background alone of every backdrop a slide frame shows.
+        let backdrop = |k: &FrameKey| match k {
+            FrameKey::Blank { backdrop } | FrameKey::Slide { backdrop, .. } => *backdrop,
+        };
+        let mut backdrops: Vec<_> = keys.iter().map(backdrop).collect();
+        backdrops.sort_by_key(|b| (b.from, b.to, b.mix));
+        backdrops.dedup();
+        for b in backdrops {
+            keys.push(FrameKey::Blank { backdrop: b });
+        }
         let third = keys.len() / 3;
         keys.rotate_left(third);
         let fades = keys
@@ -286,14 +314,25 @@ fn gpu_matches_cpu() {
         );
         assert_eq!(got.len(), keys.len());
 
-        // The comparison means something only if text was drawn.
-        let blank = &got[keys.iter().position(|k| *k == FrameKey::Blank).unwrap()];
+        // The comparison means something only if text was drawn over the background.
+        let blank = |b| {
+            let i = keys
+                .iter()
+                .position(|k| *k == FrameKey::Blank { backdrop: b })
+                .unwrap();
+            &got[i]
+        };
         let with_text = keys
             .iter()
             .zip(&got)
-            .filter(|(k, g)| matches!(k, FrameKey::Slide { .. }) && g.data != blank.data)
+            .filter(|(k, g)| {
+                matches!(k, FrameKey::Slide { .. }) && g.data != blank(backdrop(k)).data
+            })
             .count();
-        let slides = keys.iter().filter(|k| **k != FrameKey::Blank).count();
+        let slides = keys
+            .iter()
+            .filter(|k| matches!(k, FrameKey::Slide { .. }))
+            .count();
         assert!(
             with_text * 10 >= slides * 9,
             "{}: only {with_text} of {slides} slide frames show text",

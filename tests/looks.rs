@@ -54,13 +54,15 @@ fn gaps_in_states(p: &gpucast::Prepared, slide: usize) -> Vec<(Vec<u32>, Vec<u32
         .unwrap()
         .to_rgb()
     };
+    let backdrop = gpucast::timeline::Backdrop::only(0);
     let all = |state| FrameKey::Slide {
+        backdrop,
         slide,
         fade: 255,
         states: vec![state; slots.len()],
         wipe: None,
     };
-    let blank = draw(FrameKey::Blank);
+    let blank = draw(FrameKey::Blank { backdrop });
     let lines = slots.iter().map(|s| s.line).max().map_or(0, |l| l + 1);
     let gaps = |img: &image::RgbImage| -> Vec<Vec<u32>> {
         let ink = |x: u32, y: u32| {

@@ -196,6 +196,7 @@ fn time_slides(
             ),
             text: None,
             style,
+            background: None,
         });
     }
     out

@@ -148,6 +148,8 @@ pub struct Style {
     /// Indexed by `WordState as usize`.
     pub looks: [Look; 3],
     pub fade: f64,
+    /// Seconds over which a slide's background fades in over the one before (0: a cut).
+    pub background_fade: f64,
     /// Path of the style the fonts came from (`style` or `slides[2].style`), for error messages.
     pub field: String,
 }
@@ -165,6 +167,8 @@ pub struct Slide {
     pub end: f64,
     pub words: Vec<Word>,
     pub style: Style,
+    /// The slide's own background; `None` shows the project's.
+    pub background: Option<Background>,
 }
 
 /// A music bed mixed under the narration (levels in dB relative to the music file's own).
@@ -212,6 +216,24 @@ impl Project {
     }
 
     /// round(duration × fps), as the format requires.
+    /// The distinct backgrounds, the project's first, and which one each slide shows.
+    pub fn backgrounds(&self) -> (Vec<&Background>, Vec<u16>) {
+        let mut all = vec![&self.background];
+        let per_slide = self
+            .slides
+            .iter()
+            .map(|s| {
+                let b = s.background.as_ref().unwrap_or(&self.background);
+                let i = all.iter().position(|x| *x == b).unwrap_or_else(|| {
+                    all.push(b);
+                    all.len() - 1
+                });
+                i as u16
+            })
+            .collect();
+        (all, per_slide)
+    }
+
     pub fn frame_count(&self) -> u64 {
         (self.duration() * self.fps.as_f64()).round() as u64
     }
@@ -390,9 +412,14 @@ impl Style {
             current: Some(look(&self.looks[1])),
             spoken: Some(look(&self.looks[2])),
             fade: Some(self.fade),
+            background_fade: (self.background_fade != DEFAULT_BACKGROUND_FADE)
+                .then_some(self.background_fade),
         }
     }
 }
+
+/// Seconds a slide's own background takes to fade in when no style says.
+pub const DEFAULT_BACKGROUND_FADE: f64 = 0.5;
 
 /// Reads a project file's text; `path` names it in errors (and a `.toml` one is refused).
 pub fn parse(path: &Path, text: &str) -> anyhow::Result<RawProject> {
@@ -531,7 +558,7 @@ pub(crate) fn resolve(
             );
         }
     }
-    let background = background(&mut c, raw.background, base);
+    let background = background(&mut c, "background", raw.background, base);
     let music = raw.music.and_then(|m| {
         music(
             &mut c,
@@ -555,6 +582,27 @@ pub(crate) fn resolve(
         duration,
     );
 
+    // Each distinct background is held fitted at output size, also in one GPU buffer.
+    let mut distinct: Vec<&Background> = vec![&background];
+    for b in slides.iter().filter_map(|s| s.background.as_ref()) {
+        if !distinct.contains(&b) {
+            distinct.push(b);
+        }
+    }
+    let bytes = distinct.len() as u64 * width as u64 * height as u64 * 4;
+    if bytes > limits::BACKGROUND_BYTES {
+        c.err(
+            "slides",
+            format!(
+                "{} different backgrounds at {width}x{height} take {} MiB, over the limit of {} MiB \
+                 ({} at this size); let slides share backgrounds",
+                distinct.len(),
+                bytes >> 20,
+                limits::BACKGROUND_BYTES >> 20,
+                limits::BACKGROUND_BYTES / (width as u64 * height as u64 * 4).max(1)
+            ),
+        );
+    }
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -659,6 +707,9 @@ pub mod limits {
     pub const DURATION: f64 = 24.0 * 3600.0;
     /// Slides in a project.
     pub const SLIDES: usize = 100_000;
+    /// The distinct backgrounds, fitted at output size, together (16 at 1920x1080): they are
+    /// held in memory and in one GPU storage buffer, whose size adapters limit to 128 MiB.
+    pub const BACKGROUND_BYTES: u64 = 128 << 20;
     /// Words in a project.
     pub const WORDS: usize = 1_000_000;
     /// Characters in one word, and in one slide's `text`.
@@ -771,27 +822,31 @@ fn gcd(a: u64, b: u64) -> u64 {
     }
 }
 
-fn background(c: &mut Checker, b: Option<RawBackground>, base: &Path) -> Background {
+/// A background as `field` (`background`, `slides[2].background`) gives it.
+fn background(c: &mut Checker, field: &str, b: Option<RawBackground>, base: &Path) -> Background {
     let Some(b) = b else {
         return Background::Color([0, 0, 0]);
     };
     match (b.image, b.color) {
         (Some(_), Some(_)) => {
-            c.err("background", "give either `image` or `color`, not both");
+            c.err(field, "give either `image` or `color`, not both");
             Background::Color([0, 0, 0])
         }
         (None, Some(col)) => {
             if b.fit.is_some() {
-                c.err("background.fit", "only applies to an image background");
+                c.err(
+                    format!("{field}.fit"),
+                    "only applies to an image background",
+                );
             }
             match parse_color(&col) {
                 Ok([r, g, b, 255]) => Background::Color([r, g, b]),
                 Ok(_) => {
-                    c.err("background.color", "must be opaque (#rrggbb)");
+                    c.err(format!("{field}.color"), "must be opaque (#rrggbb)");
                     Background::Color([0, 0, 0])
                 }
                 Err(e) => {
-                    c.err("background.color", e);
+                    c.err(format!("{field}.color"), e);
                     Background::Color([0, 0, 0])
                 }
             }
@@ -804,7 +859,7 @@ fn background(c: &mut Checker, b: Option<RawBackground>, base: &Path) -> Backgro
                 Some("stretch") => Fit::Stretch,
                 Some(other) => {
                     c.err(
-                        "background.fit",
+                        format!("{field}.fit"),
                         format!("\"{other}\" is not one of cover, contain, stretch"),
                     );
                     Fit::Cover
@@ -816,7 +871,7 @@ fn background(c: &mut Checker, b: Option<RawBackground>, base: &Path) -> Backgro
                 .and_then(|r| Ok(r.into_dimensions()?));
             match readable {
                 Err(e) => c.err(
-                    "background.image",
+                    format!("{field}.image"),
                     format!("cannot read image {}: {e}", path.display()),
                 ),
                 Ok((w, h))
@@ -825,7 +880,7 @@ fn background(c: &mut Checker, b: Option<RawBackground>, base: &Path) -> Backgro
                         || w as u64 * h as u64 > limits::IMAGE_PIXELS =>
                 {
                     c.err(
-                        "background.image",
+                        format!("{field}.image"),
                         format!(
                             "{} is {w} x {h} pixels, over the limit of {} on a side",
                             path.display(),
@@ -838,7 +893,7 @@ fn background(c: &mut Checker, b: Option<RawBackground>, base: &Path) -> Backgro
             Background::Image { path, fit }
         }
         (None, None) => {
-            c.err("background", "needs `image` or `color`");
+            c.err(field, "needs `image` or `color`");
             Background::Color([0, 0, 0])
         }
     }
@@ -974,6 +1029,17 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
             0.0
         }
     };
+    let background_fade = match s.background_fade {
+        None => DEFAULT_BACKGROUND_FADE,
+        Some(f) if f.is_finite() && (0.0..=60.0).contains(&f) => f,
+        Some(f) => {
+            c.err(
+                format!("{path}.background_fade"),
+                format!("{f} must be 0 to 60 seconds"),
+            );
+            0.0
+        }
+    };
     let mut align = |field: &str, v: &Option<String>, names: [&str; 3]| match v.as_deref() {
         None => Align::Center,
         Some(x) if x == names[0] => Align::Start,
@@ -1078,6 +1144,7 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         vertical_align: v_align,
         looks,
         fade,
+        background_fade,
         field: path.to_string(),
     }
 }
@@ -1281,11 +1348,16 @@ fn slides(
             (None, Some(text)) => estimate_words(text, start, end),
             (Some(words), None) => timed_words(c, &path, words, start, end),
         };
+        let background = s
+            .background
+            .clone()
+            .map(|b| background(c, &format!("{path}.background"), Some(b), base));
         out.push(Slide {
             start,
             end,
             words,
             style,
+            background,
         });
     }
     out

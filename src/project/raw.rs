@@ -102,6 +102,8 @@ pub struct RawStyle {
     pub spoken: Option<RawLook>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fade: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_fade: Option<f64>,
 }
 
 /// Pixels on each side, beyond the margin, that text keeps out of (where phone apps draw).
@@ -198,6 +200,9 @@ pub struct RawSlide {
     pub text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<RawStyle>,
+    /// This slide's own background (the project's otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<RawBackground>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -281,6 +286,7 @@ impl RawStyle {
             current: RawLook::merged(&self.current, &over.current),
             spoken: RawLook::merged(&self.spoken, &over.spoken),
             fade: over.fade.or(self.fade),
+            background_fade: over.background_fade.or(self.background_fade),
         }
     }
 }

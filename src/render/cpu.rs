@@ -14,7 +14,7 @@ use tiny_skia::{IntSize, Pixmap, PixmapPaint, Transform};
 
 use super::{color, RenderOptions, Renderer, Yuv420};
 use crate::scene::{GlyphInstance, Scene};
-use crate::timeline::{FrameKey, Wipe, WordState};
+use crate::timeline::{Backdrop, FrameKey, Wipe, WordState};
 
 /// What a slide frame shows over the background.
 #[derive(Clone, Copy)]
@@ -58,7 +58,8 @@ pub struct CpuRenderer {
     pool: rayon::ThreadPool,
     slides: Vec<Option<SlideSprites>>,
     sprite_pool: HashMap<SpriteKey, Arc<Pixmap>>,
-    blank: Option<Yuv420>,
+    /// Frames of one background alone, by background.
+    blank: HashMap<u16, Yuv420>,
     prev: Option<(FrameKey, Yuv420)>,
     pending: Vec<FrameKey>,
     batch: usize,
@@ -81,7 +82,7 @@ impl CpuRenderer {
             pool,
             slides,
             sprite_pool: HashMap::new(),
-            blank: None,
+            blank: HashMap::new(),
             prev: None,
             pending: Vec::new(),
             batch: if opts.batch > 0 { opts.batch } else { 4 },
@@ -193,9 +194,10 @@ impl CpuRenderer {
         });
     }
 
-    fn blank(&mut self) -> Yuv420 {
-        if self.blank.is_none() {
-            let (w, h) = (self.scene.width, self.scene.height);
+    /// A frame of the background alone.
+    fn blank(&mut self, backdrop: Backdrop) -> Yuv420 {
+        let (w, h) = (self.scene.width, self.scene.height);
+        let draw = |r: &Self| {
             let mut frame = Yuv420 {
                 width: w,
                 height: h,
@@ -207,24 +209,41 @@ impl CpuRenderer {
                 x1: w,
                 y1: h,
             };
-            self.draw_bands(&mut frame, whole, None);
-            self.blank = Some(frame);
+            r.draw_bands(&mut frame, whole, backdrop, None);
+            frame
+        };
+        // Cross-fades are short and each frame of one differs: only single backgrounds are kept.
+        if backdrop != Backdrop::only(backdrop.to) {
+            return draw(self);
         }
-        self.blank.clone().expect("just set")
+        if !self.blank.contains_key(&backdrop.to) {
+            let frame = draw(self);
+            self.blank.insert(backdrop.to, frame);
+        }
+        self.blank[&backdrop.to].clone()
     }
 
     /// A slide frame drawn whole: the background frame with the text's rectangle drawn over it.
-    fn full_frame(&mut self, slide: usize, text: Text<'_>) -> Yuv420 {
-        let mut frame = self.blank();
-        let rect = self.slides[slide].as_ref().expect("prepared").text_rect;
+    fn full_frame(&mut self, backdrop: Backdrop, text: Text<'_>) -> Yuv420 {
+        let mut frame = self.blank(backdrop);
+        let rect = self.slides[text.slide]
+            .as_ref()
+            .expect("prepared")
+            .text_rect;
         if !rect.is_empty() {
-            self.draw_bands(&mut frame, rect, Some(text));
+            self.draw_bands(&mut frame, rect, backdrop, Some(text));
         }
         frame
     }
 
     /// Redraws `rect` of `frame`, in bands of rows across the worker threads.
-    fn draw_bands(&self, frame: &mut Yuv420, rect: Rect, text: Option<Text<'_>>) {
+    fn draw_bands(
+        &self,
+        frame: &mut Yuv420,
+        rect: Rect,
+        backdrop: Backdrop,
+        text: Option<Text<'_>>,
+    ) {
         let w = frame.width as usize;
         let cw = w / 2;
         let (yp, up, vp) = frame.planes_mut();
@@ -245,7 +264,7 @@ impl CpuRenderer {
                     if part.is_empty() {
                         return;
                     }
-                    let rgba = self.compose(part, text);
+                    let rgba = self.compose(part, backdrop, text);
                     color::rgba_to_yuv_region(
                         &rgba,
                         (part.x1 - part.x0) as usize,
@@ -260,13 +279,29 @@ impl CpuRenderer {
     }
 
     /// The RGBA pixels of `rect`: background, then every glyph touching it.
-    fn compose(&self, rect: Rect, text: Option<Text<'_>>) -> Vec<u8> {
+    fn compose(&self, rect: Rect, backdrop: Backdrop, text: Option<Text<'_>>) -> Vec<u8> {
         let scene = &*self.scene;
         let (rw, rh) = (rect.x1 - rect.x0, rect.y1 - rect.y0);
         let mut data = Vec::with_capacity((rw * rh * 4) as usize);
+        let (from, to) = (
+            &scene.backgrounds[backdrop.from as usize],
+            &scene.backgrounds[backdrop.to as usize],
+        );
+        let (keep, mix) = (255 - backdrop.mix as u32, backdrop.mix as u32);
         for row in rect.y0..rect.y1 {
             let start = ((row * scene.width + rect.x0) * 4) as usize;
-            data.extend_from_slice(&scene.background[start..start + (rw * 4) as usize]);
+            let span = start..start + (rw * 4) as usize;
+            if backdrop.from == backdrop.to {
+                data.extend_from_slice(&to[span]);
+            } else {
+                // The shader blends with the same integers.
+                data.extend(
+                    from[span.clone()]
+                        .iter()
+                        .zip(&to[span])
+                        .map(|(&a, &b)| div255(a as u32 * keep + b as u32 * mix) as u8),
+                );
+            }
         }
         let Some(text) = text else {
             return data;
@@ -331,14 +366,15 @@ impl CpuRenderer {
 
     /// Draws `key`; `prev` is the frame drawn just before it, if any.
     fn render_key(&mut self, key: &FrameKey, prev: Option<(&FrameKey, &Yuv420)>) -> Yuv420 {
-        let FrameKey::Slide {
-            slide,
-            fade,
-            states,
-            wipe,
-        } = key
-        else {
-            return self.blank();
+        let (backdrop, slide, fade, states, wipe) = match key {
+            FrameKey::Blank { backdrop } => return self.blank(*backdrop),
+            FrameKey::Slide {
+                backdrop,
+                slide,
+                fade,
+                states,
+                wipe,
+            } => (*backdrop, slide, fade, states, wipe),
         };
         self.prepare_slide(*slide);
         let text = Text {
@@ -349,6 +385,7 @@ impl CpuRenderer {
         };
         if let Some((
             FrameKey::Slide {
+                backdrop: pb,
                 slide: ps,
                 fade: pf,
                 states: pstates,
@@ -357,7 +394,7 @@ impl CpuRenderer {
             prev,
         )) = prev
         {
-            if ps == slide && pf == fade {
+            if ps == slide && pf == fade && *pb == backdrop {
                 let mut frame = prev.clone();
                 let rects = &self.slides[*slide].as_ref().expect("prepared").word_rects;
                 let wiped = |w: &Option<Wipe>, i: usize| w.is_some_and(|w| w.word as usize == i);
@@ -367,7 +404,7 @@ impl CpuRenderer {
                     if (a == b && !rewiped) || r.is_empty() {
                         continue;
                     }
-                    let rgba = self.compose(r, Some(text));
+                    let rgba = self.compose(r, backdrop, Some(text));
                     let width = frame.width as usize;
                     color::rgba_to_yuv_region(
                         &rgba,
@@ -382,7 +419,7 @@ impl CpuRenderer {
                 return frame;
             }
         }
-        self.full_frame(*slide, text)
+        self.full_frame(backdrop, text)
     }
 }
 
@@ -447,21 +484,25 @@ mod tests {
     /// The frame drawn the plain way: every pixel composed, every pixel converted.
     fn reference(r: &mut CpuRenderer, key: &FrameKey) -> Yuv420 {
         let (w, h) = (r.scene.width, r.scene.height);
-        let text = match key {
-            FrameKey::Blank => None,
+        let (backdrop, text) = match key {
+            FrameKey::Blank { backdrop } => (*backdrop, None),
             FrameKey::Slide {
+                backdrop,
                 slide,
                 fade,
                 states,
                 wipe,
             } => {
                 r.prepare_slide(*slide);
-                Some(Text {
-                    slide: *slide,
-                    fade: *fade,
-                    states,
-                    wipe: *wipe,
-                })
+                (
+                    *backdrop,
+                    Some(Text {
+                        slide: *slide,
+                        fade: *fade,
+                        states,
+                        wipe: *wipe,
+                    }),
+                )
             }
         };
         let whole = Rect {
@@ -470,7 +511,7 @@ mod tests {
             x1: w,
             y1: h,
         };
-        let rgba = r.compose(whole, text);
+        let rgba = r.compose(whole, backdrop, text);
         let mut f = Yuv420 {
             width: w,
             height: h,

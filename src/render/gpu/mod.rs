@@ -158,7 +158,7 @@ impl GpuRenderer {
             bytemuck::bytes_of(&params),
             wgpu::BufferUsages::UNIFORM,
         );
-        let background = init("background", &scene.background, storage);
+        let background = init("backgrounds", &scene.backgrounds.concat(), storage);
         let atlas = init("atlas", &atlas, storage);
         let glyphs = init("glyphs", bytemuck::cast_slice(&tables.glyphs), storage);
         let tiles = init("tiles", bytemuck::cast_slice(&tables.tiles), storage);

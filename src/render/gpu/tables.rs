@@ -12,8 +12,9 @@ use crate::timeline::FrameKey;
 pub const TILE: u32 = 16;
 /// Pixels per invocation along x: Y rows are whole u32 words. Keep in sync with `BLOCK_W`.
 pub const BLOCK_W: u32 = 8;
-/// u32 words of per-frame header in the frame-state buffer (slide, fade, opacity, states offset).
-pub const HEADER_WORDS: usize = 6;
+/// u32 words of per-frame header in the frame-state buffer (slide, fade, opacity, states offset,
+/// wiped word, wipe column, backdrop from, to, mix).
+pub const HEADER_WORDS: usize = 9;
 /// Word states packed per u32 (2 bits each).
 pub const STATES_PER_WORD: usize = 16;
 
@@ -216,15 +217,31 @@ pub fn state_words(words: usize) -> usize {
 /// The frame-state buffer for a batch: a header per frame, then each frame's packed states.
 pub fn pack_frames(scene: &Scene, keys: &[FrameKey]) -> anyhow::Result<Vec<u32>> {
     let mut data = vec![0u32; keys.len() * HEADER_WORDS];
+    let pixels = scene.width * scene.height;
     for (i, key) in keys.iter().enumerate() {
+        let backdrop = match key {
+            FrameKey::Blank { backdrop } | FrameKey::Slide { backdrop, .. } => *backdrop,
+        };
+        anyhow::ensure!(
+            (backdrop.from.max(backdrop.to) as usize) < scene.backgrounds.len(),
+            "frame key names background {}, which is not in the scene",
+            backdrop.from.max(backdrop.to)
+        );
+        // Where each background starts in the buffer, in pixels, and the mix.
+        data[i * HEADER_WORDS + 6..(i + 1) * HEADER_WORDS].copy_from_slice(&[
+            backdrop.from as u32 * pixels,
+            backdrop.to as u32 * pixels,
+            backdrop.mix as u32,
+        ]);
         let FrameKey::Slide {
             slide,
             fade,
             states,
             wipe,
+            ..
         } = key
         else {
-            // fade 0: background only; the rest of the header is not read.
+            // fade 0: background only; the text words of the header are not read.
             continue;
         };
         let s = scene.slides.get(*slide).ok_or_else(|| {
@@ -248,7 +265,7 @@ pub fn pack_frames(scene: &Scene, keys: &[FrameKey]) -> anyhow::Result<Vec<u32>>
             Some(w) => (w.word, scene.wipe_split(*slide, *w)),
             None => (u32::MAX, 0),
         };
-        data[i * HEADER_WORDS..(i + 1) * HEADER_WORDS].copy_from_slice(&[
+        data[i * HEADER_WORDS..i * HEADER_WORDS + 6].copy_from_slice(&[
             *slide as u32,
             *fade as u32,
             opacity.to_bits(),
