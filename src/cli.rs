@@ -246,6 +246,10 @@ enum Command {
         at: f64,
         #[arg(short, long)]
         output: PathBuf,
+        /// The text alone over a transparent background (RGBA PNG, straight alpha), as an
+        /// overlay for an editor.
+        #[arg(long)]
+        transparent: bool,
         #[command(flatten)]
         draw: DrawArgs,
     },
@@ -560,16 +564,24 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             source,
             at,
             output,
+            transparent,
             draw,
         } => {
-            let img = gpucast::render_frame(
-                &source.source()?,
-                at,
-                draw.backend,
-                &draw.options(),
-                &checks,
-            )?;
-            gpucast::write_png(&output, &img)?;
+            if transparent {
+                let p = gpucast::prepare_source(&source.source()?)?;
+                p.check(&checks)?;
+                let img = gpucast::overlay_of(&p, at, draw.backend, &draw.options())?;
+                gpucast::write_png(&output, &img)?;
+            } else {
+                let img = gpucast::render_frame(
+                    &source.source()?,
+                    at,
+                    draw.backend,
+                    &draw.options(),
+                    &checks,
+                )?;
+                gpucast::write_png(&output, &img)?;
+            }
             if !quiet {
                 eprintln!("wrote {}", output.display());
             }

@@ -454,7 +454,14 @@ fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Resu
 
 /// Writes an image as PNG like every other output: to a temporary file beside `path`, synced
 /// and renamed into place, so that an interrupted write leaves nothing half-written.
-pub fn write_png(path: &Path, img: &image::RgbImage) -> anyhow::Result<()> {
+pub fn write_png<P>(
+    path: &Path,
+    img: &image::ImageBuffer<P, Vec<P::Subpixel>>,
+) -> anyhow::Result<()>
+where
+    P: image::PixelWithColorType,
+    [P::Subpixel]: image::EncodableLayout,
+{
     let file = encode::PendingFile::new(path);
     img.save_with_format(file.temp(), image::ImageFormat::Png)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
@@ -474,6 +481,37 @@ pub fn render_frame(
     frame_of(&p, seconds, backend, opts)
 }
 
+/// The text of the frame shown at `seconds` alone, over nothing, as straight RGBA
+/// (`--transparent`): an editor composites it over its own picture. Drawn by the CPU renderer.
+pub fn overlay_of(
+    p: &Prepared,
+    seconds: f64,
+    backend: Backend,
+    opts: &RenderOptions,
+) -> anyhow::Result<image::RgbaImage> {
+    anyhow::ensure!(
+        backend != Backend::Gpu,
+        "--transparent: overlays are drawn by the CPU renderer (not yet by the GPU's); use --backend cpu or auto"
+    );
+    let key = key_at_time(p, seconds)?;
+    let mut r = render::cpu::CpuRenderer::new(p.scene.clone(), opts)?;
+    Ok(r.overlay(key))
+}
+
+/// The key of the frame on screen at `seconds`: the last one that started at or before it.
+fn key_at_time(p: &Prepared, seconds: f64) -> anyhow::Result<&timeline::FrameKey> {
+    let duration = p.project.duration();
+    anyhow::ensure!(
+        seconds.is_finite() && seconds >= 0.0 && seconds < duration,
+        "--at {seconds} is outside the video (0 to {duration:.3} s)"
+    );
+    let exact = seconds * p.project.fps.as_f64();
+    let frame = ((exact + project::TIME_EPSILON).floor() as u64).min(p.timeline.frame_count - 1);
+    p.timeline
+        .key_at(frame)
+        .context("frame outside the timeline")
+}
+
 /// Draws the frame of a prepared project shown at `seconds`.
 pub fn frame_of(
     p: &Prepared,
@@ -481,18 +519,7 @@ pub fn frame_of(
     backend: Backend,
     opts: &RenderOptions,
 ) -> anyhow::Result<image::RgbImage> {
-    let duration = p.project.duration();
-    anyhow::ensure!(
-        seconds.is_finite() && seconds >= 0.0 && seconds < duration,
-        "--at {seconds} is outside the video (0 to {duration:.3} s)"
-    );
-    // The frame on screen at `seconds` is the last one that started at or before it.
-    let exact = seconds * p.project.fps.as_f64();
-    let frame = ((exact + project::TIME_EPSILON).floor() as u64).min(p.timeline.frame_count - 1);
-    let key = p
-        .timeline
-        .key_at(frame)
-        .context("frame outside the timeline")?;
+    let key = key_at_time(p, seconds)?;
     let yuv = render::render_one(backend, p.scene.clone(), opts, key)?;
     Ok(yuv.to_rgb())
 }

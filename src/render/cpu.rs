@@ -264,7 +264,7 @@ impl CpuRenderer {
                     if part.is_empty() {
                         return;
                     }
-                    let rgba = self.compose(part, backdrop, text);
+                    let rgba = self.compose(part, Some(backdrop), text);
                     color::rgba_to_yuv_region(
                         &rgba,
                         (part.x1 - part.x0) as usize,
@@ -278,11 +278,16 @@ impl CpuRenderer {
         });
     }
 
-    /// The RGBA pixels of `rect`: background, then every glyph touching it.
-    fn compose(&self, rect: Rect, backdrop: Backdrop, text: Option<Text<'_>>) -> Vec<u8> {
+    /// The premultiplied RGBA pixels of `rect`: the background (none: transparent), then every
+    /// glyph touching it.
+    fn compose(&self, rect: Rect, backdrop: Option<Backdrop>, text: Option<Text<'_>>) -> Vec<u8> {
         let scene = &*self.scene;
         let (rw, rh) = (rect.x1 - rect.x0, rect.y1 - rect.y0);
         let mut data = Vec::with_capacity((rw * rh * 4) as usize);
+        let Some(backdrop) = backdrop else {
+            data.resize((rw * rh * 4) as usize, 0);
+            return self.draw_text(rect, data, text);
+        };
         let (from, to) = (
             &scene.backgrounds[backdrop.from as usize],
             &scene.backgrounds[backdrop.to as usize],
@@ -303,6 +308,13 @@ impl CpuRenderer {
                 );
             }
         }
+        self.draw_text(rect, data, text)
+    }
+
+    /// Draws the text of `text` touching `rect` over `data`, the premultiplied pixels of `rect`.
+    fn draw_text(&self, rect: Rect, data: Vec<u8>, text: Option<Text<'_>>) -> Vec<u8> {
+        let scene = &*self.scene;
+        let (rw, rh) = (rect.x1 - rect.x0, rect.y1 - rect.y0);
         let Some(text) = text else {
             return data;
         };
@@ -404,7 +416,7 @@ impl CpuRenderer {
                     if (a == b && !rewiped) || r.is_empty() {
                         continue;
                     }
-                    let rgba = self.compose(r, backdrop, Some(text));
+                    let rgba = self.compose(r, Some(backdrop), Some(text));
                     let width = frame.width as usize;
                     color::rgba_to_yuv_region(
                         &rgba,
@@ -420,6 +432,58 @@ impl CpuRenderer {
             }
         }
         self.full_frame(backdrop, text)
+    }
+}
+
+impl CpuRenderer {
+    /// The text of `key` alone, over nothing: straight (not premultiplied) RGBA, for overlays
+    /// an editor composites over its own picture (`--transparent`). Drawn whole, in bands.
+    pub fn overlay(&mut self, key: &FrameKey) -> image::RgbaImage {
+        let (w, h) = (self.scene.width, self.scene.height);
+        let text = match key {
+            FrameKey::Blank { .. } => None,
+            FrameKey::Slide {
+                slide,
+                fade,
+                states,
+                wipe,
+                ..
+            } => {
+                self.prepare_slide(*slide);
+                Some(Text {
+                    slide: *slide,
+                    fade: *fade,
+                    states,
+                    wipe: *wipe,
+                })
+            }
+        };
+        let mut data = vec![0u8; (w * h * 4) as usize];
+        self.pool.install(|| {
+            data.par_chunks_mut((BAND_ROWS * w * 4) as usize)
+                .enumerate()
+                .for_each(|(i, band)| {
+                    let y0 = i as u32 * BAND_ROWS;
+                    let rect = Rect {
+                        x0: 0,
+                        y0,
+                        x1: w,
+                        y1: y0 + (band.len() / (w as usize * 4)) as u32,
+                    };
+                    let mut px = self.compose(rect, None, text);
+                    for p in px.chunks_exact_mut(4) {
+                        // Premultiplied to straight, rounded: a = 0 stays (0, 0, 0, 0).
+                        let a = p[3] as u32;
+                        if a != 0 && a != 255 {
+                            for c in &mut p[..3] {
+                                *c = ((*c as u32 * 255 + a / 2) / a).min(255) as u8;
+                            }
+                        }
+                    }
+                    band.copy_from_slice(&px);
+                });
+        });
+        image::RgbaImage::from_raw(w, h, data).expect("size matches")
     }
 }
 
@@ -511,7 +575,7 @@ mod tests {
             x1: w,
             y1: h,
         };
-        let rgba = r.compose(whole, backdrop, text);
+        let rgba = r.compose(whole, Some(backdrop), text);
         let mut f = Yuv420 {
             width: w,
             height: h,
