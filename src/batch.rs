@@ -105,6 +105,7 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
         },
         fingerprint: None,
         shard: None,
+        transparent: false,
     })
 }
 

@@ -214,6 +214,10 @@ enum Command {
         /// same inputs and settings is kept.
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
+        /// The text alone over a transparent background, for an editor to lay over its own
+        /// picture: an image sequence of RGBA PNGs with straight alpha (-o frames/).
+        #[arg(long)]
+        transparent: bool,
     },
     /// Join the parts of a sharded render (`render --shard I/N`) into one video: the video is
     /// copied, not re-encoded; the narration is encoded once. Parts may be given in any order;
@@ -452,6 +456,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             audio_quality,
             progress_interval,
             shard,
+            transparent,
         } => {
             let to_stdout = output.as_os_str() == "-";
             let shard = match shard {
@@ -491,6 +496,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 checks,
                 fingerprint: None,
                 shard,
+                transparent,
             };
             let started = Instant::now();
             let mut reporter = Reporter::new(quiet, progress_interval);

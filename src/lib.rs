@@ -115,6 +115,8 @@ pub struct RenderJob {
     pub fingerprint: Option<String>,
     /// Render only this part of the video, as a video-only Matroska part for `gpucast join`.
     pub shard: Option<shard::Shard>,
+    /// The text alone over nothing, with straight alpha (an image sequence), for editors.
+    pub transparent: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -238,6 +240,19 @@ pub fn render_prepared(
     if let (Output::Stdout, true) = (&job.output, job.soft_subtitles) {
         anyhow::bail!("--soft-subtitles needs an .mp4 or .mov output");
     }
+    let sequence = match &job.output {
+        Output::File(path) => encode::images::Sequence::from_path(path).transpose()?,
+        Output::Stdout => None,
+    };
+    if let Some(seq) = sequence {
+        return render_images(p, job, &seq, progress);
+    }
+    if job.transparent {
+        anyhow::bail!(
+            "--transparent writes an image sequence with alpha (-o frames/ or -o frames/%05d.png); \
+             MP4 (H.264) has no alpha, and ProRes 4444 (.mov) and VP9 alpha (.webm) are not built yet"
+        );
+    }
     if let Output::File(path) = &job.output {
         check_output(path, &job.project, &p.project)?;
         encode::container::check(path, job.video.codec, job.soft_subtitles)?;
@@ -313,6 +328,59 @@ pub fn render_prepared(
     Ok(Summary {
         renderer: renderer_name,
         encoder,
+        stats,
+        prepare,
+        kept: false,
+    })
+}
+
+/// Renders every frame as a PNG into an image sequence's folder: each distinct frame drawn
+/// and encoded once, its repeats linked to it; over the background, or with `transparent` the
+/// text alone with straight alpha. Drawn by the CPU renderer (RGBA, not YUV).
+fn render_images(
+    p: &Prepared,
+    job: &RenderJob,
+    seq: &encode::images::Sequence,
+    progress: pipeline::Progress<'_>,
+) -> anyhow::Result<Summary> {
+    let t = Instant::now();
+    anyhow::ensure!(
+        job.backend != Backend::Gpu,
+        "image sequences are drawn by the CPU renderer (not yet by the GPU's); use --backend cpu or auto"
+    );
+    anyhow::ensure!(
+        job.shard.is_none() && !job.soft_subtitles && job.video.repeats != Repeats::Vfr,
+        "an image sequence has a PNG for every frame: --shard, --soft-subtitles and --vfr do not apply"
+    );
+    seq.check()?;
+    if let Some(path) = &job.captions {
+        captions::write(path, &p.project, &p.scene)?;
+    }
+    let mut renderer = render::cpu::CpuRenderer::new(p.scene.clone(), &job.render)?;
+    let mut writer = encode::images::ImageWriter::create(seq)?;
+    let prepare = t.elapsed();
+    let mut stats = pipeline::Stats {
+        frames: p.timeline.frame_count,
+        distinct_frames: p.timeline.distinct_frames() as u64,
+        ..Default::default()
+    };
+    let mut done = 0;
+    for run in &p.timeline.runs {
+        pipeline::check_cancelled()?;
+        let drawn = Instant::now();
+        let img = renderer.rgba(&run.key, job.transparent);
+        stats.render_busy += drawn.elapsed();
+        let written = Instant::now();
+        writer.write(&img, run.start_frame, run.frames)?;
+        stats.encode_busy += written.elapsed();
+        done += run.frames;
+        progress(done, p.timeline.frame_count)?;
+    }
+    writer.finish()?;
+    stats.wall = t.elapsed();
+    Ok(Summary {
+        renderer: render::Renderer::describe(&renderer),
+        encoder: "PNG".into(),
         stats,
         prepare,
         kept: false,

@@ -463,6 +463,7 @@ fn end_to_end_mp4_with_gpu_backend() {
         checks: Default::default(),
         fingerprint: None,
         shard: None,
+        transparent: false,
     };
     let summary = gpucast::render(&job, &mut |_, _| Ok(())).unwrap();
     assert!(summary.renderer.starts_with("GPU"), "{}", summary.renderer);

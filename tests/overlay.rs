@@ -134,3 +134,135 @@ fn a_transparent_frame_is_an_rgba_png_and_the_gpu_refuses_it() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--transparent"));
 }
+
+#[test]
+fn image_sequences_hold_every_frame_once_drawn() {
+    let fx = common::fixture(160, 90, 4.0, "");
+    let d = fx.dir.path();
+    let p = fx.project.to_str().unwrap();
+    let prepared = gpucast::prepare(&fx.project).unwrap();
+    let seq = d.join("over");
+    let o = common::gpucast(&[
+        "render",
+        p,
+        "--transparent",
+        "-o",
+        &format!("{}/", seq.display()),
+    ]);
+    common::assert_ok(&o);
+    let files = common::files_in(&seq);
+    assert_eq!(files.len(), 120);
+    assert_eq!(files[0], "000000.png");
+    assert_eq!(files[119], "000119.png");
+    use std::os::unix::fs::MetadataExt;
+    let inode = |i: u64| {
+        std::fs::metadata(seq.join(format!("{i:06}.png")))
+            .unwrap()
+            .ino()
+    };
+    let opts = RenderOptions::default();
+    for run in &prepared.timeline.runs {
+        // A run is one file, linked under each of its frames' names.
+        for i in run.start_frame + 1..run.start_frame + run.frames {
+            assert_eq!(inode(i), inode(run.start_frame), "frame {i}");
+        }
+        let png = image::open(seq.join(format!("{:06}.png", run.start_frame)))
+            .unwrap()
+            .to_rgba8();
+        let t = run.start_frame as f64 / 30.0 + 1e-6;
+        let want = gpucast::overlay_of(&prepared, t, Backend::Cpu, &opts).unwrap();
+        assert!(png == want, "frame {} is the overlay", run.start_frame);
+    }
+    // Without --transparent: the frames over their background, opaque, named by the pattern.
+    let opaque = d.join("frames");
+    let o = common::gpucast(&[
+        "render",
+        p,
+        "-o",
+        opaque.join("f_%04d.png").to_str().unwrap(),
+    ]);
+    common::assert_ok(&o);
+    let files = common::files_in(&opaque);
+    assert_eq!(files.len(), 120);
+    assert_eq!(files[5], "f_0005.png");
+    let img = image::open(opaque.join("f_0030.png")).unwrap().to_rgba8();
+    assert!(img.pixels().all(|p| p[3] == 255));
+}
+
+#[test]
+fn bad_sequences_and_interrupted_ones_leave_nothing() {
+    let fx = common::fixture(160, 90, 3.0, "");
+    let d = fx.dir.path();
+    let p = fx.project.to_str().unwrap();
+    let refused = |args: &[&str], says: &str| {
+        let o = common::gpucast(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    };
+    let mp4 = d.join("x.mp4");
+    refused(
+        &["render", p, "--transparent", "-o", mp4.to_str().unwrap()],
+        "MP4 (H.264) has no alpha",
+    );
+    assert!(!mp4.exists());
+    let full = d.join("full");
+    std::fs::create_dir(&full).unwrap();
+    std::fs::write(full.join("keep.txt"), "mine").unwrap();
+    let full_arg = format!("{}/", full.display());
+    refused(
+        &["render", p, "--transparent", "-o", &full_arg],
+        "is not an empty folder",
+    );
+    assert_eq!(common::files_in(&full), ["keep.txt"]);
+    refused(
+        &["render", p, "-o", d.join("s/%5d.png").to_str().unwrap()],
+        "an image sequence is a folder",
+    );
+    let gpu_arg = format!("{}/", d.join("g").display());
+    refused(
+        &["render", p, "--backend", "gpu", "-o", &gpu_arg],
+        "CPU renderer",
+    );
+    assert!(!d.join("g").exists());
+
+    // SIGTERM while the folder is being written: exit 143, no folder, partial or whole.
+    let big = common::fixture(1280, 720, 30.0, "");
+    let bd = big.dir.path();
+    let target = bd.join("seq");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args([
+            "render",
+            big.project.to_str().unwrap(),
+            "--threads",
+            "1",
+            "-o",
+        ])
+        .arg(format!("{}/", target.display()))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let partial = std::fs::read_dir(bd).unwrap().find_map(|e| {
+            let e = e.unwrap();
+            e.file_name()
+                .to_string_lossy()
+                .ends_with(".partial")
+                .then(|| e.path())
+        });
+        if partial.is_some_and(|p| std::fs::read_dir(p).unwrap().count() > 3) {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "finished too soon");
+        assert!(started.elapsed() < std::time::Duration::from_secs(120));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    let left: Vec<String> = common::files_in(bd)
+        .into_iter()
+        .filter(|f| f.contains("seq"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

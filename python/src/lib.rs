@@ -294,6 +294,7 @@ fn render<'py>(
         },
         fingerprint: None,
         shard: None,
+        transparent: false,
     };
     // The output's container must take the codec (and subtitles) asked for. (A folder is
     // named as such by the render's own checks.)

@@ -11,6 +11,7 @@
 pub mod audio;
 pub mod container;
 pub mod h264;
+pub mod images;
 pub mod join;
 pub mod music;
 mod subtitles;
@@ -57,7 +58,8 @@ pub trait FrameSink {
     fn finish(self: Box<Self>) -> anyhow::Result<()>;
 }
 
-/// A file that exists under its final name only once `commit` is called.
+/// A file (or a folder of images) that exists under its final name only once `commit` is
+/// called.
 pub struct PendingFile {
     target: PathBuf,
     temp: PathBuf,
@@ -115,9 +117,18 @@ impl PendingFile {
 impl Drop for PendingFile {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_file(&self.temp);
+            remove(&self.temp);
         }
         pending_files().retain(|p| p != &self.temp);
+    }
+}
+
+/// Removes an unfinished output: a file, or a folder of images.
+fn remove(temp: &Path) {
+    if temp.is_dir() {
+        let _ = std::fs::remove_dir_all(temp);
+    } else {
+        let _ = std::fs::remove_file(temp);
     }
 }
 
@@ -129,7 +140,7 @@ fn pending_files() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 /// Removes every unfinished output, for an exit that cannot unwind (a second Ctrl-C).
 pub fn remove_pending_files() {
     for p in pending_files().iter() {
-        let _ = std::fs::remove_file(p);
+        remove(p);
     }
 }
 

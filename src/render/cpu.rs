@@ -439,25 +439,35 @@ impl CpuRenderer {
     /// The text of `key` alone, over nothing: straight (not premultiplied) RGBA, for overlays
     /// an editor composites over its own picture (`--transparent`). Drawn whole, in bands.
     pub fn overlay(&mut self, key: &FrameKey) -> image::RgbaImage {
+        self.rgba(key, true)
+    }
+
+    /// The frame of `key` as RGBA, over its background or, `transparent`, over nothing
+    /// (straight alpha). Image sequences are written from these, not from YUV.
+    pub fn rgba(&mut self, key: &FrameKey, transparent: bool) -> image::RgbaImage {
         let (w, h) = (self.scene.width, self.scene.height);
-        let text = match key {
-            FrameKey::Blank { .. } => None,
+        let (backdrop, text) = match key {
+            FrameKey::Blank { backdrop } => (*backdrop, None),
             FrameKey::Slide {
+                backdrop,
                 slide,
                 fade,
                 states,
                 wipe,
-                ..
             } => {
                 self.prepare_slide(*slide);
-                Some(Text {
-                    slide: *slide,
-                    fade: *fade,
-                    states,
-                    wipe: *wipe,
-                })
+                (
+                    *backdrop,
+                    Some(Text {
+                        slide: *slide,
+                        fade: *fade,
+                        states,
+                        wipe: *wipe,
+                    }),
+                )
             }
         };
+        let base = (!transparent).then_some(backdrop);
         let mut data = vec![0u8; (w * h * 4) as usize];
         self.pool.install(|| {
             data.par_chunks_mut((BAND_ROWS * w * 4) as usize)
@@ -470,7 +480,7 @@ impl CpuRenderer {
                         x1: w,
                         y1: y0 + (band.len() / (w as usize * 4)) as u32,
                     };
-                    let mut px = self.compose(rect, None, text);
+                    let mut px = self.compose(rect, base, text);
                     for p in px.chunks_exact_mut(4) {
                         // Premultiplied to straight, rounded: a = 0 stays (0, 0, 0, 0).
                         let a = p[3] as u32;
