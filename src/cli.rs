@@ -215,7 +215,8 @@ enum Command {
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
         /// The text alone over a transparent background, for an editor to lay over its own
-        /// picture: an image sequence of RGBA PNGs with straight alpha (-o frames/).
+        /// picture: .mov (ProRes 4444), .webm (VP9 with alpha) or an image sequence of RGBA
+        /// PNGs (-o frames/), all with straight alpha.
         #[arg(long)]
         transparent: bool,
     },
@@ -481,8 +482,10 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 render: draw.options(),
                 video: VideoSettings {
                     encoder: (encoder != "auto").then_some(encoder),
-                    codec: codec
-                        .unwrap_or_else(|| gpucast::encode::container::default_codec(&output)),
+                    codec: codec.unwrap_or_else(|| match transparent {
+                        true => gpucast::encode::container::default_alpha_codec(&output),
+                        false => gpucast::encode::container::default_codec(&output),
+                    }),
                     speed,
                     quality,
                     preset: encoder_preset,

@@ -248,10 +248,7 @@ pub fn render_prepared(
         return render_images(p, job, &seq, progress);
     }
     if job.transparent {
-        anyhow::bail!(
-            "--transparent writes an image sequence with alpha (-o frames/ or -o frames/%05d.png); \
-             MP4 (H.264) has no alpha, and ProRes 4444 (.mov) and VP9 alpha (.webm) are not built yet"
-        );
+        return render_alpha_video(p, job, progress);
     }
     if let Output::File(path) = &job.output {
         check_output(path, &job.project, &p.project)?;
@@ -356,9 +353,93 @@ fn render_images(
     if let Some(path) = &job.captions {
         captions::write(path, &p.project, &p.scene)?;
     }
-    let mut renderer = render::cpu::CpuRenderer::new(p.scene.clone(), &job.render)?;
     let mut writer = encode::images::ImageWriter::create(seq)?;
-    let prepare = t.elapsed();
+    let (renderer, mut stats) = draw_rgba(
+        p,
+        job,
+        &mut |img, start, count| writer.write(img, start, count),
+        progress,
+    )?;
+    writer.finish()?;
+    stats.wall = t.elapsed();
+    Ok(Summary {
+        renderer,
+        encoder: "PNG".into(),
+        stats,
+        prepare: std::time::Duration::ZERO,
+        kept: false,
+    })
+}
+
+/// `--transparent` into a video file: ProRes 4444 (.mov, .mkv) or VP9 with alpha (.webm), the
+/// narration beside it. Frames are drawn as RGBA by the CPU renderer; ProRes codes each
+/// distinct frame once and copies its picture, VP9 codes every frame.
+fn render_alpha_video(
+    p: &Prepared,
+    job: &RenderJob,
+    progress: pipeline::Progress<'_>,
+) -> anyhow::Result<Summary> {
+    let t = Instant::now();
+    let Output::File(path) = &job.output else {
+        anyhow::bail!("--transparent needs an output file: yuv4mpegpipe has no alpha");
+    };
+    anyhow::ensure!(
+        matches!(job.video.codec, encode::Codec::Prores | encode::Codec::Vp9),
+        "--transparent: {} has no alpha here; write .mov (ProRes 4444), .webm (VP9 with alpha) \
+         or an image sequence (-o frames/)",
+        job.video.codec.name()
+    );
+    anyhow::ensure!(
+        job.backend != Backend::Gpu,
+        "--transparent is drawn by the CPU renderer (not yet by the GPU's); use --backend cpu or auto"
+    );
+    anyhow::ensure!(
+        job.shard.is_none() && job.video.repeats != Repeats::Vfr,
+        "--transparent: --shard and --vfr do not apply"
+    );
+    check_output(path, &job.project, &p.project)?;
+    encode::container::check(path, job.video.codec, job.soft_subtitles)?;
+    if let Some(c) = &job.captions {
+        captions::write(c, &p.project, &p.scene)?;
+    }
+    let video = VideoSettings {
+        alpha: true,
+        ..job.video.clone()
+    };
+    let mut contents = encode::Contents::whole(&p.project, job.audio);
+    contents.captions = job
+        .soft_subtitles
+        .then(|| captions::cues(&p.project, &p.scene));
+    let mut writer = encode::FileWriter::create(path, &p.project, &video, contents)?;
+    let encoder = writer.encoder_name().to_string();
+    let (renderer, mut stats) = draw_rgba(
+        p,
+        job,
+        &mut |img, start, count| writer.write_rgba(img, start, count),
+        progress,
+    )
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    encode::FrameSink::finish(Box::new(writer))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    stats.wall = t.elapsed();
+    Ok(Summary {
+        renderer,
+        encoder,
+        stats,
+        prepare: std::time::Duration::ZERO,
+        kept: false,
+    })
+}
+
+/// Draws every distinct frame as RGBA (over its background, or the text alone with
+/// `job.transparent`) with the CPU renderer and hands each to `sink` with its run.
+fn draw_rgba(
+    p: &Prepared,
+    job: &RenderJob,
+    sink: &mut dyn FnMut(&image::RgbaImage, u64, u64) -> anyhow::Result<()>,
+    progress: pipeline::Progress<'_>,
+) -> anyhow::Result<(String, pipeline::Stats)> {
+    let mut renderer = render::cpu::CpuRenderer::new(p.scene.clone(), &job.render)?;
     let mut stats = pipeline::Stats {
         frames: p.timeline.frame_count,
         distinct_frames: p.timeline.distinct_frames() as u64,
@@ -371,20 +452,12 @@ fn render_images(
         let img = renderer.rgba(&run.key, job.transparent);
         stats.render_busy += drawn.elapsed();
         let written = Instant::now();
-        writer.write(&img, run.start_frame, run.frames)?;
+        sink(&img, run.start_frame, run.frames)?;
         stats.encode_busy += written.elapsed();
         done += run.frames;
         progress(done, p.timeline.frame_count)?;
     }
-    writer.finish()?;
-    stats.wall = t.elapsed();
-    Ok(Summary {
-        renderer: render::Renderer::describe(&renderer),
-        encoder: "PNG".into(),
-        stats,
-        prepare,
-        kept: false,
-    })
+    Ok((render::Renderer::describe(&renderer), stats))
 }
 
 /// Joins the parts of a sharded render of `project` (`render --shard I/N`) into `output`,

@@ -203,7 +203,7 @@ fn bad_sequences_and_interrupted_ones_leave_nothing() {
     let mp4 = d.join("x.mp4");
     refused(
         &["render", p, "--transparent", "-o", mp4.to_str().unwrap()],
-        "MP4 (H.264) has no alpha",
+        "h264 has no alpha",
     );
     assert!(!mp4.exists());
     let full = d.join("full");
@@ -265,4 +265,128 @@ fn bad_sequences_and_interrupted_ones_leave_nothing() {
         .filter(|f| f.contains("seq"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Composites an overlay video over the background alone with FFmpeg's overlay filter and
+/// compares it, sample by sample (8-bit 4:2:0), with the normal render: the fraction of samples
+/// more than 2 levels off and the mean difference.
+fn composite_vs_normal(
+    bg: &std::path::Path,
+    overlay: &std::path::Path,
+    decoder: &[&str],
+    normal: &[u8],
+) -> (f64, f64) {
+    let mut args = vec!["-v", "error", "-i", bg.to_str().unwrap()];
+    args.extend_from_slice(decoder);
+    args.extend([
+        "-i",
+        overlay.to_str().unwrap(),
+        "-filter_complex",
+        "[0:v][1:v]overlay=format=yuv420",
+        "-frames:v",
+        "180",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "yuv420p",
+        "-",
+    ]);
+    let out = std::process::Command::new("ffmpeg")
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout.len(), normal.len(), "same frames");
+    let diffs: Vec<u8> = out
+        .stdout
+        .iter()
+        .zip(normal)
+        .map(|(a, b)| a.abs_diff(*b))
+        .collect();
+    let over = diffs.iter().filter(|d| **d > 2).count() as f64 / diffs.len() as f64;
+    let mean = diffs.iter().map(|d| *d as f64).sum::<f64>() / diffs.len() as f64;
+    (over, mean)
+}
+
+#[test]
+fn prores_and_vp9_overlays_composite_to_the_normal_render() {
+    let fx = common::fixture(
+        320,
+        180,
+        6.0,
+        r##", "upcoming": {"outline": {"width": 2}}, "current": {"weight": "bold", "color": "#ffd54a", "outline": {"width": 2}, "shadow": {"offset": [3, 3], "blur": 4, "color": "#000000a0"}}, "spoken": {"weight": "bold", "color": "#ffffff", "outline": {"width": 2}}"##,
+    );
+    let d = fx.dir.path();
+    // The same project with every look invisible: the background alone, frame for frame.
+    let mut bg_only: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fx.project).unwrap()).unwrap();
+    for state in ["upcoming", "current", "spoken"] {
+        bg_only["style"][state] = json!({"color": "#00000000"});
+    }
+    let bg_project = d.join("bg-only.json");
+    std::fs::write(&bg_project, bg_only.to_string()).unwrap();
+    let (normal, bg) = (d.join("normal.mp4"), d.join("bg.mp4"));
+    common::render_cpu(&fx.project, &normal, &["--quality", "0"]);
+    common::render_cpu(&bg_project, &bg, &["--quality", "0"]);
+    let normal_raw = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i", normal.to_str().unwrap()])
+        .args(["-f", "rawvideo", "-pix_fmt", "yuv420p", "-"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(normal_raw.len(), 180 * 320 * 180 * 3 / 2);
+
+    let mov = d.join("overlay.mov");
+    common::render_cpu(&fx.project, &mov, &["--transparent"]);
+    let probe = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name,profile,pix_fmt",
+        ])
+        .args(["-of", "compact", mov.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&probe.stdout);
+    assert!(
+        text.contains("codec_name=prores|profile=4444|pix_fmt=yuva444p"),
+        "{text}"
+    );
+    assert!(
+        text.contains("codec_name=aac"),
+        "the narration is in it: {text}"
+    );
+    let (over, mean) = composite_vs_normal(&bg, &mov, &[], &normal_raw);
+    assert!(
+        over < 0.002 && mean < 0.1,
+        "ProRes 4444: {over} over 2 levels, mean {mean}"
+    );
+
+    let webm = d.join("overlay.webm");
+    common::render_cpu(&fx.project, &webm, &["--transparent", "--quality", "10"]);
+    // FFmpeg's own VP9 decoder drops the alpha; libvpx's reads it.
+    let (over, mean) = composite_vs_normal(&bg, &webm, &["-c:v", "libvpx-vp9"], &normal_raw);
+    assert!(
+        over < 0.01 && mean < 0.2,
+        "VP9 alpha: {over} over 2 levels, mean {mean}"
+    );
+
+    // No alpha where the codec has none.
+    let o = common::gpucast(&[
+        "render",
+        fx.project.to_str().unwrap(),
+        "--transparent",
+        "--codec",
+        "h264",
+        "-o",
+        d.join("x.mov").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("h264 has no alpha"));
+    assert!(!d.join("x.mov").exists());
 }

@@ -63,7 +63,8 @@ impl Container {
     pub fn takes(self, codec: Codec) -> bool {
         match self {
             Container::Webm => matches!(codec, Codec::Vp9 | Codec::Av1),
-            Container::Mp4 | Container::Mov => codec != Codec::Vp9,
+            Container::Mp4 => !matches!(codec, Codec::Vp9 | Codec::Prores),
+            Container::Mov => codec != Codec::Vp9,
             Container::Mkv => true,
         }
     }
@@ -87,6 +88,16 @@ pub fn default_codec(path: &Path) -> Codec {
     Container::from_path(path).map_or(Codec::H264, Container::default_codec)
 }
 
+/// The codec for `path` with `--transparent`: one that carries alpha where the container has
+/// one (ProRes 4444 in .mov and .mkv, VP9 in .webm), else the plain default (refused later).
+pub fn default_alpha_codec(path: &Path) -> Codec {
+    match Container::from_path(path) {
+        Ok(Container::Mov | Container::Mkv) => Codec::Prores,
+        Ok(Container::Webm) => Codec::Vp9,
+        _ => default_codec(path),
+    }
+}
+
 /// Refuses, before any work, an output that cannot hold what was asked for.
 pub fn check(path: &Path, codec: Codec, soft_subtitles: bool) -> anyhow::Result<Container> {
     let container = Container::from_path(path)?;
@@ -95,8 +106,9 @@ pub fn check(path: &Path, codec: Codec, soft_subtitles: bool) -> anyhow::Result<
         "--codec {} cannot go in a .{} file: {}",
         codec.name(),
         path.extension().unwrap_or_default().to_string_lossy(),
-        match container {
-            Container::Webm => "WebM takes vp9 or av1",
+        match (container, codec) {
+            (Container::Webm, _) => "WebM takes vp9 or av1",
+            (_, Codec::Prores) => "use .mov or .mkv for prores",
             _ => "use .webm or .mkv for vp9",
         }
     );

@@ -105,6 +105,7 @@ fn codec_of(id: ffmpeg::codec::Id) -> anyhow::Result<Codec> {
         Id::HEVC => Codec::Hevc,
         Id::AV1 => Codec::Av1,
         Id::VP9 => Codec::Vp9,
+        Id::PRORES => Codec::Prores,
         other => anyhow::bail!("the parts hold {other:?} video, which gpucast does not write"),
     })
 }

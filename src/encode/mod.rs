@@ -432,6 +432,9 @@ impl FileWriter {
         if self.repeater.is_some() {
             return self.write_with_repeats(p);
         }
+        if self.repeats == Repeats::Copy {
+            return self.write_copies(p);
+        }
         if self.repeats == Repeats::Vfr {
             if let Some(d) = p.pts().and_then(|pts| self.durations.remove(&pts)) {
                 p.set_duration(d);
@@ -453,6 +456,25 @@ impl FileWriter {
         p.rescale_ts(self.video.time_base, self.video_tb);
         p.write_interleaved(&mut self.octx)
             .context("writing video failed")
+    }
+
+    /// Writes an intra-only picture once for each frame of its run.
+    fn write_copies(&mut self, p: Packet) -> anyhow::Result<()> {
+        let pts = p
+            .pts()
+            .context("the encoder wrote a picture with no time")?;
+        let count = self.durations.remove(&pts).unwrap_or(1);
+        for i in 0..count {
+            let mut q = p.clone();
+            q.set_pts(Some(pts + i));
+            q.set_dts(Some(pts + i));
+            q.set_duration(1);
+            q.set_stream(self.video_stream);
+            q.rescale_ts(self.video.time_base, self.video_tb);
+            q.write_interleaved(&mut self.octx)
+                .context("writing video failed")?;
+        }
+        Ok(())
     }
 
     /// Writes one of the encoder's pictures, renumbered, then each repeat of it as a skipped
@@ -492,9 +514,20 @@ impl FileWriter {
     }
 }
 
-impl FrameSink for FileWriter {
-    fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()> {
-        let mut f = self.video.frame(frame)?;
+impl FileWriter {
+    /// A frame with straight alpha (`--transparent`), shown from `start` for `count` frames.
+    pub fn write_rgba(
+        &mut self,
+        img: &image::RgbaImage,
+        start: u64,
+        count: u64,
+    ) -> anyhow::Result<()> {
+        let f = self.video.frame_rgba(img)?;
+        self.send(f, start, count)
+    }
+
+    /// Sends one distinct frame (and its repeats, as `repeats` says) to the encoder.
+    fn send(&mut self, mut f: ffmpeg::frame::Video, start: u64, count: u64) -> anyhow::Result<()> {
         if self.repeats.distinct_only(&self.video.name) {
             // Keyframes at least every interval of output time, not of distinct frames, so
             // that seeking stays cheap however long a frame is shown.
@@ -519,6 +552,13 @@ impl FrameSink for FileWriter {
         self.frames_sent += count;
         Ok(())
     }
+}
+
+impl FrameSink for FileWriter {
+    fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()> {
+        let f = self.video.frame(frame)?;
+        self.send(f, start, count)
+    }
 
     fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
         self.video.encoder.send_eof()?;
@@ -541,6 +581,13 @@ fn settle_repeats(
     asked: Repeats,
     video: &video::VideoEncoder,
 ) -> (Repeats, Option<h264::Repeater>) {
+    if asked != Repeats::Vfr && video::intra_only(&video.name) {
+        log::info!(
+            "repeated frames: copies of the picture ({} pictures stand alone)",
+            video.name
+        );
+        return (Repeats::Copy, None);
+    }
     if asked != Repeats::Skip {
         log::info!(
             "repeated frames: {}",
@@ -661,7 +708,13 @@ pub fn probe_outputs() -> Vec<(String, Result<(), String>)> {
 pub fn probe_encoders(settings: &VideoSettings) -> Vec<(String, Result<(), String>)> {
     let fps = Fps { num: 30, den: 1 };
     let mut out = Vec::new();
-    for codec in [Codec::H264, Codec::Hevc, Codec::Av1, Codec::Vp9] {
+    for codec in [
+        Codec::H264,
+        Codec::Hevc,
+        Codec::Av1,
+        Codec::Vp9,
+        Codec::Prores,
+    ] {
         let s = VideoSettings {
             codec,
             ..settings.clone()

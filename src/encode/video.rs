@@ -16,6 +16,8 @@ pub enum Codec {
     Hevc,
     Av1,
     Vp9,
+    /// Apple ProRes (prores_ks): 422 HQ, or 4444 with alpha for `--transparent`; for editors.
+    Prores,
 }
 
 /// How a frame shown for several frame times reaches the file.
@@ -29,6 +31,9 @@ pub enum Repeats {
     Encode,
     /// Variable frame rate: each distinct frame once, with its duration.
     Vfr,
+    /// Constant frame rate for intra-only encoders (ProRes): each distinct frame coded once and
+    /// its packet written again for every repeat (settled by the writer, never asked for).
+    Copy,
 }
 
 /// `--repeat-frames`: how a constant-frame-rate render writes repeats.
@@ -53,9 +58,14 @@ impl Repeats {
         match self {
             Repeats::Skip => skips_repeats(encoder),
             Repeats::Encode => false,
-            Repeats::Vfr => true,
+            Repeats::Vfr | Repeats::Copy => true,
         }
     }
+}
+
+/// Encoders whose every picture stands alone, so that a repeat is a copy of the packet.
+pub fn intra_only(encoder: &str) -> bool {
+    encoder == "prores_ks"
 }
 
 /// Encoders whose streams `h264` can put skipped pictures into.
@@ -89,6 +99,8 @@ pub struct VideoSettings {
     /// Pictures leave the encoder in display order (no B-frames): a shard's part, whose packets
     /// the join copies with their frame numbers as timestamps (Matroska keeps no decode times).
     pub in_order: bool,
+    /// Frames carry alpha (`--transparent`): ProRes 4444 or VP9 with alpha (libvpx-vp9).
+    pub alpha: bool,
 }
 
 impl Default for VideoSettings {
@@ -103,6 +115,7 @@ impl Default for VideoSettings {
             keyframe_interval: 2.0,
             repeats: Repeats::default(),
             in_order: false,
+            alpha: false,
         }
     }
 }
@@ -130,6 +143,7 @@ pub fn candidates(codec: Codec) -> &'static [&'static str] {
             "libx265",
         ],
         Codec::Vp9 => &["vp9_qsv", "vp9_vaapi", "libvpx-vp9"],
+        Codec::Prores => &["prores_ks"],
         Codec::Av1 => &[
             "av1_nvenc",
             "av1_qsv",
@@ -149,6 +163,7 @@ impl Codec {
             Codec::Hevc => "hevc",
             Codec::Av1 => "av1",
             Codec::Vp9 => "vp9",
+            Codec::Prores => "prores",
         }
     }
 }
@@ -159,6 +174,8 @@ pub fn default_quality(codec: Codec) -> u32 {
         Codec::Hevc => 28,
         Codec::Av1 => 35,
         Codec::Vp9 => 33,
+        // prores_ks's quantiser scale (1 best to 32); unused unless --quality is given.
+        Codec::Prores => 4,
     }
 }
 
@@ -209,6 +226,18 @@ pub fn options_for(name: &str, s: &VideoSettings) -> Vec<(&'static str, String)>
             ("row-mt", "1".into()),
         ],
         ("libaom-av1", _) => vec![("cpu-used", pick("8", "6", "4")), ("crf", q)],
+        // 4444 with alpha, 422 HQ without; the quantiser only when asked for (else the
+        // profile's own rate). "apl0": the vendor Apple's decoders expect.
+        ("prores_ks", _) => {
+            let mut o = vec![
+                ("profile", if s.alpha { "4444" } else { "hq" }.to_string()),
+                ("vendor", "apl0".into()),
+            ];
+            if let Some(q) = s.quality {
+                o.push(("qscale", q.clamp(1, 32).to_string()));
+            }
+            o
+        }
         (_, "nvenc") => vec![
             ("preset", pick("p2", "p4", "p6")),
             ("rc", "vbr".into()),
@@ -232,6 +261,18 @@ pub fn options_for(name: &str, s: &VideoSettings) -> Vec<(&'static str, String)>
     }
 }
 
+/// The picture format `name` is fed: 4:2:0 as drawn, ProRes's 10-bit 4:2:2 or 4:4:4, and the
+/// alpha-carrying formats for `--transparent`.
+fn pixel_format(name: &str, alpha: bool) -> Result<format::Pixel, String> {
+    Ok(match (name, alpha) {
+        ("prores_ks", true) => format::Pixel::YUVA444P10LE,
+        ("prores_ks", false) => format::Pixel::YUV422P10LE,
+        ("libvpx-vp9", true) => format::Pixel::YUVA420P,
+        (_, false) => format::Pixel::YUV420P,
+        (other, true) => return Err(format!("{other} cannot encode alpha")),
+    })
+}
+
 /// An opened video encoder with what the muxer needs to know about it.
 pub struct VideoEncoder {
     pub name: String,
@@ -239,6 +280,8 @@ pub struct VideoEncoder {
     pub time_base: Rational,
     width: u32,
     height: u32,
+    /// What the encoder is fed (`pixel_format`).
+    format: format::Pixel,
     /// For `*_vaapi` encoders: the device surfaces frames are uploaded into.
     vaapi: Option<super::vaapi::VaapiFrames>,
 }
@@ -267,7 +310,8 @@ pub fn open(
     };
     enc.set_width(width);
     enc.set_height(height);
-    enc.set_format(format::Pixel::YUV420P);
+    let pixels = pixel_format(name, s.alpha)?;
+    enc.set_format(pixels);
     if let Some(v) = &vaapi {
         // SAFETY: the context is valid and not yet opened.
         unsafe { v.attach(enc.as_mut_ptr()) };
@@ -302,6 +346,7 @@ pub fn open(
         time_base,
         width,
         height,
+        format: pixels,
         vaapi,
     })
 }
@@ -320,7 +365,12 @@ pub fn try_encoder(
         height,
         data: vec![128; Yuv420::byte_len(width, height)],
     };
-    let mut f = enc.frame(&grey).map_err(|e| format!("{e:#}"))?;
+    let mut f = if s.alpha {
+        enc.frame_rgba(&image::RgbaImage::new(width, height))
+    } else {
+        enc.frame(&grey)
+    }
+    .map_err(|e| format!("{e:#}"))?;
     f.set_pts(Some(0));
     let e = |e: ffmpeg::Error| format!("opened, but encoding failed: {e}");
     enc.encoder.send_frame(&f).map_err(e)?;
@@ -368,7 +418,7 @@ pub fn choose(
     let mut refusals = Vec::new();
     for name in names {
         // Software encoders need no device: opening them is proof enough.
-        let software = name.starts_with("lib");
+        let software = name.starts_with("lib") || name == "prores_ks";
         let tried = if software {
             Ok(())
         } else {
@@ -403,6 +453,24 @@ impl VideoEncoder {
         );
         let mut f = match &self.vaapi {
             Some(v) => v.upload(yuv).map_err(anyhow::Error::msg)?,
+            None if self.format == format::Pixel::YUV422P10LE => {
+                // ProRes 422: each chroma row serves two rows, every sample two more bits.
+                let mut f = frame::Video::new(self.format, self.width, self.height);
+                let (y, u, v) = yuv.planes();
+                let (w, h) = (self.width as usize, self.height as usize);
+                for (i, (src, pw)) in [(y, w), (u, w / 2), (v, w / 2)].into_iter().enumerate() {
+                    let stride = f.stride(i);
+                    let dst = f.data_mut(i);
+                    for row in 0..h {
+                        let from = if i == 0 { row } else { row / 2 };
+                        for (x, &val) in src[from * pw..][..pw].iter().enumerate() {
+                            let at = row * stride + 2 * x;
+                            dst[at..at + 2].copy_from_slice(&((val as u16) << 2).to_le_bytes());
+                        }
+                    }
+                }
+                f
+            }
             None => {
                 let mut f = frame::Video::new(format::Pixel::YUV420P, self.width, self.height);
                 let (y, u, v) = yuv.planes();
@@ -417,12 +485,57 @@ impl VideoEncoder {
                 f
             }
         };
-        f.set_color_space(ffmpeg::color::Space::BT709);
-        f.set_color_range(ffmpeg::color::Range::MPEG);
-        f.set_color_primaries(ffmpeg::color::Primaries::BT709);
-        f.set_color_transfer_characteristic(ffmpeg::color::TransferCharacteristic::BT709);
+        tag_bt709(&mut f);
         Ok(f)
     }
+
+    /// A frame with straight alpha (`--transparent`) in the encoder's alpha format.
+    pub fn frame_rgba(&self, img: &image::RgbaImage) -> anyhow::Result<frame::Video> {
+        let (w, h) = (self.width as usize, self.height as usize);
+        anyhow::ensure!(
+            img.dimensions() == (self.width, self.height),
+            "frame is {}x{}, the encoder {w}x{h}",
+            img.width(),
+            img.height()
+        );
+        let mut f = frame::Video::new(self.format, self.width, self.height);
+        match self.format {
+            format::Pixel::YUVA420P => {
+                let planes = crate::render::color::rgba_to_yuva420(img.as_raw(), w, h);
+                for (i, plane) in planes.iter().enumerate() {
+                    let pw = if i == 1 || i == 2 { w / 2 } else { w };
+                    let stride = f.stride(i);
+                    let dst = f.data_mut(i);
+                    for (row, chunk) in plane.chunks_exact(pw).enumerate() {
+                        dst[row * stride..row * stride + pw].copy_from_slice(chunk);
+                    }
+                }
+            }
+            format::Pixel::YUVA444P10LE => {
+                let planes = crate::render::color::rgba_to_yuva444p10(img.as_raw());
+                for (i, plane) in planes.iter().enumerate() {
+                    let stride = f.stride(i);
+                    let dst = f.data_mut(i);
+                    for (row, chunk) in plane.chunks_exact(w).enumerate() {
+                        for (x, v) in chunk.iter().enumerate() {
+                            let at = row * stride + 2 * x;
+                            dst[at..at + 2].copy_from_slice(&v.to_le_bytes());
+                        }
+                    }
+                }
+            }
+            other => anyhow::bail!("{} takes no alpha ({other:?})", self.name),
+        }
+        tag_bt709(&mut f);
+        Ok(f)
+    }
+}
+
+fn tag_bt709(f: &mut frame::Video) {
+    f.set_color_space(ffmpeg::color::Space::BT709);
+    f.set_color_range(ffmpeg::color::Range::MPEG);
+    f.set_color_primaries(ffmpeg::color::Primaries::BT709);
+    f.set_color_transfer_characteristic(ffmpeg::color::TransferCharacteristic::BT709);
 }
 
 #[cfg(test)]

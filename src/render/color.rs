@@ -63,6 +63,58 @@ pub fn rgba_to_yuv_region(
     }
 }
 
+/// Straight RGBA into 8-bit 4:2:0 Y, U, V and a full-resolution alpha plane (VP9 with alpha).
+/// A 2×2 block's chroma is its pixels' colours weighted by their alpha: the colour of a
+/// transparent pixel means nothing, and averaging it in would tint the text's edges.
+pub fn rgba_to_yuva420(rgba: &[u8], w: usize, h: usize) -> [Vec<u8>; 4] {
+    let (cw, ch) = (w / 2, h / 2);
+    let mut y = vec![0u8; w * h];
+    let mut u = vec![128u8; cw * ch];
+    let mut v = vec![128u8; cw * ch];
+    let mut a = vec![0u8; w * h];
+    for (i, px) in rgba.chunks_exact(4).enumerate() {
+        y[i] = luma(px[0], px[1], px[2]);
+        a[i] = px[3];
+    }
+    for by in 0..ch {
+        for bx in 0..cw {
+            let (mut s, mut total) = ([0u32; 3], 0u32);
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                let px = &rgba[((2 * by + dy) * w + 2 * bx + dx) * 4..][..4];
+                let al = px[3] as u32;
+                for c in 0..3 {
+                    s[c] += px[c] as u32 * al;
+                }
+                total += al;
+            }
+            if total > 0 {
+                // Four times the weighted mean: what `chroma` takes for a block.
+                let sum = |c: usize| ((4 * s[c] + total / 2) / total) as i32;
+                let (cu, cv) = chroma(sum(0), sum(1), sum(2));
+                u[by * cw + bx] = cu;
+                v[by * cw + bx] = cv;
+            }
+        }
+    }
+    [y, u, v, a]
+}
+
+/// Straight RGBA into 10-bit 4:4:4 Y, U, V (limited range) and alpha (full range), ProRes
+/// 4444's input: the 8-bit coefficients with two more bits kept.
+pub fn rgba_to_yuva444p10(rgba: &[u8]) -> [Vec<u16>; 4] {
+    let n = rgba.len() / 4;
+    let mut out = [vec![0u16; n], vec![0u16; n], vec![0u16; n], vec![0u16; n]];
+    for (i, px) in rgba.chunks_exact(4).enumerate() {
+        let (r, g, b) = (px[0] as i32, px[1] as i32, px[2] as i32);
+        let dot = |k: [i32; 3]| 4 * (k[0] * r + k[1] * g + k[2] * b);
+        out[0][i] = (64 + ((dot(KY) + 32768) >> 16)) as u16;
+        out[1][i] = (512 + ((dot(KU) + 32768) >> 16)).clamp(0, 1023) as u16;
+        out[2][i] = (512 + ((dot(KV) + 32768) >> 16)).clamp(0, 1023) as u16;
+        out[3][i] = ((px[3] as u32 * 1023 + 127) / 255) as u16;
+    }
+    out
+}
+
 /// The inverse, for previews only (not bit-exact with any decoder).
 pub fn yuv_to_rgb(y: u8, u: u8, v: u8) -> [u8; 3] {
     let y = (y as f32 - 16.0) * (255.0 / 219.0);
@@ -88,6 +140,24 @@ mod tests {
         assert_eq!(chroma(0, 0, 1020), (240, 118)); // pure blue: U max
         let (_, v) = chroma(1020, 0, 0);
         assert_eq!(v, 240); // pure red: V max
+    }
+
+    #[test]
+    fn alpha_planes_keep_transparent_colours_out_of_chroma() {
+        // A 2×2 block: one opaque red pixel, three transparent black ones.
+        let mut rgba = vec![0u8; 16];
+        rgba[..4].copy_from_slice(&[255, 0, 0, 255]);
+        let [y, u, v, a] = rgba_to_yuva420(&rgba, 2, 2);
+        assert_eq!(a, [255, 0, 0, 0]);
+        assert_eq!(y[0], luma(255, 0, 0));
+        // The block's chroma is red's, not a quarter of it.
+        assert_eq!((u[0], v[0]), chroma(1020, 0, 0));
+        let ten = rgba_to_yuva444p10(&[255, 255, 255, 255, 0, 0, 0, 0]);
+        assert_eq!(
+            (ten[0][0], ten[1][0], ten[2][0], ten[3][0]),
+            (940, 512, 512, 1023)
+        );
+        assert_eq!((ten[0][1], ten[3][1]), (64, 0));
     }
 
     #[test]
