@@ -19,6 +19,10 @@ output size.
   python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
                            [--styles default outline outline+shadow outline+shadow+box karaoke]
 
+--background-video CLIP puts the fixture's text over that clip (looped, covering the frame):
+every frame then differs, and the encoder alone is timed on those same frames. A 1080p clip:
+`python3 scripts/make_footage.py clip.mp4 --size 1920x1080 --seconds 10`.
+
 --styles renders the same fixture in each named look (STYLES below, laid over the fixture's
 style): each against the encoder alone on that look's own frames.
 
@@ -88,15 +92,17 @@ STYLES = {
 }
 
 
-def styled(project, name):
-    """The fixture's project in look `name`, written beside it."""
-    if name == "default":
+def styled(project, name, video=None):
+    """The fixture's project in look `name` (over the clip `video`), written beside it."""
+    if name == "default" and not video:
         return project
     with open(project) as f:
         p = json.load(f)
     for state, look in STYLES[name].items():
         p["style"].setdefault(state, {}).update(look)
-    out = project.replace(".json", f"-{name.replace('+', '-')}.json")
+    if video:
+        p["background"] = {"video": os.path.abspath(video), "fit": "cover", "loop": True}
+    out = project.replace(".json", f"-{name.replace('+', '-')}{'-video' if video else ''}.json")
     with open(out, "w") as f:
         json.dump(p, f)
     return out
@@ -230,6 +236,8 @@ def main():
     ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "scripts", "make_fixture.py"))
     ap.add_argument("--workdir", default=None, help="where fixtures and outputs go (default: a temp dir)")
     ap.add_argument("--styles", nargs="+", default=["default"], choices=sorted(STYLES))
+    ap.add_argument("--background-video", default=None,
+                    help="a clip to put the text over (looped), instead of the fixture's still background")
     ap.add_argument("--python", default=None,
                     help="a Python interpreter with the gpucast package installed: also time gpucast.render")
     ap.add_argument("--shards", type=int, default=None,
@@ -261,7 +269,7 @@ def main():
             subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds)], check=True,
                            stdout=subprocess.DEVNULL)
         for style in a.styles:
-            project = styled(os.path.join(fx, "project.json"), style)
+            project = styled(os.path.join(fx, "project.json"), style, a.background_video)
             summary = subprocess.run([a.gpucast, "validate", project], capture_output=True, text=True, check=True).stdout
             frames = int(summary.split("frames")[1].split()[0])
             distinct = int(summary.split("distinct")[1].split()[0])
@@ -305,6 +313,8 @@ def main():
             base = statistics.median(alone)
             label = "encoder alone" + (" (piped)" if piped else "")
             size = lambda path: os.path.getsize(path) / 1e6
+            if a.background_video:
+                style += " over video"
             rows.append((seconds, style, label, base, 1.0, frames / base, alone_rss, frames, distinct,
                          size(f"{fx}/alone.mp4")))
             for name, cmd in variants:

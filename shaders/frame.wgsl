@@ -24,7 +24,9 @@ struct Params {
     frame_bytes: u32,
     // 1/255 as computed in f32 on the CPU, exactly tiny-skia's normalisation factor.
     inv255: f32,
-    _pad: u32,
+    // MODE_RGBA: write straight RGBA (stride * height * 4 bytes a frame) rather than YUV;
+    // MODE_TRANSPARENT: start from nothing rather than the background.
+    mode: u32,
 }
 
 // Keep in sync with `scene::GlyphInstance`.
@@ -67,9 +69,22 @@ struct SlideInfo {
 // (f32 bits), offset of its word states (2 bits per word, 16 words per u32) in this same array,
 // the wiped word (0xffffffff: none), the column (i32 bits) from which it shows its upcoming
 // look rather than its current one, and the backdrop: where the background faded from and the
-// one faded to start in `background` (in pixels), and how far, 0 to 255 (255: `to` alone).
+// one faded to start in `background` or `video` (in pixels), and how far, 0 to 255 (255: `to`
+// alone).
 @group(0) @binding(6) var<storage, read> frames: array<u32>;
 @group(0) @binding(7) var<storage, read_write> out: array<u32>;
+// The video backgrounds' frames this batch shows, opaque RGBA8 like `background`, uploaded per
+// batch. A backdrop offset with VIDEO_LAYER set points here.
+@group(0) @binding(8) var<storage, read> video: array<u32>;
+const VIDEO_LAYER: u32 = 0x80000000u;
+
+// Pixel `p` of the backdrop layer starting at `base`.
+fn layer_pixel(base: u32, p: u32) -> u32 {
+    if (base & VIDEO_LAYER) != 0u {
+        return video[(base & ~VIDEO_LAYER) + p];
+    }
+    return background[base + p];
+}
 
 const TILE: u32 = 16u;
 // Words per frame header in `frames`: keep in sync with tables::HEADER_WORDS.
@@ -77,6 +92,9 @@ const HEADER: u32 = 9u;
 // `paint` bit of box bodies: full coverage over the instance, no atlas texel.
 const SOLID: u32 = 1024u;
 const BLOCK_W: u32 = 8u;
+// Keep in sync with tables::MODE_*.
+const MODE_RGBA: u32 = 1u;
+const MODE_TRANSPARENT: u32 = 2u;
 
 // BT.709 limited range, 16.16 fixed point: keep in sync with src/render/color.rs.
 const KY = vec3<i32>(11966, 40254, 4064);
@@ -128,20 +146,23 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let bg_to = frames[f * HEADER + 7u];
     let bg_mix = frames[f * HEADER + 8u];
 
-    // The block's pixels, packed RGB (r in the low byte); columns past the width stay black and
-    // are cropped on the CPU.
+    // The block's pixels, premultiplied RGBA (r in the low byte); columns past the width stay
+    // black and are cropped on the CPU.
+    let transparent = (params.mode & MODE_TRANSPARENT) != 0u;
     var px: array<u32, 16>;
     for (var i = 0u; i < 16u; i++) {
         let x = x0 + (i % BLOCK_W);
         let y = y0 + i / BLOCK_W;
-        if x < params.width {
+        if transparent {
+            px[i] = 0u;
+        } else if x < params.width {
             let p = y * params.width + x;
-            let to = background[bg_to + p];
+            let to = layer_pixel(bg_to, p);
             if bg_mix == 255u {
                 px[i] = to;
             } else {
                 // As the CPU: div255(from * (255 - mix) + to * mix) per channel.
-                let a = unpack(background[bg_from + p]);
+                let a = unpack(layer_pixel(bg_from, p));
                 let b = unpack(to);
                 let m = (a * (255u - bg_mix) + b * bg_mix + vec3<u32>(127u)) / 255u;
                 px[i] = m.x | (m.y << 8u) | (m.z << 16u) | (255u << 24u);
@@ -195,14 +216,32 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                     let i = u32(y - i32(y0)) * BLOCK_W + u32(x - i32(x0));
                     let dst = vec3<f32>(unpack(px[i])) * inv255;
                     let o = unnorm(dst * (1.0 - sa) + src);
-                    px[i] = o.x | (o.y << 8u) | (o.z << 16u);
+                    // Alpha alike (over an opaque background it stays 255).
+                    let da = f32(px[i] >> 24u) * inv255;
+                    let oa = u32(round(clamp(da * (1.0 - sa) + sa, 0.0, 1.0) * 255.0));
+                    px[i] = o.x | (o.y << 8u) | (o.z << 16u) | (oa << 24u);
                 }
             }
         }
     }
 
-    // Y: two u32 words per row. U, V: the four 2x2 blocks' chroma, one word each.
     let base = f * params.frame_bytes;
+    if (params.mode & MODE_RGBA) != 0u {
+        // Straight RGBA, as CpuRenderer::rgba: premultiplied colour divided by alpha, rounded.
+        for (var i = 0u; i < 16u; i++) {
+            let p = px[i];
+            let a = p >> 24u;
+            var c = unpack(p);
+            if a != 0u && a != 255u {
+                c = min((c * 255u + vec3<u32>(a / 2u)) / a, vec3<u32>(255u));
+            }
+            let at = base / 4u + (y0 + i / BLOCK_W) * params.stride + x0 + (i % BLOCK_W);
+            out[at] = c.x | (c.y << 8u) | (c.z << 16u) | (a << 24u);
+        }
+        return;
+    }
+
+    // Y: two u32 words per row. U, V: the four 2x2 blocks' chroma, one word each.
     var y_words = array<u32, 4>(0u, 0u, 0u, 0u);
     var u_word = 0u;
     var v_word = 0u;

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-use crate::project::{Background, FontChoice};
+use crate::project::FontChoice;
 use crate::{Prepared, RenderJob, Source};
 
 /// The metadata key the fingerprint is stored under.
@@ -48,9 +48,8 @@ pub fn content(p: &Prepared, source: &Source) -> anyhow::Result<String> {
             field(&mut h, "import", format!("{options:?}").as_bytes());
         }
     }
-    if let Background::Image { path, .. } = &p.project.background {
-        files.push(path);
-    }
+    let backgrounds = p.project.backgrounds().0;
+    files.extend(backgrounds.iter().filter_map(|b| b.file()));
     if let Some(m) = &p.project.music {
         files.push(&m.file);
     }

@@ -333,7 +333,7 @@ pub fn render_prepared(
 
 /// Renders every frame as a PNG into an image sequence's folder: each distinct frame drawn
 /// and encoded once, its repeats linked to it; over the background, or with `transparent` the
-/// text alone with straight alpha. Drawn by the CPU renderer (RGBA, not YUV).
+/// text alone with straight alpha. Drawn as RGBA, not YUV.
 fn render_images(
     p: &Prepared,
     job: &RenderJob,
@@ -341,10 +341,6 @@ fn render_images(
     progress: pipeline::Progress<'_>,
 ) -> anyhow::Result<Summary> {
     let t = Instant::now();
-    anyhow::ensure!(
-        job.backend != Backend::Gpu,
-        "image sequences are drawn by the CPU renderer (not yet by the GPU's); use --backend cpu or auto"
-    );
     anyhow::ensure!(
         job.shard.is_none() && !job.soft_subtitles && job.video.repeats != Repeats::Vfr,
         "an image sequence has a PNG for every frame: --shard, --soft-subtitles and --vfr do not apply"
@@ -372,7 +368,7 @@ fn render_images(
 }
 
 /// `--transparent` into a video file: ProRes 4444 (.mov, .mkv) or VP9 with alpha (.webm), the
-/// narration beside it. Frames are drawn as RGBA by the CPU renderer; ProRes codes each
+/// narration beside it. Frames are drawn as RGBA; ProRes codes each
 /// distinct frame once and copies its picture, VP9 codes every frame.
 fn render_alpha_video(
     p: &Prepared,
@@ -388,10 +384,6 @@ fn render_alpha_video(
         "--transparent: {} has no alpha here; write .mov (ProRes 4444), .webm (VP9 with alpha) \
          or an image sequence (-o frames/)",
         job.video.codec.name()
-    );
-    anyhow::ensure!(
-        job.backend != Backend::Gpu,
-        "--transparent is drawn by the CPU renderer (not yet by the GPU's); use --backend cpu or auto"
     );
     anyhow::ensure!(
         job.shard.is_none() && job.video.repeats != Repeats::Vfr,
@@ -432,32 +424,37 @@ fn render_alpha_video(
 }
 
 /// Draws every distinct frame as RGBA (over its background, or the text alone with
-/// `job.transparent`) with the CPU renderer and hands each to `sink` with its run.
+/// `job.transparent`), in batches, and hands each to `sink` with its run.
 fn draw_rgba(
     p: &Prepared,
     job: &RenderJob,
     sink: &mut dyn FnMut(&image::RgbaImage, u64, u64) -> anyhow::Result<()>,
     progress: pipeline::Progress<'_>,
 ) -> anyhow::Result<(String, pipeline::Stats)> {
-    let mut renderer = render::cpu::CpuRenderer::new(p.scene.clone(), &job.render)?;
+    let mut renderer =
+        render::RgbaRenderer::create(job.backend, p.scene.clone(), &job.render, job.transparent)?;
+    renderer.decode_ahead(p.timeline.runs.iter().map(|r| &r.key));
     let mut stats = pipeline::Stats {
         frames: p.timeline.frame_count,
         distinct_frames: p.timeline.distinct_frames() as u64,
         ..Default::default()
     };
     let mut done = 0;
-    for run in &p.timeline.runs {
+    for runs in p.timeline.runs.chunks(renderer.batch_size().max(1)) {
         pipeline::check_cancelled()?;
         let drawn = Instant::now();
-        let img = renderer.rgba(&run.key, job.transparent);
+        let keys: Vec<_> = runs.iter().map(|r| r.key.clone()).collect();
+        let images = renderer.draw(&keys)?;
         stats.render_busy += drawn.elapsed();
         let written = Instant::now();
-        sink(&img, run.start_frame, run.frames)?;
+        for (img, run) in images.iter().zip(runs) {
+            sink(img, run.start_frame, run.frames)?;
+            done += run.frames;
+        }
         stats.encode_busy += written.elapsed();
-        done += run.frames;
         progress(done, p.timeline.frame_count)?;
     }
-    Ok((render::Renderer::describe(&renderer), stats))
+    Ok((renderer.describe(), stats))
 }
 
 /// Joins the parts of a sharded render of `project` (`render --shard I/N`) into `output`,
@@ -563,9 +560,7 @@ fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Resu
         Source::Timings { timings, .. } => inputs.push(timings),
         Source::Json { .. } => {}
     }
-    if let project::Background::Image { path, .. } = &project.background {
-        inputs.push(path);
-    }
+    inputs.extend(project.backgrounds().0.iter().filter_map(|b| b.file()));
     if let Some(m) = &project.music {
         inputs.push(&m.file);
     }
@@ -623,20 +618,18 @@ pub fn render_frame(
 }
 
 /// The text of the frame shown at `seconds` alone, over nothing, as straight RGBA
-/// (`--transparent`): an editor composites it over its own picture. Drawn by the CPU renderer.
+/// (`--transparent`): an editor composites it over its own picture.
 pub fn overlay_of(
     p: &Prepared,
     seconds: f64,
     backend: Backend,
     opts: &RenderOptions,
 ) -> anyhow::Result<image::RgbaImage> {
-    anyhow::ensure!(
-        backend != Backend::Gpu,
-        "--transparent: overlays are drawn by the CPU renderer (not yet by the GPU's); use --backend cpu or auto"
-    );
     let key = key_at_time(p, seconds)?;
-    let mut r = render::cpu::CpuRenderer::new(p.scene.clone(), opts)?;
-    Ok(r.overlay(key))
+    let mut r = render::RgbaRenderer::create(backend, p.scene.clone(), opts, true)?;
+    r.draw(std::slice::from_ref(key))?
+        .pop()
+        .context("the renderer returned no frame")
 }
 
 /// The key of the frame on screen at `seconds`: the last one that started at or before it.

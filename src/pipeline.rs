@@ -56,6 +56,10 @@ pub fn run(
 ) -> anyhow::Result<Stats> {
     let started = Instant::now();
     let runs: Arc<Vec<Run>> = Arc::new(timeline.runs.clone());
+    // Video backgrounds' frames are decoded ahead, in the order these runs will be drawn.
+    renderer
+        .backdrops()
+        .decode_ahead(runs.iter().map(|r| &r.key));
     let (tx, rx) = mpsc::sync_channel::<(SharedFrame, usize)>(CHANNEL_FRAMES);
     let render_runs = runs.clone();
     let render_thread = std::thread::Builder::new()

@@ -1,7 +1,8 @@
 //! The backend-neutral scene: everything either renderer needs, already shaped and rasterized.
 //!
 //! Built once per project. Neither backend shapes text, reads the project or touches files: they
-//! only combine this scene with a `FrameKey`. The compositing rule both must follow, per pixel:
+//! only combine this scene with a `FrameKey` (and a video background's frames, which
+//! `render::backdrop` decodes). The compositing rule both must follow, per pixel:
 //! `out = bg + (color − bg) × a`, with `a = coverage/255 × color.alpha/255 × fade/255`, in the
 //! sRGB-encoded values (no linearisation), then converted with `color::rgb_to_yuv`; `bg` is the
 //! key's backdrop: one background, or two mixed per channel as
@@ -92,8 +93,11 @@ pub struct Atlas {
 pub struct Scene {
     pub width: u32,
     pub height: u32,
-    /// The distinct backgrounds (`Project::backgrounds`), opaque RGBA8 at output size, fitted.
-    pub backgrounds: Vec<Vec<u8>>,
+    /// The distinct backgrounds (`Project::backgrounds`), opaque RGBA8 at output size, fitted;
+    /// empty for a video, whose frames `render::backdrop` decodes as they are drawn.
+    pub backgrounds: Vec<std::sync::Arc<Vec<u8>>>,
+    /// Per background, the clip where it is a video.
+    pub videos: Vec<Option<crate::project::VideoBackground>>,
     pub atlas: Atlas,
     pub slides: Vec<SlideScene>,
     /// Characters no available font could draw (each warned about once).
@@ -118,17 +122,27 @@ impl Scene {
     /// Lays out every slide and fits the background. Fails on fonts that cannot be found or
     /// images that cannot be decoded, before any frame is drawn.
     pub fn build(project: &Project) -> anyhow::Result<Scene> {
-        let backgrounds = project
-            .backgrounds()
-            .0
-            .into_iter()
-            .map(|b| fit_background(b, project.width, project.height))
+        let all = project.backgrounds().0;
+        let backgrounds = all
+            .iter()
+            .map(|b| match b {
+                Background::Video(_) => Ok(Default::default()),
+                _ => fit_background(b, project.width, project.height).map(std::sync::Arc::new),
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let videos = all
+            .iter()
+            .map(|b| match b {
+                Background::Video(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
         let layout = layout::build(project)?;
         Ok(Scene {
             width: project.width,
             height: project.height,
             backgrounds,
+            videos,
             atlas: layout.atlas,
             slides: layout.slides,
             missing_glyphs: layout.missing_glyphs,
@@ -144,6 +158,7 @@ pub fn fit_background(bg: &Background, width: u32, height: u32) -> anyhow::Resul
             return Ok([*r, *g, *b, 255].repeat((width * height) as usize));
         }
         Background::Image { path, fit } => (path, *fit),
+        Background::Video(v) => anyhow::bail!("{}: a video is not a still", v.path.display()),
     };
     let img = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())

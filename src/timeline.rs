@@ -17,30 +17,52 @@ pub enum WordState {
 
 /// The background a frame shows, as indices into `Scene::backgrounds`: `to` over `from` at
 /// `mix` / 255 while a slide's own background fades in; otherwise one background
-/// (`from == to`, `mix == 255`), so that equal pictures have equal keys.
+/// (`from == to`, `mix == 255`), so that equal pictures have equal keys. A video background
+/// also names the clip's frame it shows (0 for a still).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Backdrop {
     pub from: u16,
     pub to: u16,
     pub mix: u8,
+    pub from_frame: u32,
+    pub to_frame: u32,
 }
 
 impl Backdrop {
     pub const fn only(background: u16) -> Backdrop {
+        Backdrop::only_at(background, 0)
+    }
+
+    pub const fn only_at(background: u16, frame: u32) -> Backdrop {
         Backdrop {
             from: background,
             to: background,
             mix: 255,
+            from_frame: frame,
+            to_frame: frame,
         }
     }
 
-    fn fading(from: u16, to: u16, mix: u8) -> Backdrop {
+    fn fading(from: (u16, u32), to: (u16, u32), mix: u8) -> Backdrop {
         match mix {
-            _ if from == to => Backdrop::only(to),
-            0 => Backdrop::only(from),
-            255 => Backdrop::only(to),
-            _ => Backdrop { from, to, mix },
+            _ if from == to => Backdrop::only_at(to.0, to.1),
+            0 => Backdrop::only_at(from.0, from.1),
+            255 => Backdrop::only_at(to.0, to.1),
+            _ => Backdrop {
+                from: from.0,
+                to: to.0,
+                mix,
+                from_frame: from.1,
+                to_frame: to.1,
+            },
         }
+    }
+
+    /// The (background, clip frame) pairs it shows.
+    pub fn layers(&self) -> impl Iterator<Item = (u16, u32)> {
+        let from = (self.from, self.from_frame);
+        let to = (self.to, self.to_frame);
+        std::iter::once(to).chain((from != to).then_some(from))
     }
 }
 
@@ -58,6 +80,14 @@ pub enum FrameKey {
         /// The current word being wiped (karaoke fill), when its look asks for it.
         wipe: Option<Wipe>,
     },
+}
+
+impl FrameKey {
+    pub fn backdrop(&self) -> Backdrop {
+        match self {
+            FrameKey::Blank { backdrop } | FrameKey::Slide { backdrop, .. } => *backdrop,
+        }
+    }
 }
 
 /// How far a wiped word is filled: `px` whole pixels from its slot's left edge.
@@ -173,8 +203,27 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
 
     // Which background each slide shows; a slide's shows from its first frame until the next
     // slide's, fading in over the slide before's for its style's `background_fade`. The video
-    // opens on the first slide's.
-    let (_, slide_bg) = project.backgrounds();
+    // opens on the first slide's. A clip plays from the frame its background comes on screen,
+    // on through the slides in a row that share it.
+    let (backgrounds, slide_bg) = project.backgrounds();
+    let since: Vec<u64> = (0..slides.len())
+        .scan(0u64, |clock, k| {
+            if k > 0 && slide_bg[k] != slide_bg[k - 1] {
+                *clock = slides[k].first;
+            }
+            Some(*clock)
+        })
+        .collect();
+    let clip_frame = |bg: u16, since: u64, frame: u64| -> (u16, u32) {
+        match backgrounds[bg as usize] {
+            crate::project::Background::Video(v) => (
+                bg,
+                v.frame_at(frame_time(frame - since.min(frame), fps)) as u32,
+            ),
+            _ => (bg, 0),
+        }
+    };
+    let layer = |k: usize, frame: u64| clip_frame(slide_bg[k], since[k], frame);
     let mut shown = 0; // slides whose first frame has come
     let mut slide_i = 0;
     for frame in 0..frame_count {
@@ -182,9 +231,16 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
             shown += 1;
         }
         let backdrop = match shown.checked_sub(1) {
-            None | Some(0) => Backdrop::only(slide_bg.first().copied().unwrap_or(0)),
+            None if slides.is_empty() => {
+                let (bg, clip_frame) = clip_frame(0, 0, frame);
+                Backdrop::only_at(bg, clip_frame)
+            }
+            None | Some(0) => {
+                let (bg, clip_frame) = layer(0, frame);
+                Backdrop::only_at(bg, clip_frame)
+            }
             Some(k) => {
-                let before = slide_bg[k - 1];
+                let before = layer(k - 1, frame);
                 let slide = &project.slides[k];
                 let fade = slide.style.background_fade;
                 let a = if fade <= 0.0 {
@@ -192,7 +248,7 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
                 } else {
                     ((frame_time(frame, fps) - slide.start) / fade).clamp(0.0, 1.0)
                 };
-                Backdrop::fading(before, slide_bg[k], (a * 255.0).round() as u8)
+                Backdrop::fading(before, layer(k, frame), (a * 255.0).round() as u8)
             }
         };
         while slide_i < slides.len() && slides[slide_i].end <= frame {

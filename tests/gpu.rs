@@ -211,6 +211,25 @@ fn cases() -> Vec<Case> {
              "style": {"background_fade": 0}}
         ]),
     );
+    // Video backgrounds: the project's clip (4:3 in 16:9, contained: bars), a slide's own
+    // (the same clip covering the frame) cross-fading in over it, then an image fading in.
+    add(
+        "video-backgrounds",
+        (322, 180),
+        &|dir| {
+            common::write_clip(&dir.join("clip.mp4"), 200, 150, 10, 20);
+            write_gradient_png(&dir.join("bg.png"), 300, 400);
+            json!({"video": "clip.mp4", "fit": "contain"})
+        },
+        json!({"font_size": 24, "margin": 12, "fade": 0.2, "background_fade": 0.5}),
+        json!([
+            {"start": 0.0, "end": 1.0, "words": words(0.0, 1.0, 5)},
+            {"start": 1.0, "end": 2.0, "words": words(1.0, 2.0, 5),
+             "background": {"video": "clip.mp4", "start": 0.3}},
+            {"start": 2.0, "end": 3.0, "words": words(2.0, 3.0, 4),
+             "background": {"image": "bg.png"}}
+        ]),
+    );
     out
 }
 
@@ -305,6 +324,8 @@ fn gpu_matches_cpu() {
         };
         let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
         let mut gpu = GpuRenderer::new(p.scene.clone(), &opts, false).unwrap();
+        // Clip frames decoded ahead for one, as asked for the other: the same pixels.
+        gpu.backdrops().decode_ahead(keys.iter());
         let (want, _) = render_all(&mut cpu, &keys);
         let (got, batches) = render_all(&mut gpu, &keys);
         assert_eq!(
@@ -383,6 +404,50 @@ fn gpu_matches_cpu() {
             case.name
         );
         drop(case.dir);
+    }
+}
+
+/// RGBA frames (image sequences, `--transparent` overlays): the GPU's straight alpha and
+/// colours are the CPU's, over nothing and over the background, on every case.
+#[test]
+fn gpu_rgba_matches_cpu() {
+    if !gpu_available() {
+        return;
+    }
+    for case in cases() {
+        let p = gpucast::prepare(&case.project).unwrap();
+        let keys: Vec<FrameKey> = p.timeline.runs.iter().map(|r| r.key.clone()).collect();
+        let opts = RenderOptions {
+            threads: 1,
+            batch: 5,
+            adapter: None,
+        };
+        for transparent in [true, false] {
+            let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
+            let mut gpu = GpuRenderer::rgba(p.scene.clone(), &opts, false, transparent).unwrap();
+            gpu.decode_ahead(keys.iter());
+            let mut worst = 0u8;
+            let mut partial = 0usize;
+            for batch in keys.chunks(gpu.batch_size()) {
+                gpu.submit(batch).unwrap();
+                let got = gpu.finish_rgba().unwrap();
+                for (k, g) in batch.iter().zip(got) {
+                    let c = cpu.rgba(k, transparent).unwrap();
+                    assert_eq!(g.dimensions(), c.dimensions());
+                    for (a, b) in g.as_raw().iter().zip(c.as_raw()) {
+                        worst = worst.max(a.abs_diff(*b));
+                    }
+                    partial += c.pixels().filter(|px| px[3] != 0 && px[3] != 255).count();
+                }
+            }
+            eprintln!(
+                "{} rgba (transparent {transparent}): {} frames, max abs diff {worst}",
+                case.name,
+                keys.len()
+            );
+            assert!(worst <= MAX_DIFF, "{}: max diff {worst}", case.name);
+            assert_eq!(partial > 0, transparent, "{}: edges carry alpha", case.name);
+        }
     }
 }
 
@@ -610,6 +675,8 @@ fn the_style_gallery_matches_on_both_backends() {
         };
         let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
         let mut gpu = GpuRenderer::new(p.scene.clone(), &opts, false).unwrap();
+        // Clip frames decoded ahead for one, as asked for the other: the same pixels.
+        gpu.backdrops().decode_ahead(keys.iter());
         let (want, _) = render_all(&mut cpu, &keys);
         let (got, _) = render_all(&mut gpu, &keys);
         let mut d = Diff::default();

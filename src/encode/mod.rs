@@ -9,6 +9,7 @@
 //! unfinished `FileWriter` (error, Ctrl-C) removes the temporary file.
 
 pub mod audio;
+pub mod clip;
 pub mod container;
 pub mod h264;
 pub mod images;

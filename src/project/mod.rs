@@ -9,6 +9,7 @@ pub mod raw;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use raw::{
@@ -50,6 +51,44 @@ pub enum Fit {
 pub enum Background {
     Color([u8; 3]),
     Image { path: PathBuf, fit: Fit },
+    Video(VideoBackground),
+}
+
+impl Background {
+    /// The file it is drawn from, if any.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Background::Color(_) => None,
+            Background::Image { path, .. } => Some(path),
+            Background::Video(v) => Some(&v.path),
+        }
+    }
+}
+
+/// A video clip played behind the text from the frame its background first shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VideoBackground {
+    pub path: PathBuf,
+    pub fit: Fit,
+    /// Played again from `start` at its end; otherwise its last frame stays.
+    pub looped: bool,
+    /// Seconds into the clip that play first.
+    pub start: f64,
+    pub clip: Arc<crate::encode::clip::ClipInfo>,
+}
+
+impl VideoBackground {
+    /// The clip's frame on screen `t` seconds after the background first showed.
+    pub fn frame_at(&self, t: f64) -> usize {
+        let length = self.clip.duration();
+        let mut at = self.start + t;
+        if self.looped && at >= length {
+            // Later passes play start..length again.
+            let span = (length - self.start).max(1e-9);
+            at = self.start + (at - self.start).rem_euclid(span);
+        }
+        self.clip.frame_at(at)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -582,10 +621,11 @@ pub(crate) fn resolve(
         duration,
     );
 
-    // Each distinct background is held fitted at output size, also in one GPU buffer.
-    let mut distinct: Vec<&Background> = vec![&background];
-    for b in slides.iter().filter_map(|s| s.background.as_ref()) {
-        if !distinct.contains(&b) {
+    // Each distinct still background is held fitted at output size, also in one GPU buffer.
+    let mut distinct: Vec<&Background> = Vec::new();
+    for b in std::iter::once(&background).chain(slides.iter().filter_map(|s| s.background.as_ref()))
+    {
+        if !distinct.contains(&b) && !matches!(b, Background::Video(_)) {
             distinct.push(b);
         }
     }
@@ -827,76 +867,147 @@ fn background(c: &mut Checker, field: &str, b: Option<RawBackground>, base: &Pat
     let Some(b) = b else {
         return Background::Color([0, 0, 0]);
     };
-    match (b.image, b.color) {
-        (Some(_), Some(_)) => {
-            c.err(field, "give either `image` or `color`, not both");
-            Background::Color([0, 0, 0])
-        }
-        (None, Some(col)) => {
-            if b.fit.is_some() {
+    let given = [b.image.is_some(), b.color.is_some(), b.video.is_some()];
+    if given.iter().filter(|g| **g).count() != 1 {
+        c.err(field, "give exactly one of `image`, `color` or `video`");
+        return Background::Color([0, 0, 0]);
+    }
+    if b.video.is_none() {
+        for (name, set) in [("loop", b.looped.is_some()), ("start", b.start.is_some())] {
+            if set {
                 c.err(
-                    format!("{field}.fit"),
-                    "only applies to an image background",
+                    format!("{field}.{name}"),
+                    "only applies to a video background",
                 );
             }
-            match parse_color(&col) {
-                Ok([r, g, b, 255]) => Background::Color([r, g, b]),
-                Ok(_) => {
-                    c.err(format!("{field}.color"), "must be opaque (#rrggbb)");
-                    Background::Color([0, 0, 0])
-                }
-                Err(e) => {
-                    c.err(format!("{field}.color"), e);
-                    Background::Color([0, 0, 0])
-                }
-            }
-        }
-        (Some(img), None) => {
-            let path = base.join(&img);
-            let fit = match b.fit.as_deref() {
-                None | Some("cover") => Fit::Cover,
-                Some("contain") => Fit::Contain,
-                Some("stretch") => Fit::Stretch,
-                Some(other) => {
-                    c.err(
-                        format!("{field}.fit"),
-                        format!("\"{other}\" is not one of cover, contain, stretch"),
-                    );
-                    Fit::Cover
-                }
-            };
-            let readable = image::ImageReader::open(&path)
-                .map_err(anyhow::Error::from)
-                .and_then(|r| Ok(r.with_guessed_format()?))
-                .and_then(|r| Ok(r.into_dimensions()?));
-            match readable {
-                Err(e) => c.err(
-                    format!("{field}.image"),
-                    format!("cannot read image {}: {e}", path.display()),
-                ),
-                Ok((w, h))
-                    if w > limits::IMAGE_SIDE
-                        || h > limits::IMAGE_SIDE
-                        || w as u64 * h as u64 > limits::IMAGE_PIXELS =>
-                {
-                    c.err(
-                        format!("{field}.image"),
-                        format!(
-                            "{} is {w} x {h} pixels, over the limit of {} on a side",
-                            path.display(),
-                            limits::IMAGE_SIDE
-                        ),
-                    )
-                }
-                Ok(_) => {}
-            }
-            Background::Image { path, fit }
-        }
-        (None, None) => {
-            c.err(field, "needs `image` or `color`");
-            Background::Color([0, 0, 0])
         }
     }
+    if b.color.is_some() && b.fit.is_some() {
+        c.err(
+            format!("{field}.fit"),
+            "only applies to an image or video background",
+        );
+    }
+    let fit = match b.fit.as_deref() {
+        None | Some("cover") => Fit::Cover,
+        Some("contain") => Fit::Contain,
+        Some("stretch") => Fit::Stretch,
+        Some(other) => {
+            c.err(
+                format!("{field}.fit"),
+                format!("\"{other}\" is not one of cover, contain, stretch"),
+            );
+            Fit::Cover
+        }
+    };
+    if let Some(col) = b.color {
+        return match parse_color(&col) {
+            Ok([r, g, b, 255]) => Background::Color([r, g, b]),
+            Ok(_) => {
+                c.err(format!("{field}.color"), "must be opaque (#rrggbb)");
+                Background::Color([0, 0, 0])
+            }
+            Err(e) => {
+                c.err(format!("{field}.color"), e);
+                Background::Color([0, 0, 0])
+            }
+        };
+    }
+    if let Some(video) = b.video {
+        return video_background(c, field, base.join(video), fit, b.looped, b.start);
+    }
+    let path = base.join(b.image.expect("one of the three is given"));
+    let readable = image::ImageReader::open(&path)
+        .map_err(anyhow::Error::from)
+        .and_then(|r| Ok(r.with_guessed_format()?))
+        .and_then(|r| Ok(r.into_dimensions()?));
+    match readable {
+        Err(e) => c.err(
+            format!("{field}.image"),
+            format!("cannot read image {}: {e}", path.display()),
+        ),
+        Ok((w, h))
+            if w > limits::IMAGE_SIDE
+                || h > limits::IMAGE_SIDE
+                || w as u64 * h as u64 > limits::IMAGE_PIXELS =>
+        {
+            c.err(
+                format!("{field}.image"),
+                format!(
+                    "{} is {w} x {h} pixels, over the limit of {} on a side",
+                    path.display(),
+                    limits::IMAGE_SIDE
+                ),
+            )
+        }
+        Ok(_) => {}
+    }
+    Background::Image { path, fit }
+}
+
+/// A video background: the clip probed (its frames' times read) now, so that a file that is
+/// missing, not a video or empty is refused before anything is drawn.
+fn video_background(
+    c: &mut Checker,
+    field: &str,
+    path: PathBuf,
+    fit: Fit,
+    looped: Option<bool>,
+    start: Option<f64>,
+) -> Background {
+    let start = start.unwrap_or(0.0);
+    let fallback = Background::Color([0, 0, 0]);
+    if !start.is_finite() || start < 0.0 {
+        c.err(format!("{field}.start"), "must be 0 or more seconds");
+        return fallback;
+    }
+    if !path.is_file() {
+        c.err(
+            format!("{field}.video"),
+            format!("file not found: {}", path.display()),
+        );
+        return fallback;
+    }
+    let clip = match crate::encode::clip::probe(&path) {
+        Ok(clip) => clip,
+        Err(e) => {
+            c.err(
+                format!("{field}.video"),
+                format!("not a video FFmpeg can play: {e:#}"),
+            );
+            return fallback;
+        }
+    };
+    if clip.width > limits::IMAGE_SIDE || clip.height > limits::IMAGE_SIDE {
+        c.err(
+            format!("{field}.video"),
+            format!(
+                "{} is {} x {} pixels, over the limit of {} on a side",
+                path.display(),
+                clip.width,
+                clip.height,
+                limits::IMAGE_SIDE
+            ),
+        );
+        return fallback;
+    }
+    if start >= clip.duration() {
+        c.err(
+            format!("{field}.start"),
+            format!(
+                "{start} s is not inside the clip, which is {:.3} s long",
+                clip.duration()
+            ),
+        );
+        return fallback;
+    }
+    Background::Video(VideoBackground {
+        path,
+        fit,
+        looped: looped.unwrap_or(true),
+        start,
+        clip: Arc::new(clip),
+    })
 }
 
 /// `#rrggbb` or `#rrggbbaa`.

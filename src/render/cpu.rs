@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use tiny_skia::{IntSize, Pixmap, PixmapPaint, Transform};
 
 use super::{color, RenderOptions, Renderer, Yuv420};
+use crate::render::backdrop::{Backdrops, Layers};
 use crate::scene::{GlyphInstance, Scene};
 use crate::timeline::{Backdrop, FrameKey, Wipe, WordState};
 
@@ -63,6 +64,7 @@ pub struct CpuRenderer {
     prev: Option<(FrameKey, Yuv420)>,
     pending: Vec<FrameKey>,
     batch: usize,
+    backdrops: Backdrops,
 }
 
 const BAND_ROWS: u32 = 32;
@@ -78,6 +80,7 @@ impl CpuRenderer {
             .build()?;
         let slides = (0..scene.slides.len()).map(|_| None).collect();
         Ok(CpuRenderer {
+            backdrops: Backdrops::new(scene.clone()),
             scene,
             pool,
             slides,
@@ -195,7 +198,7 @@ impl CpuRenderer {
     }
 
     /// A frame of the background alone.
-    fn blank(&mut self, backdrop: Backdrop) -> Yuv420 {
+    fn blank(&mut self, backdrop: Backdrop, layers: &Layers) -> Yuv420 {
         let (w, h) = (self.scene.width, self.scene.height);
         let draw = |r: &Self| {
             let mut frame = Yuv420 {
@@ -209,11 +212,12 @@ impl CpuRenderer {
                 x1: w,
                 y1: h,
             };
-            r.draw_bands(&mut frame, whole, backdrop, None);
+            r.draw_bands(&mut frame, whole, layers, None);
             frame
         };
-        // Cross-fades are short and each frame of one differs: only single backgrounds are kept.
-        if backdrop != Backdrop::only(backdrop.to) {
+        // Cross-fades are short and each frame of one differs, as do a clip's: only single
+        // still backgrounds are kept.
+        if backdrop != Backdrop::only(backdrop.to) || self.backdrops.is_video(backdrop.to) {
             return draw(self);
         }
         if !self.blank.contains_key(&backdrop.to) {
@@ -224,26 +228,20 @@ impl CpuRenderer {
     }
 
     /// A slide frame drawn whole: the background frame with the text's rectangle drawn over it.
-    fn full_frame(&mut self, backdrop: Backdrop, text: Text<'_>) -> Yuv420 {
-        let mut frame = self.blank(backdrop);
+    fn full_frame(&mut self, backdrop: Backdrop, layers: &Layers, text: Text<'_>) -> Yuv420 {
+        let mut frame = self.blank(backdrop, layers);
         let rect = self.slides[text.slide]
             .as_ref()
             .expect("prepared")
             .text_rect;
         if !rect.is_empty() {
-            self.draw_bands(&mut frame, rect, backdrop, Some(text));
+            self.draw_bands(&mut frame, rect, layers, Some(text));
         }
         frame
     }
 
     /// Redraws `rect` of `frame`, in bands of rows across the worker threads.
-    fn draw_bands(
-        &self,
-        frame: &mut Yuv420,
-        rect: Rect,
-        backdrop: Backdrop,
-        text: Option<Text<'_>>,
-    ) {
+    fn draw_bands(&self, frame: &mut Yuv420, rect: Rect, layers: &Layers, text: Option<Text<'_>>) {
         let w = frame.width as usize;
         let cw = w / 2;
         let (yp, up, vp) = frame.planes_mut();
@@ -264,7 +262,7 @@ impl CpuRenderer {
                     if part.is_empty() {
                         return;
                     }
-                    let rgba = self.compose(part, Some(backdrop), text);
+                    let rgba = self.compose(part, Some(layers), text);
                     color::rgba_to_yuv_region(
                         &rgba,
                         (part.x1 - part.x0) as usize,
@@ -280,25 +278,20 @@ impl CpuRenderer {
 
     /// The premultiplied RGBA pixels of `rect`: the background (none: transparent), then every
     /// glyph touching it.
-    fn compose(&self, rect: Rect, backdrop: Option<Backdrop>, text: Option<Text<'_>>) -> Vec<u8> {
+    fn compose(&self, rect: Rect, layers: Option<&Layers>, text: Option<Text<'_>>) -> Vec<u8> {
         let scene = &*self.scene;
         let (rw, rh) = (rect.x1 - rect.x0, rect.y1 - rect.y0);
         let mut data = Vec::with_capacity((rw * rh * 4) as usize);
-        let Some(backdrop) = backdrop else {
+        let Some(layers) = layers else {
             data.resize((rw * rh * 4) as usize, 0);
             return self.draw_text(rect, data, text);
         };
-        let (from, to) = (
-            &scene.backgrounds[backdrop.from as usize],
-            &scene.backgrounds[backdrop.to as usize],
-        );
-        let (keep, mix) = (255 - backdrop.mix as u32, backdrop.mix as u32);
+        let to = &layers.to;
+        let (keep, mix) = (255 - layers.mix as u32, layers.mix as u32);
         for row in rect.y0..rect.y1 {
             let start = ((row * scene.width + rect.x0) * 4) as usize;
             let span = start..start + (rw * 4) as usize;
-            if backdrop.from == backdrop.to {
-                data.extend_from_slice(&to[span]);
-            } else {
+            if let Some(from) = &layers.from {
                 // The shader blends with the same integers.
                 data.extend(
                     from[span.clone()]
@@ -306,6 +299,8 @@ impl CpuRenderer {
                         .zip(&to[span])
                         .map(|(&a, &b)| div255(a as u32 * keep + b as u32 * mix) as u8),
                 );
+            } else {
+                data.extend_from_slice(&to[span]);
             }
         }
         self.draw_text(rect, data, text)
@@ -377,9 +372,14 @@ impl CpuRenderer {
     }
 
     /// Draws `key`; `prev` is the frame drawn just before it, if any.
-    fn render_key(&mut self, key: &FrameKey, prev: Option<(&FrameKey, &Yuv420)>) -> Yuv420 {
+    fn render_key(
+        &mut self,
+        key: &FrameKey,
+        prev: Option<(&FrameKey, &Yuv420)>,
+    ) -> anyhow::Result<Yuv420> {
+        let layers = self.backdrops.layers(key.backdrop())?;
         let (backdrop, slide, fade, states, wipe) = match key {
-            FrameKey::Blank { backdrop } => return self.blank(*backdrop),
+            FrameKey::Blank { backdrop } => return Ok(self.blank(*backdrop, &layers)),
             FrameKey::Slide {
                 backdrop,
                 slide,
@@ -416,7 +416,7 @@ impl CpuRenderer {
                     if (a == b && !rewiped) || r.is_empty() {
                         continue;
                     }
-                    let rgba = self.compose(r, Some(backdrop), Some(text));
+                    let rgba = self.compose(r, Some(&layers), Some(text));
                     let width = frame.width as usize;
                     color::rgba_to_yuv_region(
                         &rgba,
@@ -428,46 +428,41 @@ impl CpuRenderer {
                         r.y0 as usize,
                     );
                 }
-                return frame;
+                return Ok(frame);
             }
         }
-        self.full_frame(backdrop, text)
+        Ok(self.full_frame(backdrop, &layers, text))
     }
 }
 
 impl CpuRenderer {
-    /// The text of `key` alone, over nothing: straight (not premultiplied) RGBA, for overlays
-    /// an editor composites over its own picture (`--transparent`). Drawn whole, in bands.
-    pub fn overlay(&mut self, key: &FrameKey) -> image::RgbaImage {
-        self.rgba(key, true)
-    }
-
     /// The frame of `key` as RGBA, over its background or, `transparent`, over nothing
     /// (straight alpha). Image sequences are written from these, not from YUV.
-    pub fn rgba(&mut self, key: &FrameKey, transparent: bool) -> image::RgbaImage {
+    pub fn rgba(&mut self, key: &FrameKey, transparent: bool) -> anyhow::Result<image::RgbaImage> {
         let (w, h) = (self.scene.width, self.scene.height);
-        let (backdrop, text) = match key {
-            FrameKey::Blank { backdrop } => (*backdrop, None),
+        let layers = match transparent {
+            true => None,
+            false => Some(self.backdrops.layers(key.backdrop())?),
+        };
+        let text = match key {
+            FrameKey::Blank { .. } => None,
             FrameKey::Slide {
-                backdrop,
                 slide,
                 fade,
                 states,
                 wipe,
+                ..
             } => {
                 self.prepare_slide(*slide);
-                (
-                    *backdrop,
-                    Some(Text {
-                        slide: *slide,
-                        fade: *fade,
-                        states,
-                        wipe: *wipe,
-                    }),
-                )
+                Some(Text {
+                    slide: *slide,
+                    fade: *fade,
+                    states,
+                    wipe: *wipe,
+                })
             }
         };
-        let base = (!transparent).then_some(backdrop);
+        let base = layers.as_ref();
         let mut data = vec![0u8; (w * h * 4) as usize];
         self.pool.install(|| {
             data.par_chunks_mut((BAND_ROWS * w * 4) as usize)
@@ -493,7 +488,7 @@ impl CpuRenderer {
                     band.copy_from_slice(&px);
                 });
         });
-        image::RgbaImage::from_raw(w, h, data).expect("size matches")
+        Ok(image::RgbaImage::from_raw(w, h, data).expect("size matches"))
     }
 }
 
@@ -538,7 +533,7 @@ impl Renderer for CpuRenderer {
                 0 => carried.as_ref().map(|(k, f)| (k, f)),
                 _ => Some((&keys[i - 1], &out[i - 1])),
             };
-            let frame = self.render_key(key, prev);
+            let frame = self.render_key(key, prev)?;
             out.push(frame);
         }
         // Only the last frame is kept for the next batch, and only when a slide shows.
@@ -547,6 +542,10 @@ impl Renderer for CpuRenderer {
             _ => None,
         };
         Ok(out)
+    }
+
+    fn backdrops(&mut self) -> &mut Backdrops {
+        &mut self.backdrops
     }
 }
 
@@ -585,7 +584,8 @@ mod tests {
             x1: w,
             y1: h,
         };
-        let rgba = r.compose(whole, Some(backdrop), text);
+        let layers = r.backdrops.layers(backdrop).unwrap();
+        let rgba = r.compose(whole, Some(&layers), text);
         let mut f = Yuv420 {
             width: w,
             height: h,

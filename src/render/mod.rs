@@ -4,6 +4,7 @@
 //! Batches are submitted and finished in order, so a backend can keep several in flight (the GPU
 //! draws batch n+1 while batch n is read back); at most `depth()` batches are ever outstanding.
 
+pub mod backdrop;
 pub mod color;
 pub mod cpu;
 pub mod gpu;
@@ -83,6 +84,8 @@ pub trait Renderer: Send {
     fn submit(&mut self, keys: &[FrameKey]) -> anyhow::Result<()>;
     /// Completes the oldest outstanding batch: its frames, in the order they were submitted.
     fn finish(&mut self) -> anyhow::Result<Vec<Yuv420>>;
+    /// Where backdrop pixels come from: tell it the frames to come to decode clips ahead.
+    fn backdrops(&mut self) -> &mut backdrop::Backdrops;
 }
 
 /// Options for choosing and sizing a renderer.
@@ -113,6 +116,92 @@ pub fn create(
                 Ok(Box::new(cpu::CpuRenderer::new(scene, opts)?))
             }
         },
+    }
+}
+
+/// Draws frames as RGBA rather than YUV (image sequences and `--transparent` overlays): over
+/// their background, or the text alone with straight alpha. Both backends draw them alike.
+pub enum RgbaRenderer {
+    Cpu {
+        renderer: cpu::CpuRenderer,
+        transparent: bool,
+    },
+    Gpu(gpu::GpuRenderer),
+}
+
+impl RgbaRenderer {
+    /// The renderer `backend` asks for, chosen as `create` chooses.
+    pub fn create(
+        backend: Backend,
+        scene: Arc<Scene>,
+        opts: &RenderOptions,
+        transparent: bool,
+    ) -> anyhow::Result<RgbaRenderer> {
+        let cpu = |scene| -> anyhow::Result<RgbaRenderer> {
+            Ok(RgbaRenderer::Cpu {
+                renderer: cpu::CpuRenderer::new(scene, opts)?,
+                transparent,
+            })
+        };
+        match backend {
+            Backend::Cpu => cpu(scene),
+            Backend::Gpu => Ok(RgbaRenderer::Gpu(gpu::GpuRenderer::rgba(
+                scene,
+                opts,
+                false,
+                transparent,
+            )?)),
+            Backend::Auto => match gpu::GpuRenderer::rgba(scene.clone(), opts, true, transparent) {
+                Ok(r) => Ok(RgbaRenderer::Gpu(r)),
+                Err(e) => {
+                    log::info!("using the CPU renderer: {e:#}");
+                    cpu(scene)
+                }
+            },
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            RgbaRenderer::Cpu { renderer, .. } => renderer.describe(),
+            RgbaRenderer::Gpu(r) => r.describe(),
+        }
+    }
+
+    /// Starts decoding video backgrounds' frames for `keys`, the frames to be drawn in order.
+    pub fn decode_ahead<'a>(&mut self, keys: impl Iterator<Item = &'a FrameKey>) {
+        match self {
+            // The text alone: no backdrop is drawn.
+            RgbaRenderer::Cpu {
+                transparent: true, ..
+            } => {}
+            RgbaRenderer::Cpu { renderer, .. } => renderer.backdrops().decode_ahead(keys),
+            RgbaRenderer::Gpu(r) => r.decode_ahead(keys),
+        }
+    }
+
+    pub fn batch_size(&self) -> usize {
+        match self {
+            RgbaRenderer::Cpu { .. } => 1,
+            RgbaRenderer::Gpu(r) => r.batch_size(),
+        }
+    }
+
+    /// Draws up to `batch_size()` frames.
+    pub fn draw(&mut self, keys: &[FrameKey]) -> anyhow::Result<Vec<image::RgbaImage>> {
+        match self {
+            RgbaRenderer::Cpu {
+                renderer,
+                transparent,
+            } => keys
+                .iter()
+                .map(|k| renderer.rgba(k, *transparent))
+                .collect(),
+            RgbaRenderer::Gpu(r) => {
+                r.submit(keys)?;
+                r.finish_rgba()
+            }
+        }
     }
 }
 

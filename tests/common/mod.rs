@@ -489,3 +489,42 @@ pub fn decodes_the_same_from_every_keyframe(out: &Path) {
         assert_eq!(got, all.len() - first_shown, "decoding from keyframe {i}");
     }
 }
+
+/// A clip of `frames` frames at `fps` (H.264 in MP4, a keyframe every 4 frames), `width` wide:
+/// its top half is a barcode of the frame's number (8 stripes, bit 0 leftmost, white for 1),
+/// its bottom half a gradient.
+pub fn write_clip(path: &Path, width: u32, height: u32, fps: u32, frames: u32) {
+    let source = format!(
+        "color=c=gray:s={width}x{height}:r={fps},format=yuv420p,\
+         geq=lum='if(lt(Y,H/2),if(bitand(N,pow(2,floor(X*8/W))),235,16),60+X/2)':cb=128:\
+         cr='if(lt(Y,H/2),128,90+Y/2)'"
+    );
+    let o = ffmpeg_cli(&[
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        &source,
+        "-frames:v",
+        &frames.to_string(),
+        "-c:v",
+        "libx264",
+        "-g",
+        "4",
+        "-pix_fmt",
+        "yuv420p",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The number a `write_clip` barcode shows in a decoded frame's luma (`width` wide), read on
+/// row `y` across `x0..x0 + span`.
+pub fn read_barcode(luma: &[u8], width: usize, y: usize, x0: usize, span: usize) -> u32 {
+    (0..8)
+        .map(|b| {
+            let x = x0 + span * (2 * b + 1) / 16;
+            ((luma[y * width + x] > 128) as u32) << b
+        })
+        .sum()
+}

@@ -25,6 +25,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use anyhow::Context as _;
 use wgpu::util::DeviceExt as _;
 
+use super::backdrop::Backdrops;
 use super::{RenderOptions, Renderer, Yuv420};
 use crate::scene::Scene;
 use crate::timeline::FrameKey;
@@ -40,6 +41,8 @@ const RING: usize = 2;
 const MEMORY_BUDGET: u64 = 160 << 20;
 /// More frames per batch gain nothing once a dispatch fills the GPU, and cost latency.
 const MAX_BATCH: usize = 16;
+/// GPU memory for the video frames a batch shows (two per frame at most: a cross-fade).
+const VIDEO_BUDGET: u64 = 128 << 20;
 
 struct InFlight {
     slot: usize,
@@ -58,6 +61,13 @@ pub struct GpuRenderer {
     frame_states: wgpu::Buffer,
     /// The shader's output for one batch (padded frames, back to back).
     output: wgpu::Buffer,
+    /// The video frames of the batch being drawn, one slot each (`tables::VIDEO_LAYER`).
+    video: wgpu::Buffer,
+    /// Where each still background starts in the `background` buffer, in pixels.
+    still_at: Vec<u32>,
+    backdrops: Backdrops,
+    /// False for transparent frames: the text alone.
+    draws_backdrop: bool,
     ring: Vec<wgpu::Buffer>,
     next_slot: usize,
     in_flight: VecDeque<InFlight>,
@@ -77,6 +87,32 @@ impl GpuRenderer {
         opts: &RenderOptions,
         hardware_only: bool,
     ) -> anyhow::Result<GpuRenderer> {
+        Self::with_mode(scene, opts, hardware_only, 0)
+    }
+
+    /// A renderer whose frames are RGBA (`finish_rgba`): over their background, or with
+    /// `transparent` the text alone with straight alpha, as `CpuRenderer::rgba` draws them.
+    pub fn rgba(
+        scene: Arc<Scene>,
+        opts: &RenderOptions,
+        hardware_only: bool,
+        transparent: bool,
+    ) -> anyhow::Result<GpuRenderer> {
+        let mode = tables::MODE_RGBA
+            | if transparent {
+                tables::MODE_TRANSPARENT
+            } else {
+                0
+            };
+        Self::with_mode(scene, opts, hardware_only, mode)
+    }
+
+    fn with_mode(
+        scene: Arc<Scene>,
+        opts: &RenderOptions,
+        hardware_only: bool,
+        mode: u32,
+    ) -> anyhow::Result<GpuRenderer> {
         let instance = adapter::instance();
         let (adapter, why) = adapter::choose(&instance, opts.adapter.as_deref(), hardware_only)?;
         let info = adapter.get_info();
@@ -86,7 +122,8 @@ impl GpuRenderer {
         let (device, queue) = adapter::open_device(&adapter, errors.clone())?;
         let limits = device.limits();
 
-        let geo = Geometry::new(scene.width, scene.height);
+        let mut geo = Geometry::new(scene.width, scene.height);
+        geo.rgba = mode & tables::MODE_RGBA != 0;
         anyhow::ensure!(
             geo.width > 0
                 && geo.height > 0
@@ -117,7 +154,7 @@ impl GpuRenderer {
             geo.width,
             geo.height
         );
-        let batch = if opts.batch > 0 {
+        let mut batch = if opts.batch > 0 {
             if opts.batch > fit {
                 log::warn!(
                     "--batch {} lowered to {fit}: {name}'s buffer limit",
@@ -130,6 +167,22 @@ impl GpuRenderer {
                 .clamp(1, MAX_BATCH.min(fit))
         };
 
+        // Video frames are uploaded per batch, up to two a frame: the batch shrinks to fit them.
+        let picture_bytes = scene.width as u64 * scene.height as u64 * 4;
+        let video_slots = if scene.videos.iter().any(Option::is_some) {
+            let slots = (max_binding.min(VIDEO_BUDGET) / picture_bytes) as usize;
+            anyhow::ensure!(
+                slots >= 2,
+                "GPU renderer: two {}x{} video frames exceed {name}'s largest storage buffer",
+                geo.width,
+                geo.height
+            );
+            batch = batch.min(slots / 2);
+            2 * batch
+        } else {
+            0
+        };
+
         let pipeline = create_pipeline(&device)?;
         let tables = SlideTables::build(&scene, &geo);
         let params = Params {
@@ -140,7 +193,7 @@ impl GpuRenderer {
             atlas_width: scene.atlas.width,
             frame_bytes: u32::try_from(frame_bytes).context("frame too large for the GPU")?,
             inv255: 1.0 / 255.0,
-            _pad: 0,
+            mode,
         };
         let storage = wgpu::BufferUsages::STORAGE;
         let init = |label: &str, contents: &[u8], usage| {
@@ -158,7 +211,25 @@ impl GpuRenderer {
             bytemuck::bytes_of(&params),
             wgpu::BufferUsages::UNIFORM,
         );
-        let background = init("backgrounds", &scene.backgrounds.concat(), storage);
+        let stills: Vec<&[u8]> = scene.backgrounds.iter().map(|b| b.as_slice()).collect();
+        let mut stills = stills.concat();
+        stills.resize(stills.len().max(4), 0);
+        let background = init("backgrounds", &stills, storage);
+        let still_at = scene
+            .backgrounds
+            .iter()
+            .scan(0u32, |at, b| {
+                let here = *at;
+                *at += (b.len() / 4) as u32;
+                Some(here)
+            })
+            .collect();
+        let video = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("video frames"),
+            size: (video_slots as u64 * picture_bytes).max(4),
+            usage: storage | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
         let atlas = init("atlas", &atlas, storage);
         let glyphs = init("glyphs", bytemuck::cast_slice(&tables.glyphs), storage);
         let tiles = init("tiles", bytemuck::cast_slice(&tables.tiles), storage);
@@ -199,6 +270,7 @@ impl GpuRenderer {
                 &slides,
                 &frame_states,
                 &output,
+                &video,
             ]
             .iter()
             .enumerate()
@@ -219,6 +291,10 @@ impl GpuRenderer {
             scene.slides.len()
         );
         Ok(GpuRenderer {
+            backdrops: Backdrops::new(scene.clone()),
+            draws_backdrop: mode & tables::MODE_TRANSPARENT == 0,
+            still_at,
+            video,
             scene,
             device,
             queue,
@@ -249,7 +325,34 @@ impl GpuRenderer {
         keys: &[FrameKey],
         slot: Option<usize>,
     ) -> anyhow::Result<wgpu::SubmissionIndex> {
-        let states = tables::pack_frames(&self.scene, keys)?;
+        // The batch's video frames, each once, into their slots; asked for in key order, the
+        // order they are decoded in.
+        let mut placed: Vec<(u16, u32)> = Vec::new();
+        if self.draws_backdrop {
+            for key in keys {
+                for layer in key.backdrop().layers() {
+                    if self.backdrops.is_video(layer.0) && !placed.contains(&layer) {
+                        let px = self.backdrops.layer(layer.0, layer.1)?;
+                        let at = placed.len() as u64 * px.len() as u64;
+                        self.queue.write_buffer(&self.video, at, &px);
+                        placed.push(layer);
+                    }
+                }
+            }
+        }
+        let pixels = self.scene.width * self.scene.height;
+        let (backdrops, still_at) = (&self.backdrops, &self.still_at);
+        let layer_at = |bg: u16, frame: u32| -> anyhow::Result<u32> {
+            if !backdrops.is_video(bg) {
+                return Ok(still_at[bg as usize]);
+            }
+            Ok(match placed.iter().position(|l| *l == (bg, frame)) {
+                Some(slot) => tables::VIDEO_LAYER | (slot as u32 * pixels),
+                // Not drawn (transparent frames): any offset will do.
+                None => tables::VIDEO_LAYER,
+            })
+        };
+        let states = tables::pack_frames(&self.scene, keys, &layer_at)?;
         // Ordered after the previous submission and before this one: the batch in flight still
         // sees its own states.
         self.queue
@@ -373,6 +476,36 @@ impl Renderer for GpuRenderer {
     }
 
     fn finish(&mut self) -> anyhow::Result<Vec<Yuv420>> {
+        anyhow::ensure!(
+            !self.geo.rgba,
+            "GPU renderer: RGBA frames come from finish_rgba"
+        );
+        let geo = self.geo;
+        self.read_batch(|f| geo.crop(f))
+    }
+    fn backdrops(&mut self) -> &mut Backdrops {
+        &mut self.backdrops
+    }
+}
+
+impl GpuRenderer {
+    /// Starts decoding video backgrounds' frames for `keys`, unless frames are drawn without
+    /// their backdrop.
+    pub fn decode_ahead<'a>(&mut self, keys: impl Iterator<Item = &'a FrameKey>) {
+        if self.draws_backdrop {
+            self.backdrops.decode_ahead(keys);
+        }
+    }
+
+    /// Completes the oldest batch of a renderer made by `rgba`.
+    pub fn finish_rgba(&mut self) -> anyhow::Result<Vec<image::RgbaImage>> {
+        anyhow::ensure!(self.geo.rgba, "GPU renderer: YUV frames come from finish");
+        let geo = self.geo;
+        self.read_batch(|f| geo.crop_rgba(f))
+    }
+
+    /// Waits for the oldest batch and turns each of its padded frames into a frame.
+    fn read_batch<T>(&mut self, frame: impl Fn(&[u8]) -> T) -> anyhow::Result<Vec<T>> {
         let batch = self
             .in_flight
             .pop_front()
@@ -405,9 +538,7 @@ impl Renderer for GpuRenderer {
             let view = staging
                 .get_mapped_range(0..(frame_bytes * batch.frames) as u64)
                 .context("reading the readback buffer")?;
-            view.chunks_exact(frame_bytes)
-                .map(|f| self.geo.crop(f))
-                .collect()
+            view.chunks_exact(frame_bytes).map(frame).collect()
         };
         staging.unmap();
         Ok(frames)

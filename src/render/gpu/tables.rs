@@ -29,8 +29,14 @@ pub struct Params {
     pub atlas_width: u32,
     pub frame_bytes: u32,
     pub inv255: f32,
-    pub _pad: u32,
+    /// `MODE_RGBA`: write straight RGBA rather than YUV; `MODE_TRANSPARENT`: start from
+    /// nothing rather than the background.
+    pub mode: u32,
 }
+
+/// Keep in sync with shaders/frame.wgsl.
+pub const MODE_RGBA: u32 = 1;
+pub const MODE_TRANSPARENT: u32 = 2;
 
 /// One slide's looks and where its tile table starts. Keep in sync with `SlideInfo` in
 /// shaders/frame.wgsl.
@@ -48,10 +54,13 @@ pub struct SlideInfo {
 pub struct Geometry {
     pub width: u32,
     pub height: u32,
-    /// Bytes per Y row in the GPU's output; chroma rows are half of it.
+    /// Bytes per Y row in the GPU's output; chroma rows are half of it. (Pixels per row of
+    /// RGBA output.)
     pub stride: u32,
     pub tiles_x: u32,
     pub tiles_y: u32,
+    /// The output is RGBA, 4 bytes a pixel, not YUV 4:2:0.
+    pub rgba: bool,
 }
 
 impl Geometry {
@@ -63,12 +72,26 @@ impl Geometry {
             stride,
             tiles_x: stride.div_ceil(TILE),
             tiles_y: height.div_ceil(TILE),
+            rgba: false,
         }
     }
 
     /// Bytes of one padded frame in the GPU's output (a multiple of 4).
     pub fn frame_bytes(&self) -> u64 {
-        self.stride as u64 * self.height as u64 * 3 / 2
+        match self.rgba {
+            true => self.stride as u64 * self.height as u64 * 4,
+            false => self.stride as u64 * self.height as u64 * 3 / 2,
+        }
+    }
+
+    /// Copies one padded RGBA frame out of the GPU's output.
+    pub fn crop_rgba(&self, src: &[u8]) -> image::RgbaImage {
+        let (w, s) = (self.width as usize * 4, self.stride as usize * 4);
+        let mut data = Vec::with_capacity(w * self.height as usize);
+        for row in src.chunks_exact(s).take(self.height as usize) {
+            data.extend_from_slice(&row[..w]);
+        }
+        image::RgbaImage::from_raw(self.width, self.height, data).expect("size matches")
     }
 
     /// Workgroups (8x8 invocations of 8x2 pixels each) covering one frame.
@@ -214,23 +237,29 @@ pub fn state_words(words: usize) -> usize {
     words.div_ceil(STATES_PER_WORD)
 }
 
+/// Marks a layer's offset as one into the `video` buffer rather than `background`.
+pub const VIDEO_LAYER: u32 = 1 << 31;
+
 /// The frame-state buffer for a batch: a header per frame, then each frame's packed states.
-pub fn pack_frames(scene: &Scene, keys: &[FrameKey]) -> anyhow::Result<Vec<u32>> {
+/// `layer_at(background, clip frame)` is where that picture starts, in pixels, in `background`
+/// or (with `VIDEO_LAYER`) in `video`.
+pub fn pack_frames(
+    scene: &Scene,
+    keys: &[FrameKey],
+    layer_at: &dyn Fn(u16, u32) -> anyhow::Result<u32>,
+) -> anyhow::Result<Vec<u32>> {
     let mut data = vec![0u32; keys.len() * HEADER_WORDS];
-    let pixels = scene.width * scene.height;
     for (i, key) in keys.iter().enumerate() {
-        let backdrop = match key {
-            FrameKey::Blank { backdrop } | FrameKey::Slide { backdrop, .. } => *backdrop,
-        };
+        let backdrop = key.backdrop();
         anyhow::ensure!(
             (backdrop.from.max(backdrop.to) as usize) < scene.backgrounds.len(),
             "frame key names background {}, which is not in the scene",
             backdrop.from.max(backdrop.to)
         );
-        // Where each background starts in the buffer, in pixels, and the mix.
+        // Where each background starts, and the mix.
         data[i * HEADER_WORDS + 6..(i + 1) * HEADER_WORDS].copy_from_slice(&[
-            backdrop.from as u32 * pixels,
-            backdrop.to as u32 * pixels,
+            layer_at(backdrop.from, backdrop.from_frame)?,
+            layer_at(backdrop.to, backdrop.to_frame)?,
             backdrop.mix as u32,
         ]);
         let FrameKey::Slide {
