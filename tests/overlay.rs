@@ -371,3 +371,62 @@ fn prores_and_vp9_overlays_composite_to_the_normal_render() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("h264 has no alpha"));
     assert!(!d.join("x.mov").exists());
 }
+
+/// The README's editor overlay of the bundled demo (`--transparent -o overlay.mov`): ProRes
+/// 4444 with alpha, every frame of the timeline, the text opaque and the rest transparent.
+#[test]
+fn the_bundled_demo_as_a_prores_overlay() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = root.join("assets/demo/project.json");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("overlay.mov");
+    common::render_cpu(&project, &out, &["--transparent"]);
+    let p = gpucast::prepare(&project).unwrap();
+    let probe = common::ffmpeg_cli(&["-i", out.to_str().unwrap()]);
+    let info = String::from_utf8_lossy(&probe.stderr);
+    assert!(
+        info.contains("prores (4444)") && info.contains("yuva444p"),
+        "{info}"
+    );
+    assert!(info.contains("Audio: aac"), "{info}");
+    // Frame 400 (13.3 s, mid-slide): its alpha plane, 8-bit, from FFmpeg.
+    let alpha = common::ffmpeg_cli(&[
+        "-i",
+        out.to_str().unwrap(),
+        "-vf",
+        "select=eq(n\\,400),alphaextract",
+        "-frames:v",
+        "1",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "gray",
+        "-",
+    ]);
+    assert!(alpha.status.success());
+    let a = &alpha.stdout;
+    assert_eq!(a.len(), 1920 * 1080);
+    let clear = a.iter().filter(|&&v| v == 0).count();
+    let solid = a.iter().filter(|&&v| v == 255).count();
+    assert!(clear > a.len() * 3 / 4, "{clear} transparent pixels");
+    assert!(solid > 5000, "{solid} opaque pixels of text");
+    let frames = common::ffmpeg_cli(&[
+        "-i",
+        out.to_str().unwrap(),
+        "-map",
+        "0:v",
+        "-c",
+        "copy",
+        "-f",
+        "null",
+        "-",
+    ]);
+    let log = String::from_utf8_lossy(&frames.stderr);
+    let count: u64 = log
+        .rsplit("frame=")
+        .next()
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("ffmpeg's frame count");
+    assert_eq!(count, p.timeline.frame_count);
+}

@@ -320,9 +320,7 @@ impl Decoder {
                 Pixel::RGBA,
                 nw,
                 nh,
-                scaling::Flags::BILINEAR
-                    | scaling::Flags::ACCURATE_RND
-                    | scaling::Flags::FULL_CHR_H_INT,
+                scaling::Flags::BILINEAR,
             )
             .with_context(|| format!("{}: cannot convert its pixels", self.path.display()))?;
             set_colorspace(&mut s, f);

@@ -197,38 +197,48 @@ impl CpuRenderer {
         });
     }
 
+    /// Whether the frame of `backdrop` alone is kept for reuse: single still backgrounds only
+    /// (each frame of a cross-fade differs, as does each of a clip's).
+    fn keeps(&self, backdrop: Backdrop) -> bool {
+        backdrop == Backdrop::only(backdrop.to) && !self.backdrops.is_video(backdrop.to)
+    }
+
+    /// A frame drawn whole, in one pass: the backdrop and any text.
+    fn whole(&self, layers: &Layers, text: Option<Text<'_>>) -> Yuv420 {
+        let (w, h) = (self.scene.width, self.scene.height);
+        let mut frame = Yuv420 {
+            width: w,
+            height: h,
+            data: vec![0; Yuv420::byte_len(w, h)],
+        };
+        let all = Rect {
+            x0: 0,
+            y0: 0,
+            x1: w,
+            y1: h,
+        };
+        self.draw_bands(&mut frame, all, layers, text);
+        frame
+    }
+
     /// A frame of the background alone.
     fn blank(&mut self, backdrop: Backdrop, layers: &Layers) -> Yuv420 {
-        let (w, h) = (self.scene.width, self.scene.height);
-        let draw = |r: &Self| {
-            let mut frame = Yuv420 {
-                width: w,
-                height: h,
-                data: vec![0; Yuv420::byte_len(w, h)],
-            };
-            let whole = Rect {
-                x0: 0,
-                y0: 0,
-                x1: w,
-                y1: h,
-            };
-            r.draw_bands(&mut frame, whole, layers, None);
-            frame
-        };
-        // Cross-fades are short and each frame of one differs, as do a clip's: only single
-        // still backgrounds are kept.
-        if backdrop != Backdrop::only(backdrop.to) || self.backdrops.is_video(backdrop.to) {
-            return draw(self);
+        if !self.keeps(backdrop) {
+            return self.whole(layers, None);
         }
         if !self.blank.contains_key(&backdrop.to) {
-            let frame = draw(self);
+            let frame = self.whole(layers, None);
             self.blank.insert(backdrop.to, frame);
         }
         self.blank[&backdrop.to].clone()
     }
 
-    /// A slide frame drawn whole: the background frame with the text's rectangle drawn over it.
+    /// A slide frame drawn whole: the background frame with the text's rectangle drawn over it,
+    /// or, where the background is drawn anew anyway, everything in one pass.
     fn full_frame(&mut self, backdrop: Backdrop, layers: &Layers, text: Text<'_>) -> Yuv420 {
+        if !self.keeps(backdrop) {
+            return self.whole(layers, Some(text));
+        }
         let mut frame = self.blank(backdrop, layers);
         let rect = self.slides[text.slide]
             .as_ref()
