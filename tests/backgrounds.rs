@@ -174,23 +174,14 @@ fn bad_slide_backgrounds_are_named_by_their_path() {
         .replace("\"width\": 320", "\"width\": 1920")
         .replace("\"height\": 180", "\"height\": 1080");
     std::fs::write(&p, text).unwrap();
-    let o = gpucast(&["validate", p.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("21 different backgrounds"), "{err}");
+    assert_invalid(&p, "21 different backgrounds");
 }
 
 /// The bundled per-slide deck (`assets/deck/`, the demo with a background per slide) renders
 /// whole, and its second slide's colour is on screen from that slide's fade on.
 #[test]
 fn the_bundled_deck_renders() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let project = root.join("assets/deck/project.json");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("deck.mp4");
-    render_cpu(&project, &out, &[]);
-    let v = decode_video(&out, 30.0);
-    let p = gpucast::prepare(&project).unwrap();
+    let (p, v) = render_bundled("deck");
     assert_eq!(v.frames.len() as u64, p.timeline.frame_count);
     assert_eq!(p.scene.backgrounds.len(), 4, "the photo and three colours");
     // Slide 2 (index 1) fades its navy in over 0.8 s from its first frame.

@@ -263,23 +263,14 @@ fn bad_background_videos_are_named_by_their_path() {
          "background": {"video": "notes.mp4"}}
     ]);
     let project = project(d, json!({"color": "#000000"}), Some(slides));
-    let o = gpucast(&["validate", project.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("slides[1].background.video"), "{err}");
+    assert_invalid(&project, "slides[1].background.video");
 }
 
 /// The bundled footage project (`assets/footage/`) renders whole: every frame, the clip moving
 /// under the text, and looped on time (its 8 s are 240 frames: frame 240 shows clip frame 0).
 #[test]
 fn the_bundled_footage_renders() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let project = root.join("assets/footage/project.json");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("footage.mp4");
-    render_cpu(&project, &out, &[]);
-    let p = gpucast::prepare(&project).unwrap();
-    let v = decode_video(&out, 30.0);
+    let (p, v) = render_bundled("footage");
     assert_eq!(v.frames.len() as u64, p.timeline.frame_count);
     // A 64x64 block in the top-left corner, where no text is, as mean luma.
     let corner = |i: usize| {

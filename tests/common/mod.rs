@@ -528,3 +528,26 @@ pub fn read_barcode(luma: &[u8], width: usize, y: usize, x0: usize, span: usize)
         })
         .sum()
 }
+
+/// Renders the bundled project `assets/<name>/project.json` with the CPU renderer and decodes it.
+pub fn render_bundled(name: &str) -> (gpucast::Prepared, DecodedVideo) {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(name)
+        .join("project.json");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.mp4");
+    render_cpu(&project, &out, &[]);
+    (
+        gpucast::prepare(&project).unwrap(),
+        decode_video(&out, 30.0),
+    )
+}
+
+/// `gpucast validate` refuses `project` with exit 1, saying `needle`.
+pub fn assert_invalid(project: &Path, needle: &str) {
+    let o = gpucast(&["validate", project.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(needle), "{needle}: {err}");
+}
