@@ -30,12 +30,25 @@ pub struct GlyphInstance {
     pub word: u32,
     /// Bits 0-2: the word states (upcoming, current, spoken) that draw this bitmap; bits 8-9:
     /// its layer (0 fill, 1 outline, 2 shadow, 3 box), which picks its colour in the state's
-    /// look; bit 10 (`SOLID`): full coverage over the rectangle, no atlas bitmap (box bodies).
+    /// look; bit 10 (`SOLID`): full coverage over the rectangle, no atlas bitmap (box bodies);
+    /// bits 11-14: the pop step it is drawn at (`pop_bits`).
     pub paint: u32,
 }
 
+/// Sizes the current word passes through as it pops, the last its full `scale`.
+pub const POP_STEPS: u32 = 8;
+
 impl GlyphInstance {
     pub const SOLID: u32 = 1 << 10;
+
+    /// Bits 11-14 of `paint`: the step of the pop (1 to `POP_STEPS`) the bitmap is drawn at;
+    /// 0 for the word at its own size.
+    pub fn pop_bits(step: u32) -> u32 {
+        step << 11
+    }
+    pub fn pop_step(&self) -> u32 {
+        (self.paint >> 11) & 15
+    }
 
     pub fn paint_bits(states: u32, layer: u32) -> u32 {
         states | (layer << 8)
@@ -46,6 +59,11 @@ impl GlyphInstance {
     /// Whether the word draws this bitmap in `state`.
     pub fn drawn_in(&self, state: usize) -> bool {
         (self.paint >> state) & 1 == 1
+    }
+    /// Whether the word draws this bitmap in `state` at pop step `step` (boxes follow the
+    /// slot, whatever the step).
+    pub fn drawn_at(&self, state: usize, step: u32) -> bool {
+        self.drawn_in(state) && (self.layer() == 3 || self.pop_step() == step)
     }
     pub fn layer(&self) -> u32 {
         (self.paint >> 8) & 3
@@ -110,6 +128,23 @@ impl Scene {
     /// A word's slot width, for `timeline::plan`.
     pub fn slot_width(&self, slide: usize, word: usize) -> f32 {
         self.slides[slide].slots[word].width
+    }
+
+    /// The pop step word `word` of `slide` draws at in `state`, `pop` being the frame's.
+    pub fn pop_step_of(
+        &self,
+        slide: usize,
+        word: u32,
+        state: usize,
+        pop: Option<crate::timeline::Pop>,
+    ) -> u32 {
+        let current = crate::timeline::WordState::Current as usize;
+        match pop {
+            _ if state != current => 0,
+            Some(p) if p.word == word => p.step,
+            _ if self.slides[slide].looks[current].scale != 1.0 => POP_STEPS,
+            _ => 0,
+        }
     }
 
     /// The first column a wiped word shows in its upcoming look: everything left of it shows

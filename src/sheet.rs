@@ -28,7 +28,10 @@ impl Default for SheetOptions {
 }
 
 const GAP: u32 = 8;
+/// Height of a label line under a thumbnail.
 const LABEL: u32 = 26;
+/// Thumbnails narrower than this have their label on two lines, so that labels never overlap.
+const ONE_LINE_LABEL: u32 = 280;
 const SHEET_BG: [u8; 3] = [24, 24, 28];
 
 /// The frames a sheet shows: (frame index, key).
@@ -101,7 +104,8 @@ pub fn draw(
     let th = ((tw as u64 * p.project.height as u64) / p.project.width as u64).max(1) as u32;
     let cols = opts.columns.min(frames.len() as u32);
     let rows = (frames.len() as u32).div_ceil(cols);
-    let (cell_w, cell_h) = (tw + GAP, th + LABEL + GAP);
+    let label_lines = if tw < ONE_LINE_LABEL { 2 } else { 1 };
+    let (cell_w, cell_h) = (tw + GAP, th + label_lines * (LABEL - 6) + 6 + GAP);
     let mut sheet = image::RgbImage::from_pixel(
         GAP + cols * cell_w,
         GAP + rows * cell_h,
@@ -129,18 +133,21 @@ pub fn draw(
                 FrameKey::Slide { slide, .. } => *slide,
                 FrameKey::Blank { .. } => 0,
             };
-            let label = format!(
-                "{}  ·  slide {}  ·  frame {frame}",
-                time_code(*frame as f64 / fps),
-                slide + 1
-            );
-            labels.draw(
-                &mut sheet,
-                (x as i32, (y + th + 4) as i32),
-                &label,
-                15.0,
-                [220, 220, 225],
-            );
+            let time = time_code(*frame as f64 / fps);
+            let place = format!("slide {}  ·  frame {frame}", slide + 1);
+            let lines = match label_lines {
+                1 => vec![format!("{time}  ·  {place}")],
+                _ => vec![time, place],
+            };
+            for (n, line) in lines.iter().enumerate() {
+                labels.draw(
+                    &mut sheet,
+                    (x as i32, (y + th + 4 + n as u32 * (LABEL - 6)) as i32),
+                    line,
+                    15.0,
+                    [220, 220, 225],
+                );
+            }
         }
     }
     Ok(sheet)

@@ -79,7 +79,29 @@ pub enum FrameKey {
         states: Vec<WordState>,
         /// The current word being wiped (karaoke fill), when its look asks for it.
         wipe: Option<Wipe>,
+        /// The current word growing to its look's `scale`; None once grown (or without one).
+        pop: Option<Pop>,
     },
+}
+
+/// How far the current word has popped: `step` of `scene::POP_STEPS` (0: its own size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Pop {
+    pub word: u32,
+    pub step: u32,
+}
+
+/// The pop step `since` seconds after a word became current, easing out over `pop` seconds;
+/// None once it is fully grown.
+fn pop_step(since: f64, pop: f64) -> Option<u32> {
+    let p = if pop <= 0.0 {
+        1.0
+    } else {
+        (since / pop).clamp(0.0, 1.0)
+    };
+    let eased = 1.0 - (1.0 - p) * (1.0 - p);
+    let step = (eased * crate::scene::POP_STEPS as f64).round() as u32;
+    (step < crate::scene::POP_STEPS).then_some(step)
 }
 
 impl FrameKey {
@@ -291,12 +313,27 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
                     } else {
                         None
                     };
+                    let pop = if slide.style.looks[WordState::Current as usize].scale != 1.0 {
+                        states
+                            .iter()
+                            .position(|s| *s == WordState::Current)
+                            .and_then(|w| {
+                                let since = frame_time(frame, fps) - slide.words[w].start;
+                                pop_step(since, slide.style.pop).map(|step| Pop {
+                                    word: w as u32,
+                                    step,
+                                })
+                            })
+                    } else {
+                        None
+                    };
                     FrameKey::Slide {
                         backdrop,
                         slide: slide_i,
                         fade,
                         states,
                         wipe,
+                        pop,
                     }
                 }
             }
@@ -334,6 +371,7 @@ mod tests {
             shadow: None,
             word_box: None,
             wipe: false,
+            scale: 1.0,
         };
         Style {
             font: FontChoice::Bundled,
@@ -349,6 +387,7 @@ mod tests {
             looks: [look; 3],
             fade,
             background_fade: 0.5,
+            pop: 0.12,
             field: "style".into(),
         }
     }

@@ -211,6 +211,26 @@ fn cases() -> Vec<Case> {
              "style": {"background_fade": 0}}
         ]),
     );
+    // The pop: the current word grown about its centre over 150 ms with its outline, shadow
+    // and box, over its neighbours; a second slide without it.
+    add(
+        "pop",
+        (322, 180),
+        &|_| json!({"color": "#203040"}),
+        json!({
+            "font_size": 26, "margin": 12, "pop_ms": 150,
+            "current": {"weight": "bold", "color": "#ffd54a", "scale": 1.3,
+                        "outline": {"width": 2, "color": "#000000"},
+                        "shadow": {"offset": 2, "blur": 3, "color": "#00000090"},
+                        "box": {"color": "#2040a0c0", "radius": 4}},
+            "fade": 0.2
+        }),
+        json!([
+            {"start": 0.0, "end": 2.0, "words": words(0.0, 2.0, 8)},
+            {"start": 2.0, "end": 3.0, "words": words(2.0, 3.0, 4),
+             "style": {"current": {"scale": 1.0}}}
+        ]),
+    );
     // Video backgrounds: the project's clip (4:3 in 16:9, contained: bars), a slide's own
     // (the same clip covering the frame) cross-fading in over it, then an image fading in.
     add(

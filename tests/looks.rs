@@ -61,6 +61,7 @@ fn gaps_in_states(p: &gpucast::Prepared, slide: usize) -> Vec<(Vec<u32>, Vec<u32
         fade: 255,
         states: vec![state; slots.len()],
         wipe: None,
+        pop: None,
     };
     let blank = draw(FrameKey::Blank { backdrop });
     let lines = slots.iter().map(|s| s.line).max().map_or(0, |l| l + 1);
@@ -232,10 +233,11 @@ fn the_contact_sheet_shows_distinct_frames_with_labels() {
     ]);
     assert_ok(&out);
     let img = image::open(&sheet).unwrap().to_rgb8();
-    // 8 px gaps; 160 x 90 thumbnails with a 26 px label under each.
-    assert_eq!(img.dimensions(), (8 + 3 * 168, 8 + 2 * (90 + 26 + 8)));
+    // 8 px gaps; 160 x 90 thumbnails, each with a label of two 20 px lines (so narrow that one
+    // line would run into the next label) under it.
+    assert_eq!(img.dimensions(), (8 + 3 * 168, 8 + 2 * (90 + 46 + 8)));
     let thumb = |i: u32| {
-        let (x, y) = (8 + (i % 3) * 168, 8 + (i / 3) * 124);
+        let (x, y) = (8 + (i % 3) * 168, 8 + (i / 3) * 144);
         image::imageops::crop_imm(&img, x, y, 160, 90).to_image()
     };
     for i in 0..6 {
@@ -246,12 +248,23 @@ fn the_contact_sheet_shows_distinct_frames_with_labels() {
                 "thumbnails {i} and {j} are the same frame"
             );
         }
-        let (x, y) = (8 + (i % 3) * 168, 8 + (i / 3) * 124 + 90);
-        let label = image::imageops::crop_imm(&img, x, y, 160, 26).to_image();
-        assert!(
-            label.pixels().any(|p| p.0[0] > 150),
-            "thumbnail {i} has a time code"
-        );
+        for line in 0..2 {
+            let (x, y) = (8 + (i % 3) * 168, 8 + (i / 3) * 144 + 90 + line * 20);
+            let label = image::imageops::crop_imm(&img, x, y, 160, 20).to_image();
+            assert!(
+                label.pixels().any(|p| p.0[0] > 150),
+                "thumbnail {i} has label line {line}"
+            );
+        }
+        // Nothing drawn in the gap between two labels.
+        if i % 3 != 2 {
+            let (x, y) = (8 + (i % 3) * 168 + 160, 8 + (i / 3) * 144 + 90);
+            let gap = image::imageops::crop_imm(&img, x + 1, y, 6, 46).to_image();
+            assert!(
+                gap.pixels().all(|p| p.0[0] < 100),
+                "label {i} runs into the next"
+            );
+        }
     }
     let out = gpucast(&[
         "sheet",
@@ -368,5 +381,102 @@ fn arabic_and_mixed_lines_keep_word_gaps_even() {
         let lines = gaps_in_states(&p, slide);
         assert!(!lines.is_empty(), "slide {slide} has lines to measure");
         assert_even(&format!("slide {slide}"), &lines);
+    }
+}
+
+/// The pop (`current.scale`, `style.pop_ms`): the current word grows about its centre, one
+/// distinct frame per step of its growth, and nothing else changes: against the same project
+/// without the pop, every pixel away from the grown word is identical, frame for frame, and
+/// the word's ink is `scale` times as wide about the same middle.
+#[test]
+fn a_popping_word_grows_about_its_centre_and_moves_no_other_word() {
+    let (_dir, plain, _, _) = demo_like("");
+    let popping = plain.with_file_name("pop.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plain).unwrap()).unwrap();
+    json["style"]["current"]["scale"] = 1.3.into();
+    json["style"]["pop_ms"] = 200.into();
+    std::fs::write(&popping, json.to_string()).unwrap();
+    let (a, b) = (
+        gpucast::prepare(&plain).unwrap(),
+        gpucast::prepare(&popping).unwrap(),
+    );
+    let slots = &a.scene.slides[0].slots;
+    assert_eq!(slots, &b.scene.slides[0].slots, "the same layout");
+    for k in [2usize, 6] {
+        let word = &a.project.slides[0].words[k];
+        let s = slots[k];
+        // Fully grown, still current.
+        let t = word.start + 0.25;
+        let (fa, fb) = (cpu_frame(&plain, t), cpu_frame(&popping, t));
+        let (cx, w) = (s.x + s.width / 2.0, s.width);
+        let inside = |x: u32, y: u32| {
+            let (x, y) = (x as f32, y as f32);
+            (x - cx).abs() <= 0.65 * w + 10.0
+                && y >= s.y - 0.3 * s.height - 10.0
+                && y <= s.y + 1.3 * s.height + 10.0
+        };
+        let mut differ = 0;
+        for (x, y, p) in fb.enumerate_pixels() {
+            if p != fa.get_pixel(x, y) {
+                assert!(
+                    inside(x, y),
+                    "word {k}: pixel ({x}, {y}) changed away from the popped word"
+                );
+                differ += 1;
+            }
+        }
+        assert!(differ > 500, "word {k}: only {differ} pixels differ");
+        // The ink's columns on the word's rows, in each frame.
+        let ink = |f: &image::RgbImage| {
+            let cols: Vec<u32> = (0..f.width())
+                .filter(|&x| (x as f32 - cx).abs() <= 0.65 * w + 10.0)
+                .filter(|&x| {
+                    (s.y as u32..(s.y + s.height) as u32).any(|y| {
+                        let p = f.get_pixel(x, y).0;
+                        p[0] > 0xc0 && p[2] < 0x90 // the current word's yellow
+                    })
+                })
+                .collect();
+            (*cols.first().unwrap() as f32, *cols.last().unwrap() as f32)
+        };
+        let ((a0, a1), (b0, b1)) = (ink(&fa), ink(&fb));
+        let ratio = (b1 - b0) / (a1 - a0);
+        assert!(
+            (1.2..1.4).contains(&ratio),
+            "word {k}: {ratio:.3} times as wide"
+        );
+        assert!(
+            ((a0 + a1) / 2.0 - (b0 + b1) / 2.0).abs() <= 3.0,
+            "word {k}: the same middle"
+        );
+    }
+    // The growth is its own frames: steps rising while the word pops, then the word at rest.
+    use gpucast::timeline::FrameKey;
+    let pops: Vec<(u64, Option<u32>)> = b
+        .timeline
+        .runs
+        .iter()
+        .filter_map(|r| match &r.key {
+            FrameKey::Slide { pop, .. } => Some((r.start_frame, pop.map(|p| p.step))),
+            _ => None,
+        })
+        .collect();
+    let first = (b.project.slides[0].words[2].start * 30.0).ceil() as u64;
+    let during: Vec<Option<u32>> = pops
+        .iter()
+        .filter(|(f, _)| (first..first + 7).contains(f))
+        .map(|(_, s)| *s)
+        .collect();
+    assert_eq!(during.first(), Some(&Some(0)), "{during:?}");
+    assert_eq!(during.last(), Some(&None), "{during:?}");
+    let steps: Vec<u32> = during.iter().flatten().copied().collect();
+    assert!(
+        steps.windows(2).all(|w| w[0] < w[1]) && steps.len() >= 4,
+        "{during:?}"
+    );
+    assert!(b.timeline.runs.len() > a.timeline.runs.len());
+    for pair in b.timeline.runs.windows(2) {
+        assert_ne!(pair[0].key, pair[1].key);
     }
 }

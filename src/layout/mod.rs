@@ -20,7 +20,7 @@ use glyphon::{
 };
 
 use crate::project::{Align, FontChoice, Look, Project, Style};
-use crate::scene::{Atlas, GlyphInstance, SlideScene, WordSlot};
+use crate::scene::{Atlas, GlyphInstance, SlideScene, WordSlot, POP_STEPS};
 pub use atlas::ATLAS_WIDTH;
 
 const BUNDLED_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -731,30 +731,80 @@ fn layout_slide(
     }
     // Layer by layer over the whole slide, so that no word's shadow or outline covers another
     // word's glyphs. Within a layer, states that draw alike share their instances.
+    let current = style.looks[1];
+    // Places word `i`'s glyphs at `scale` about the middle of its text (1: where they stand).
+    #[allow(clippy::too_many_arguments)]
+    let place = |fonts: &mut FontSystem,
+                 atlas: &mut atlas::AtlasBuilder,
+                 glyphs: &mut Vec<GlyphInstance>,
+                 i: usize,
+                 shaped: &Shaped,
+                 scale: f32,
+                 paint: Paint,
+                 bits: u32| {
+        let slot = slots[i];
+        // The narrower weight is centred in the slot.
+        let x0 = slot.x + (slot.width - shaped.width) / 2.0;
+        let base = slot.y + baseline;
+        let (cx, cy) = (slot.x + slot.width / 2.0, base - 0.275 * style.font_size);
+        let origin = (cx + (x0 - cx) * scale, cy + (base - cy) * scale);
+        for g in &shaped.glyphs {
+            let phys = g.physical(origin, scale);
+            let Some(p) = atlas.glyph(fonts, phys.cache_key, paint.raster) else {
+                continue;
+            };
+            glyphs.push(GlyphInstance {
+                x: phys.x + p.left + paint.offset.0,
+                y: phys.y - p.top + paint.offset.1,
+                atlas_x: p.atlas_x,
+                atlas_y: p.atlas_y,
+                width: p.width,
+                height: p.height,
+                word: i as u32,
+                paint: bits,
+            });
+        }
+    };
     for layer in [Layer::Shadow, Layer::Outline, Layer::Fill] {
         let paints = by_state(&style.looks, |l| Paint::of(l, layer, thicken));
         for (i, pair) in shaped.iter().enumerate() {
-            let slot = slots[i];
             for &(paint, states) in &paints {
-                let s = &pair[paint.bold as usize];
-                // The narrower weight is centred in the slot.
-                let x0 = slot.x + (slot.width - s.width) / 2.0;
-                for g in &s.glyphs {
-                    let phys = g.physical((x0, slot.y + baseline), 1.0);
-                    let Some(p) = atlas.glyph(fonts, phys.cache_key, paint.raster) else {
-                        continue;
-                    };
-                    glyphs.push(GlyphInstance {
-                        x: phys.x + p.left + paint.offset.0,
-                        y: phys.y - p.top + paint.offset.1,
-                        atlas_x: p.atlas_x,
-                        atlas_y: p.atlas_y,
-                        width: p.width,
-                        height: p.height,
-                        word: i as u32,
-                        paint: GlyphInstance::paint_bits(states, layer as u32),
-                    });
-                }
+                let bits = GlyphInstance::paint_bits(states, layer as u32);
+                place(
+                    fonts,
+                    atlas,
+                    &mut glyphs,
+                    i,
+                    &pair[paint.bold as usize],
+                    1.0,
+                    paint,
+                    bits,
+                );
+            }
+        }
+        // The pop: the current look again at each step of its growth, over the other words'
+        // glyphs of this layer, for the frames that show that step.
+        if current.scale == 1.0 {
+            continue;
+        }
+        for step in 1..=POP_STEPS {
+            let s = 1.0 + (current.scale - 1.0) * step as f32 / POP_STEPS as f32;
+            let Some(paint) = Paint::of(&current.scaled(s), layer, thicken * s) else {
+                continue;
+            };
+            let bits =
+                GlyphInstance::paint_bits(1 << 1, layer as u32) | GlyphInstance::pop_bits(step);
+            for (i, pair) in shaped.iter().enumerate() {
+                place(
+                    fonts,
+                    atlas,
+                    &mut glyphs,
+                    i,
+                    &pair[paint.bold as usize],
+                    s,
+                    paint,
+                    bits,
+                );
             }
         }
     }

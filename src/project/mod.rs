@@ -109,6 +109,25 @@ pub struct Look {
     /// Karaoke fill (`current` only): the word shows this look left of a line that crosses it
     /// in proportion to the time spoken, and the upcoming look right of it.
     pub wipe: bool,
+    /// How much larger the word is drawn (`current` only: the pop), about its centre; 1 is
+    /// its size.
+    pub scale: f32,
+}
+
+impl Look {
+    /// The look `scale` times larger: its outline, shadow offset and blur too (not its box,
+    /// which follows the word's slot).
+    pub fn scaled(&self, scale: f32) -> Look {
+        let mut l = *self;
+        if let Some(o) = &mut l.outline {
+            o.width *= scale;
+        }
+        if let Some(s) = &mut l.shadow {
+            s.offset = s.offset.map(|v| v * scale);
+            s.blur *= scale;
+        }
+        l
+    }
 }
 
 impl Style {
@@ -189,6 +208,8 @@ pub struct Style {
     pub fade: f64,
     /// Seconds over which a slide's background fades in over the one before (0: a cut).
     pub background_fade: f64,
+    /// Seconds the current word takes to grow to its `scale` (0: at once).
+    pub pop: f64,
     /// Path of the style the fonts came from (`style` or `slides[2].style`), for error messages.
     pub field: String,
 }
@@ -403,6 +424,7 @@ impl Style {
                 weight: Some(if l.bold { "bold" } else { "regular" }.into()),
                 color: Some(hex(&[r, g, b, a])),
                 wipe: l.wipe.then_some(true),
+                scale: (l.scale != 1.0).then_some(l.scale as f64),
                 outline: l.outline.map(|o| RawOutline {
                     width: Some(o.width as f64),
                     color: Some(hex(&o.color)),
@@ -453,9 +475,13 @@ impl Style {
             fade: Some(self.fade),
             background_fade: (self.background_fade != DEFAULT_BACKGROUND_FADE)
                 .then_some(self.background_fade),
+            pop_ms: (self.pop != DEFAULT_POP).then_some(self.pop * 1000.0),
         }
     }
 }
+
+/// Seconds the current word takes to pop to its `scale` when no style says.
+pub const DEFAULT_POP: f64 = 0.12;
 
 /// Seconds a slide's own background takes to fade in when no style says.
 pub const DEFAULT_BACKGROUND_FADE: f64 = 0.5;
@@ -1151,6 +1177,17 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
             0.0
         }
     };
+    let pop = match s.pop_ms {
+        None => DEFAULT_POP,
+        Some(ms) if ms.is_finite() && (0.0..=2000.0).contains(&ms) => ms / 1000.0,
+        Some(ms) => {
+            c.err(
+                format!("{path}.pop_ms"),
+                format!("{ms} must be 0 to 2000 milliseconds"),
+            );
+            DEFAULT_POP
+        }
+    };
     let mut align = |field: &str, v: &Option<String>, names: [&str; 3]| match v.as_deref() {
         None => Align::Center,
         Some(x) if x == names[0] => Align::Start,
@@ -1178,6 +1215,7 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         shadow: None,
         word_box: None,
         wipe: false,
+        scale: 1.0,
     };
     let defaults = [
         plain(false, [0xb8, 0xc2, 0xd6, 255]),
@@ -1226,6 +1264,26 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
             ),
             _ => {}
         }
+        match (raw.scale, *name) {
+            (None, _) => {}
+            (Some(x), "current") if x.is_finite() && (0.5..=3.0).contains(&x) => {
+                looks[i].scale = x as f32
+            }
+            (Some(x), "current") => c.err(
+                format!("{at}.scale"),
+                format!("{x} must be 0.5 to 3 (1 is the word's size)"),
+            ),
+            (Some(_), _) => c.err(
+                format!("{at}.scale"),
+                "only the current word pops: set it in `current`",
+            ),
+        }
+        if looks[i].wipe && looks[i].scale != 1.0 {
+            c.err(
+                format!("{at}.scale"),
+                "a word is either wiped or popped, not both: drop `wipe` or `scale`",
+            );
+        }
     }
     // Synthetic bold where weights change under a word and no bold font was chosen: the bold
     // face's wider advances would otherwise need wider slots and uneven gaps.
@@ -1256,6 +1314,7 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         looks,
         fade,
         background_fade,
+        pop,
         field: path.to_string(),
     }
 }

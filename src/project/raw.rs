@@ -110,6 +110,8 @@ pub struct RawStyle {
     pub fade: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background_fade: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pop_ms: Option<f64>,
 }
 
 /// Pixels on each side, beyond the margin, that text keeps out of (where phone apps draw).
@@ -141,6 +143,8 @@ pub struct RawLook {
     pub word_box: Option<RawBox>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wipe: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -234,6 +238,7 @@ impl RawLook {
                     weight: o.weight.or(b.weight),
                     color: o.color.or(b.color),
                     wipe: o.wipe.or(b.wipe),
+                    scale: o.scale.or(b.scale),
                     outline: match (b.outline, o.outline) {
                         (Some(b), Some(o)) => Some(RawOutline {
                             width: o.width.or(b.width),
@@ -293,6 +298,7 @@ impl RawStyle {
             spoken: RawLook::merged(&self.spoken, &over.spoken),
             fade: over.fade.or(self.fade),
             background_fade: over.background_fade.or(self.background_fade),
+            pop_ms: over.pop_ms.or(self.pop_ms),
         }
     }
 }

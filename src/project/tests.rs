@@ -220,6 +220,22 @@ fn effects_resolve_merge_and_name_their_field() {
             "slides[2].style.spoken.wipe: only the current word is wiped",
         ),
         (
+            r#"{"spoken": {"scale": 1.2}}"#,
+            "slides[2].style.spoken.scale: only the current word pops",
+        ),
+        (
+            r#"{"current": {"scale": 9}}"#,
+            "slides[2].style.current.scale: 9 must be 0.5 to 3",
+        ),
+        (
+            r#"{"current": {"scale": 1.2, "wipe": true}}"#,
+            "slides[2].style.current.scale: a word is either wiped or popped",
+        ),
+        (
+            r#"{"pop_ms": -40}"#,
+            "slides[2].style.pop_ms: -40 must be 0 to 2000 milliseconds",
+        ),
+        (
             r#"{"safe_area": {"bottom": -5}}"#,
             "slides[2].style.safe_area.bottom: -5 must be 0 or more pixels",
         ),

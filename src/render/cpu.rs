@@ -15,7 +15,7 @@ use tiny_skia::{IntSize, Pixmap, PixmapPaint, Transform};
 use super::{color, RenderOptions, Renderer, Yuv420};
 use crate::render::backdrop::{Backdrops, Layers};
 use crate::scene::{GlyphInstance, Scene};
-use crate::timeline::{Backdrop, FrameKey, Wipe, WordState};
+use crate::timeline::{Backdrop, FrameKey, Pop, Wipe, WordState};
 
 /// What a slide frame shows over the background.
 #[derive(Clone, Copy)]
@@ -24,6 +24,7 @@ struct Text<'a> {
     fade: u8,
     states: &'a [WordState],
     wipe: Option<Wipe>,
+    pop: Option<Pop>,
 }
 
 /// An axis-aligned region with even corners, so that it maps onto whole chroma samples.
@@ -372,6 +373,10 @@ impl CpuRenderer {
                 }
                 _ => {
                     let state = text.states[g.word as usize] as usize;
+                    let step = scene.pop_step_of(text.slide, g.word, state, text.pop);
+                    if !g.drawn_at(state, step) {
+                        continue;
+                    }
                     if let Some(sprite) = &per_state[state] {
                         draw(sprite, g.x, g.y);
                     }
@@ -388,7 +393,7 @@ impl CpuRenderer {
         prev: Option<(&FrameKey, &Yuv420)>,
     ) -> anyhow::Result<Yuv420> {
         let layers = self.backdrops.layers(key.backdrop())?;
-        let (backdrop, slide, fade, states, wipe) = match key {
+        let (backdrop, slide, fade, states, wipe, pop) = match key {
             FrameKey::Blank { backdrop } => return Ok(self.blank(*backdrop, &layers)),
             FrameKey::Slide {
                 backdrop,
@@ -396,7 +401,8 @@ impl CpuRenderer {
                 fade,
                 states,
                 wipe,
-            } => (*backdrop, slide, fade, states, wipe),
+                pop,
+            } => (*backdrop, slide, fade, states, wipe, pop),
         };
         self.prepare_slide(*slide);
         let text = Text {
@@ -404,6 +410,7 @@ impl CpuRenderer {
             fade: *fade,
             states,
             wipe: *wipe,
+            pop: *pop,
         };
         if let Some((
             FrameKey::Slide {
@@ -412,6 +419,7 @@ impl CpuRenderer {
                 fade: pf,
                 states: pstates,
                 wipe: pwipe,
+                pop: ppop,
             },
             prev,
         )) = prev
@@ -423,7 +431,9 @@ impl CpuRenderer {
                 for (i, (a, b)) in pstates.iter().zip(states).enumerate() {
                     let r = rects[i];
                     let rewiped = pwipe != wipe && (wiped(pwipe, i) || wiped(wipe, i));
-                    if (a == b && !rewiped) || r.is_empty() {
+                    let popped = |p: &Option<Pop>| p.is_some_and(|p| p.word as usize == i);
+                    let repopped = ppop != pop && (popped(ppop) || popped(pop));
+                    if (a == b && !rewiped && !repopped) || r.is_empty() {
                         continue;
                     }
                     let rgba = self.compose(r, Some(&layers), Some(text));
@@ -461,6 +471,7 @@ impl CpuRenderer {
                 fade,
                 states,
                 wipe,
+                pop,
                 ..
             } => {
                 self.prepare_slide(*slide);
@@ -469,6 +480,7 @@ impl CpuRenderer {
                     fade: *fade,
                     states,
                     wipe: *wipe,
+                    pop: *pop,
                 })
             }
         };
@@ -575,6 +587,7 @@ mod tests {
                 fade,
                 states,
                 wipe,
+                pop,
             } => {
                 r.prepare_slide(*slide);
                 (
@@ -584,6 +597,7 @@ mod tests {
                         fade: *fade,
                         states,
                         wipe: *wipe,
+                        pop: *pop,
                     }),
                 )
             }

@@ -14,7 +14,7 @@ pub const TILE: u32 = 16;
 pub const BLOCK_W: u32 = 8;
 /// u32 words of per-frame header in the frame-state buffer (slide, fade, opacity, states offset,
 /// wiped word, wipe column, backdrop from, to, mix).
-pub const HEADER_WORDS: usize = 9;
+pub const HEADER_WORDS: usize = 12;
 /// Word states packed per u32 (2 bits each).
 pub const STATES_PER_WORD: usize = 16;
 
@@ -257,7 +257,7 @@ pub fn pack_frames(
             backdrop.from.max(backdrop.to)
         );
         // Where each background starts, and the mix.
-        data[i * HEADER_WORDS + 6..(i + 1) * HEADER_WORDS].copy_from_slice(&[
+        data[i * HEADER_WORDS + 6..i * HEADER_WORDS + 9].copy_from_slice(&[
             layer_at(backdrop.from, backdrop.from_frame)?,
             layer_at(backdrop.to, backdrop.to_frame)?,
             backdrop.mix as u32,
@@ -267,6 +267,7 @@ pub fn pack_frames(
             fade,
             states,
             wipe,
+            pop,
             ..
         } = key
         else {
@@ -301,6 +302,14 @@ pub fn pack_frames(
             at as u32,
             wipe_word,
             split as u32,
+        ]);
+        // The popping word and its step (none: an index no word has), and the step every
+        // other current word draws at.
+        let current = crate::timeline::WordState::Current as usize;
+        data[i * HEADER_WORDS + 9..(i + 1) * HEADER_WORDS].copy_from_slice(&[
+            pop.map_or(u32::MAX, |p| p.word),
+            pop.map_or(0, |p| p.step),
+            scene.pop_step_of(*slide, u32::MAX, current, None),
         ]);
     }
     Ok(data)
