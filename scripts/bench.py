@@ -17,7 +17,7 @@ It prints a Markdown table: wall time ratio to the encoder alone, frames per sec
 output size.
 
   python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
-                           [--styles default outline outline+shadow outline+shadow+box karaoke pop]
+                           [--styles default outline outline+shadow outline+shadow+box karaoke pop box box+glide]
 
 --background-video CLIP puts the fixture's text over that clip (looped, covering the frame):
 every frame then differs, and the encoder alone is timed on those same frames. A 1080p clip:
@@ -86,6 +86,9 @@ STYLES = {
     "karaoke": {"current": {"wipe": True}},
     # The pop: the current word grows to 1.2x over 120 ms (a few distinct frames a word).
     "pop": {"current": {"scale": 1.2}},
+    # The box behind the current word, still and gliding from the word before over 120 ms.
+    "box": {"current": EFFECTS["box"]},
+    "box+glide": {"current": {"box": {**EFFECTS["box"]["box"], "glide_ms": 120}}},
     # Outline and shadow on every word, the box behind the current one.
     "outline+shadow+box": {
         **{s: {**EFFECTS["outline"], **EFFECTS["shadow"]} for s in ("upcoming", "spoken")},

@@ -65,13 +65,13 @@ struct SlideInfo {
 // glyph lists they delimit (indices into `glyphs`, ascending = drawing order).
 @group(0) @binding(4) var<storage, read> tiles: array<u32>;
 @group(0) @binding(5) var<storage, read> slides: array<SlideInfo>;
-// Per frame of the batch, 12 words: slide, fade (0 = blank frame: background only), opacity
+// Per frame of the batch, 14 words: slide, fade (0 = blank frame: background only), opacity
 // (f32 bits), offset of its word states (2 bits per word, 16 words per u32) in this same array,
 // the wiped word (0xffffffff: none), the column (i32 bits) from which it shows its upcoming
 // look rather than its current one, and the backdrop: where the background faded from and the
 // one faded to start in `background` or `video` (in pixels), and how far, 0 to 255 (255: `to`
 // alone); then the popping word (0xffffffff: none), its pop step, and the step other current
-// words draw at.
+// words draw at; then the word whose box glides (0xffffffff: none) and 1 + its glide step.
 @group(0) @binding(6) var<storage, read> frames: array<u32>;
 @group(0) @binding(7) var<storage, read_write> out: array<u32>;
 // The video backgrounds' frames this batch shows, opaque RGBA8 like `background`, uploaded per
@@ -89,7 +89,7 @@ fn layer_pixel(base: u32, p: u32) -> u32 {
 
 const TILE: u32 = 16u;
 // Words per frame header in `frames`: keep in sync with tables::HEADER_WORDS.
-const HEADER: u32 = 12u;
+const HEADER: u32 = 14u;
 // `paint` bit of box bodies: full coverage over the instance, no atlas texel.
 const SOLID: u32 = 1024u;
 const BLOCK_W: u32 = 8u;
@@ -149,6 +149,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let pop_word = frames[f * HEADER + 9u];
     let pop_step = frames[f * HEADER + 10u];
     let pop_rest = frames[f * HEADER + 11u];
+    let glide_word = frames[f * HEADER + 12u];
+    let glide_step = frames[f * HEADER + 13u];
 
     // The block's pixels, premultiplied RGBA (r in the low byte); columns past the width stay
     // black and are cropped on the CPU.
@@ -189,12 +191,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             if !wiped && ((g.paint >> word_state) & 1u) == 0u {
                 continue;
             }
-            // The pop step this word draws at, as Scene::pop_step_of; boxes at any.
+            // The step this word draws at, as GlyphInstance::drawn_at: a box's glide step, or
+            // anything else's pop step (Scene::glide_step_of, Scene::pop_step_of).
             var step = 0u;
             if word_state == 1u {
-                step = select(pop_rest, pop_step, g.word == pop_word);
+                if ((g.paint >> 8u) & 3u) == 3u {
+                    step = select(0u, glide_step, g.word == glide_word);
+                } else {
+                    step = select(pop_rest, pop_step, g.word == pop_word);
+                }
             }
-            if !wiped && ((g.paint >> 8u) & 3u) != 3u && ((g.paint >> 11u) & 15u) != step {
+            if !wiped && ((g.paint >> 11u) & 15u) != step {
                 continue;
             }
             // The part of the glyph inside this block (and inside the frame).

@@ -100,7 +100,13 @@ pub fn import(data: &[u8]) {
     };
     match crate::project::from_raw(imported.project, base(), file, Some(NARRATION)) {
         Ok(project) => {
-            crate::timeline::plan(&project, &|_, _| 100.0);
+            crate::timeline::plan(&project, &|_, _| crate::scene::WordSlot {
+                x: 0.0,
+                y: 0.0,
+                width: 100.0,
+                height: 10.0,
+                line: 0,
+            });
         }
         Err(e) => panic!("the importer wrote a project that does not resolve: {e:#}"),
     }
@@ -110,7 +116,7 @@ fn draw(project: &crate::project::Project) {
     let Ok(scene) = crate::scene::Scene::build(project) else {
         return;
     };
-    let timeline = crate::timeline::plan(project, &|s, w| scene.slot_width(s, w));
+    let timeline = crate::timeline::plan(project, &|s, w| scene.slides[s].slots[w]);
     if u64::from(project.width) * u64::from(project.height) > DRAW_PIXELS {
         return;
     }

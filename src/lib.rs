@@ -207,7 +207,7 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
         }
     };
     let scene = Scene::build(&project)?;
-    let timeline = timeline::plan(&project, &|s, w| scene.slot_width(s, w));
+    let timeline = timeline::plan(&project, &|s, w| scene.slides[s].slots[w]);
     Ok(Prepared {
         project,
         timeline,

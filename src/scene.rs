@@ -60,10 +60,11 @@ impl GlyphInstance {
     pub fn drawn_in(&self, state: usize) -> bool {
         (self.paint >> state) & 1 == 1
     }
-    /// Whether the word draws this bitmap in `state` at pop step `step` (boxes follow the
-    /// slot, whatever the step).
-    pub fn drawn_at(&self, state: usize, step: u32) -> bool {
-        self.drawn_in(state) && (self.layer() == 3 || self.pop_step() == step)
+    /// Whether the word draws this bitmap in `state` at pop step `pop` with its box at glide
+    /// step `glide` (bits 11-14 are the glide step of a box, the pop step of anything else).
+    pub fn drawn_at(&self, state: usize, pop: u32, glide: u32) -> bool {
+        let step = if self.layer() == 3 { glide } else { pop };
+        self.drawn_in(state) && self.pop_step() == step
     }
     pub fn layer(&self) -> u32 {
         (self.paint >> 8) & 3
@@ -125,11 +126,6 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// A word's slot width, for `timeline::plan`.
-    pub fn slot_width(&self, slide: usize, word: usize) -> f32 {
-        self.slides[slide].slots[word].width
-    }
-
     /// The pop step word `word` of `slide` draws at in `state`, `pop` being the frame's.
     pub fn pop_step_of(
         &self,
@@ -143,6 +139,22 @@ impl Scene {
             _ if state != current => 0,
             Some(p) if p.word == word => p.step,
             _ if self.slides[slide].looks[current].scale != 1.0 => POP_STEPS,
+            _ => 0,
+        }
+    }
+
+    /// The glide step word `word` draws its box at in `state`, `glide` being the frame's: 0 at
+    /// rest, 1 + `step` on its way.
+    pub fn glide_step_of(
+        &self,
+        word: u32,
+        state: usize,
+        glide: Option<crate::timeline::Pop>,
+    ) -> u32 {
+        match glide {
+            Some(g) if g.word == word && state == crate::timeline::WordState::Current as usize => {
+                1 + g.step
+            }
             _ => 0,
         }
     }

@@ -5,6 +5,7 @@
 //! name. Consecutive frames with equal keys collapse into runs; each run is drawn once.
 
 use crate::project::{Fps, Project, TIME_EPSILON};
+use crate::scene::WordSlot;
 
 /// The state of one word at one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,10 +82,14 @@ pub enum FrameKey {
         wipe: Option<Wipe>,
         /// The current word growing to its look's `scale`; None once grown (or without one).
         pop: Option<Pop>,
+        /// The current word's box on its way from the word before: `step` eighths of the way
+        /// (the same easing as the pop); None once there (or without a gliding box).
+        glide: Option<Pop>,
     },
 }
 
-/// How far the current word has popped: `step` of `scene::POP_STEPS` (0: its own size).
+/// How far the current word has popped (or its box glided): `step` of `scene::POP_STEPS`
+/// (0: its own size; the word before's place).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Pop {
     pub word: u32,
@@ -187,10 +192,10 @@ pub fn frame_time(i: u64, fps: Fps) -> f64 {
     i as f64 * fps.den as f64 / fps.num as f64
 }
 
-/// Plans every frame of the project. `slot_width(slide, word)` is the laid-out width of a word
-/// (from the `Scene`), which turns a wiped word's progress into whole pixels, so that frames that
-/// would draw alike share one key.
-pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Timeline {
+/// Plans every frame of the project. `slot(slide, word)` is where a word was laid out (from the
+/// `Scene`): its width turns a wiped word's progress into whole pixels, so that frames that
+/// would draw alike share one key, and its line tells whether a box can glide to it.
+pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordSlot) -> Timeline {
     let fps = project.fps;
     let frame_count = project.frame_count();
     let mut runs: Vec<Run> = Vec::new();
@@ -307,7 +312,7 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
                                     .clamp(0.0, 1.0);
                                 Wipe {
                                     word: w as u32,
-                                    px: (p * slot_width(slide_i, w) as f64).floor() as u32,
+                                    px: (p * slot(slide_i, w).width as f64).floor() as u32,
                                 }
                             })
                     } else {
@@ -327,6 +332,22 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
                     } else {
                         None
                     };
+                    let glide = match slide.style.looks[WordState::Current as usize].word_box {
+                        Some(b) if b.glide > 0.0 => states
+                            .iter()
+                            .position(|s| *s == WordState::Current)
+                            .filter(|&w| {
+                                w > 0 && slot(slide_i, w - 1).line == slot(slide_i, w).line
+                            })
+                            .and_then(|w| {
+                                let since = frame_time(frame, fps) - slide.words[w].start;
+                                pop_step(since, b.glide as f64).map(|step| Pop {
+                                    word: w as u32,
+                                    step,
+                                })
+                            }),
+                        _ => None,
+                    };
                     FrameKey::Slide {
                         backdrop,
                         slide: slide_i,
@@ -334,6 +355,7 @@ pub fn plan(project: &Project, slot_width: &dyn Fn(usize, usize) -> f32) -> Time
                         states,
                         wipe,
                         pop,
+                        glide,
                     }
                 }
             }
@@ -362,6 +384,17 @@ fn fade_level(start: f64, end: f64, fade: f64, frame: u64, fps: Fps) -> u8 {
 mod tests {
     use super::*;
     use crate::project::{AudioInfo, Background, FontChoice, Look, Slide, Style, Word};
+
+    /// Every word laid out 100 px wide on one line.
+    fn slot100(_: usize, _: usize) -> WordSlot {
+        WordSlot {
+            x: 0.0,
+            y: 0.0,
+            width: 100.0,
+            height: 10.0,
+            line: 0,
+        }
+    }
 
     fn style(fade: f64) -> Style {
         let look = Look {
@@ -460,7 +493,7 @@ mod tests {
             vec![(0.0, 2.0, vec![(0.3, 0.62), (0.66, 1.1)])],
             0.0,
         );
-        let t = plan(&p, &|_, _| 100.0);
+        let t = plan(&p, &slot100);
         assert_eq!(t.frame_count, 60);
         use WordState::*;
         assert_eq!(states_at(&t, 8).unwrap(), vec![Upcoming, Upcoming]);
@@ -485,7 +518,7 @@ mod tests {
             den: 1001,
         };
         let p = project(fps, 10.0, vec![(0.0, 10.0, vec![(1.0, 2.0)])], 0.0);
-        let t = plan(&p, &|_, _| 100.0);
+        let t = plan(&p, &slot100);
         // round(10 × 29.97002997) = 300
         assert_eq!(t.frame_count, 300);
         // 1.0 s × 29.97 = 29.97 -> frame 30; frame 29 shows t = 0.9676 s
@@ -504,7 +537,7 @@ mod tests {
             vec![(0.5, 1.5, vec![(0.6, 0.8)]), (2.0, 4.0, vec![(2.1, 2.5)])],
             0.0,
         );
-        let t = plan(&p, &|_, _| 100.0);
+        let t = plan(&p, &slot100);
         assert_eq!(t.key_at(14), Some(&BLANK));
         assert!(matches!(
             t.key_at(15),
@@ -527,7 +560,7 @@ mod tests {
     fn fades_in_and_out_linearly() {
         // fade 0.1 s = 3 frames at 30 fps
         let p = project(FPS30, 2.0, vec![(0.0, 1.0, vec![(0.5, 0.6)])], 0.1);
-        let t = plan(&p, &|_, _| 100.0);
+        let t = plan(&p, &slot100);
         let fade = |f| match t.key_at(f) {
             Some(FrameKey::Slide { fade, .. }) => *fade,
             _ => 0,
@@ -554,7 +587,7 @@ mod tests {
             ],
             0.25,
         );
-        let t = plan(&p, &|_, _| 100.0);
+        let t = plan(&p, &slot100);
         let mut next = 0;
         for r in &t.runs {
             assert_eq!(r.start_frame, next);

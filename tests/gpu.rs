@@ -212,7 +212,8 @@ fn cases() -> Vec<Case> {
         ]),
     );
     // The pop: the current word grown about its centre over 150 ms with its outline, shadow
-    // and box, over its neighbours; a second slide without it.
+    // and box, over its neighbours, the box gliding from the word before; a second slide
+    // without the pop.
     add(
         "pop",
         (322, 180),
@@ -222,7 +223,7 @@ fn cases() -> Vec<Case> {
             "current": {"weight": "bold", "color": "#ffd54a", "scale": 1.3,
                         "outline": {"width": 2, "color": "#000000"},
                         "shadow": {"offset": 2, "blur": 3, "color": "#00000090"},
-                        "box": {"color": "#2040a0c0", "radius": 4}},
+                        "box": {"color": "#2040a0c0", "radius": 4, "glide_ms": 120}},
             "fade": 0.2
         }),
         json!([

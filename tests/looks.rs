@@ -62,6 +62,7 @@ fn gaps_in_states(p: &gpucast::Prepared, slide: usize) -> Vec<(Vec<u32>, Vec<u32
         states: vec![state; slots.len()],
         wipe: None,
         pop: None,
+        glide: None,
     };
     let blank = draw(FrameKey::Blank { backdrop });
     let lines = slots.iter().map(|s| s.line).max().map_or(0, |l| l + 1);
@@ -477,6 +478,72 @@ fn a_popping_word_grows_about_its_centre_and_moves_no_other_word() {
     );
     assert!(b.timeline.runs.len() > a.timeline.runs.len());
     for pair in b.timeline.runs.windows(2) {
+        assert_ne!(pair[0].key, pair[1].key);
+    }
+}
+
+/// A gliding box (`current.box.glide_ms`): while a word starts, its box slides from the word
+/// before (on the same line) to it, one distinct frame per step; only the box's path between the
+/// two words changes against the same project without the glide, and once there the frames are
+/// identical.
+#[test]
+fn a_gliding_box_slides_from_the_word_before_and_settles() {
+    let (_dir, plain, _, _) = demo_like("");
+    let write = |name: &str, glide: Option<f64>| {
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&plain).unwrap()).unwrap();
+        json["style"]["current"]["box"] = serde_json::json!({"color": "#2060c0", "radius": 10});
+        if let Some(ms) = glide {
+            json["style"]["current"]["box"]["glide_ms"] = ms.into();
+        }
+        let path = plain.with_file_name(name);
+        std::fs::write(&path, json.to_string()).unwrap();
+        path
+    };
+    let (still, gliding) = (write("still.json", None), write("glide.json", Some(200.0)));
+    let p = gpucast::prepare(&gliding).unwrap();
+    let slots = &p.scene.slides[0].slots;
+    let words = &p.project.slides[0].words;
+    let k = (1..slots.len())
+        .find(|&k| slots[k].line == slots[k - 1].line && k > 2)
+        .unwrap();
+    let (a, b) = (slots[k - 1], slots[k]);
+    let box_blue = |px: &image::Rgb<u8>| px.0[2] > 0xa0 && px.0[0] < 0x50;
+    // Mid-glide: the box is between the two words, and nothing changed elsewhere.
+    let mid = words[k].start + 0.05;
+    let (fs, fg) = (cpu_frame(&still, mid), cpu_frame(&gliding, mid));
+    let (x_lo, x_hi) = (a.x - 40.0, b.x + b.width + 40.0);
+    let (y_lo, y_hi) = (b.y - 20.0, b.y + b.height + 20.0);
+    let mut differ = 0;
+    for (x, y, px) in fg.enumerate_pixels() {
+        if px != fs.get_pixel(x, y) {
+            let (xf, yf) = (x as f32, y as f32);
+            assert!(
+                xf >= x_lo && xf <= x_hi && yf >= y_lo && yf <= y_hi,
+                "pixel ({x}, {y}) changed away from the two words"
+            );
+            differ += 1;
+        }
+    }
+    assert!(differ > 200, "{differ} pixels differ mid-glide");
+    // The box's blue on the box's middle row: its left edge between the two words' left edges.
+    let row = (b.y + b.height * 0.5) as u32;
+    let left = (0..fg.width())
+        .find(|&x| box_blue(fg.get_pixel(x, row)))
+        .unwrap() as f32;
+    assert!(
+        left > a.x - 30.0 && left < b.x - 5.0,
+        "box's left edge at {left}, words at {} and {}",
+        a.x,
+        b.x
+    );
+    // Settled: the same frame as without the glide.
+    let rest = words[k].start + 0.25;
+    assert!(cpu_frame(&still, rest) == cpu_frame(&gliding, rest));
+    // The glide's frames are distinct and each key is drawn once.
+    let s = gpucast::prepare(&still).unwrap();
+    assert!(p.timeline.runs.len() > s.timeline.runs.len());
+    for pair in p.timeline.runs.windows(2) {
         assert_ne!(pair[0].key, pair[1].key);
     }
 }

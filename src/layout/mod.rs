@@ -713,6 +713,7 @@ fn layout_slide(
     }
 
     let thicken = thickening(style);
+    let current = style.looks[1];
     let mut glyphs = Vec::new();
     // Boxes first, each shape once for the states that share it (colours come per state).
     let boxes = by_state(&style.looks, |l| l.word_box.map(|b| (b.padding, b.radius)));
@@ -729,9 +730,43 @@ fn layout_slide(
             box_instances(atlas, rect, radius, i as u32, states, &mut glyphs);
         }
     }
+    // The current word's box on its way from the word before on the same line, at each step of
+    // the glide (its own place is the box above): drawn for the frames that show that step.
+    if let Some(b) = current.word_box.filter(|b| b.glide > 0.0) {
+        let rect_of = |slot: &WordSlot| {
+            let base = slot.y + baseline;
+            [
+                slot.x - b.padding[0],
+                base - 0.8 * style.font_size - b.padding[1],
+                slot.x + slot.width + b.padding[0],
+                base + 0.25 * style.font_size + b.padding[1],
+            ]
+        };
+        for i in 1..slots.len() {
+            if slots[i - 1].line != slots[i].line {
+                continue;
+            }
+            let (from, to) = (rect_of(&slots[i - 1]), rect_of(&slots[i]));
+            for step in 0..POP_STEPS {
+                let f = step as f32 / POP_STEPS as f32;
+                let at = |k: usize| (from[k] + (to[k] - from[k]) * f).round() as i32;
+                let first = glyphs.len();
+                box_instances(
+                    atlas,
+                    (at(0), at(1), at(2), at(3)),
+                    b.radius,
+                    i as u32,
+                    1 << 1,
+                    &mut glyphs,
+                );
+                for g in &mut glyphs[first..] {
+                    g.paint |= GlyphInstance::pop_bits(1 + step);
+                }
+            }
+        }
+    }
     // Layer by layer over the whole slide, so that no word's shadow or outline covers another
     // word's glyphs. Within a layer, states that draw alike share their instances.
-    let current = style.looks[1];
     // Places word `i`'s glyphs at `scale` about the middle of its text (1: where they stand).
     #[allow(clippy::too_many_arguments)]
     let place = |fonts: &mut FontSystem,

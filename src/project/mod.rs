@@ -160,6 +160,8 @@ pub struct WordBox {
     pub padding: [f32; 2],
     pub radius: f32,
     pub color: [u8; 4],
+    /// Seconds the current word's box takes to glide from the word before (0: it jumps).
+    pub glide: f32,
 }
 
 /// A stroke around the glyphs, drawn under them: `width` pixels outside their edges.
@@ -433,6 +435,7 @@ impl Style {
                     color: Some(hex(&b.color)),
                     padding: Some(RawOffset::Xy([b.padding[0] as f64, b.padding[1] as f64])),
                     radius: Some(b.radius as f64),
+                    glide_ms: (b.glide > 0.0).then_some(b.glide as f64 * 1000.0),
                 }),
                 shadow: l.shadow.map(|s| RawShadow {
                     offset: Some(RawOffset::Xy([s.offset[0] as f64, s.offset[1] as f64])),
@@ -1255,6 +1258,12 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
         }
         if let Some(b) = &raw.word_box {
             looks[i].word_box = word_box(c, &at, b, font_size);
+            if b.glide_ms.is_some() && *name != "current" {
+                c.err(
+                    format!("{at}.box.glide_ms"),
+                    "only the current word's box glides: set it in `current`",
+                );
+            }
         }
         match (raw.wipe, *name) {
             (Some(w), "current") => looks[i].wipe = w,
@@ -1277,6 +1286,12 @@ fn style(c: &mut Checker, path: &str, s: &RawStyle, base: &Path, size: (u32, u32
                 format!("{at}.scale"),
                 "only the current word pops: set it in `current`",
             ),
+        }
+        if looks[i].wipe && looks[i].word_box.is_some_and(|b| b.glide > 0.0) {
+            c.err(
+                format!("{at}.box.glide_ms"),
+                "a wiped word's box does not glide: drop `wipe` or `glide_ms`",
+            );
         }
         if looks[i].wipe && looks[i].scale != 1.0 {
             c.err(
@@ -1387,10 +1402,22 @@ fn word_box(c: &mut Checker, at: &str, b: &RawBox, font_size: f64) -> Option<Wor
     let py = effect_len(c, &format!("{at}.box.padding"), Some(y), 0.0);
     let radius = effect_len(c, &format!("{at}.box.radius"), b.radius, font_size * 0.2);
     let color = effect_color(c, &format!("{at}.box.color"), &b.color, [0, 0, 0, 179]);
+    let glide = match b.glide_ms {
+        None => 0.0,
+        Some(ms) if ms.is_finite() && (0.0..=2000.0).contains(&ms) => (ms / 1000.0) as f32,
+        Some(ms) => {
+            c.err(
+                format!("{at}.box.glide_ms"),
+                format!("{ms} must be 0 to 2000 milliseconds"),
+            );
+            0.0
+        }
+    };
     Some(WordBox {
         padding: [px, py],
         radius,
         color,
+        glide,
     })
 }
 

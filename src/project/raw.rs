@@ -157,6 +157,8 @@ pub struct RawBox {
     pub padding: Option<RawOffset>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub glide_ms: Option<f64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -251,6 +253,7 @@ impl RawLook {
                             color: o.color.or(b.color),
                             padding: o.padding.or(b.padding),
                             radius: o.radius.or(b.radius),
+                            glide_ms: o.glide_ms.or(b.glide_ms),
                         }),
                         (b, o) => o.or(b),
                     },

@@ -232,6 +232,18 @@ fn effects_resolve_merge_and_name_their_field() {
             "slides[2].style.current.scale: a word is either wiped or popped",
         ),
         (
+            r#"{"spoken": {"box": {"glide_ms": 100}}}"#,
+            "slides[2].style.spoken.box.glide_ms: only the current word's box glides",
+        ),
+        (
+            r#"{"current": {"box": {"glide_ms": 5000}}}"#,
+            "slides[2].style.current.box.glide_ms: 5000 must be 0 to 2000 milliseconds",
+        ),
+        (
+            r#"{"current": {"wipe": true, "box": {"glide_ms": 100}}}"#,
+            "slides[2].style.current.box.glide_ms: a wiped word's box does not glide",
+        ),
+        (
             r#"{"pop_ms": -40}"#,
             "slides[2].style.pop_ms: -40 must be 0 to 2000 milliseconds",
         ),

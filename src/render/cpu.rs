@@ -25,6 +25,7 @@ struct Text<'a> {
     states: &'a [WordState],
     wipe: Option<Wipe>,
     pop: Option<Pop>,
+    glide: Option<Pop>,
 }
 
 /// An axis-aligned region with even corners, so that it maps onto whole chroma samples.
@@ -374,7 +375,8 @@ impl CpuRenderer {
                 _ => {
                     let state = text.states[g.word as usize] as usize;
                     let step = scene.pop_step_of(text.slide, g.word, state, text.pop);
-                    if !g.drawn_at(state, step) {
+                    let glide = scene.glide_step_of(g.word, state, text.glide);
+                    if !g.drawn_at(state, step, glide) {
                         continue;
                     }
                     if let Some(sprite) = &per_state[state] {
@@ -393,7 +395,7 @@ impl CpuRenderer {
         prev: Option<(&FrameKey, &Yuv420)>,
     ) -> anyhow::Result<Yuv420> {
         let layers = self.backdrops.layers(key.backdrop())?;
-        let (backdrop, slide, fade, states, wipe, pop) = match key {
+        let (backdrop, slide, fade, states, wipe, pop, glide) = match key {
             FrameKey::Blank { backdrop } => return Ok(self.blank(*backdrop, &layers)),
             FrameKey::Slide {
                 backdrop,
@@ -402,7 +404,8 @@ impl CpuRenderer {
                 states,
                 wipe,
                 pop,
-            } => (*backdrop, slide, fade, states, wipe, pop),
+                glide,
+            } => (*backdrop, slide, fade, states, wipe, pop, glide),
         };
         self.prepare_slide(*slide);
         let text = Text {
@@ -411,6 +414,7 @@ impl CpuRenderer {
             states,
             wipe: *wipe,
             pop: *pop,
+            glide: *glide,
         };
         if let Some((
             FrameKey::Slide {
@@ -420,6 +424,7 @@ impl CpuRenderer {
                 states: pstates,
                 wipe: pwipe,
                 pop: ppop,
+                glide: pglide,
             },
             prev,
         )) = prev
@@ -432,7 +437,8 @@ impl CpuRenderer {
                     let r = rects[i];
                     let rewiped = pwipe != wipe && (wiped(pwipe, i) || wiped(wipe, i));
                     let popped = |p: &Option<Pop>| p.is_some_and(|p| p.word as usize == i);
-                    let repopped = ppop != pop && (popped(ppop) || popped(pop));
+                    let repopped = (ppop != pop && (popped(ppop) || popped(pop)))
+                        || (pglide != glide && (popped(pglide) || popped(glide)));
                     if (a == b && !rewiped && !repopped) || r.is_empty() {
                         continue;
                     }
@@ -472,6 +478,7 @@ impl CpuRenderer {
                 states,
                 wipe,
                 pop,
+                glide,
                 ..
             } => {
                 self.prepare_slide(*slide);
@@ -481,6 +488,7 @@ impl CpuRenderer {
                     states,
                     wipe: *wipe,
                     pop: *pop,
+                    glide: *glide,
                 })
             }
         };
@@ -588,6 +596,7 @@ mod tests {
                 states,
                 wipe,
                 pop,
+                glide,
             } => {
                 r.prepare_slide(*slide);
                 (
@@ -598,6 +607,7 @@ mod tests {
                         states,
                         wipe: *wipe,
                         pop: *pop,
+                        glide: *glide,
                     }),
                 )
             }
@@ -640,7 +650,7 @@ mod tests {
               {"start": 2.5, "end": 4, "text": "Second slide, right aligned", "style": {"align": "right"}}]}"##;
         let project = from_json(json, dir.path(), 4.0);
         let scene = Arc::new(Scene::build(&project).unwrap());
-        let timeline = crate::timeline::plan(&project, &|s, w| scene.slot_width(s, w));
+        let timeline = crate::timeline::plan(&project, &|s, w| scene.slides[s].slots[w]);
         let opts = RenderOptions {
             threads: 2,
             batch: 3,

@@ -14,7 +14,7 @@ pub const TILE: u32 = 16;
 pub const BLOCK_W: u32 = 8;
 /// u32 words of per-frame header in the frame-state buffer (slide, fade, opacity, states offset,
 /// wiped word, wipe column, backdrop from, to, mix).
-pub const HEADER_WORDS: usize = 12;
+pub const HEADER_WORDS: usize = 14;
 /// Word states packed per u32 (2 bits each).
 pub const STATES_PER_WORD: usize = 16;
 
@@ -268,6 +268,7 @@ pub fn pack_frames(
             states,
             wipe,
             pop,
+            glide,
             ..
         } = key
         else {
@@ -310,6 +311,9 @@ pub fn pack_frames(
             pop.map_or(u32::MAX, |p| p.word),
             pop.map_or(0, |p| p.step),
             scene.pop_step_of(*slide, u32::MAX, current, None),
+            // The gliding box's word and its step, as Scene::glide_step_of.
+            glide.map_or(u32::MAX, |g| g.word),
+            glide.map_or(0, |g| 1 + g.step),
         ]);
     }
     Ok(data)
