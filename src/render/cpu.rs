@@ -28,6 +28,31 @@ struct Text<'a> {
     glide: Option<Pop>,
 }
 
+impl Text<'_> {
+    /// What `key` shows over its backdrop: None for a blank frame.
+    fn of(key: &FrameKey) -> Option<Text<'_>> {
+        match key {
+            FrameKey::Blank { .. } => None,
+            FrameKey::Slide {
+                slide,
+                fade,
+                states,
+                wipe,
+                pop,
+                glide,
+                ..
+            } => Some(Text {
+                slide: *slide,
+                fade: *fade,
+                states,
+                wipe: *wipe,
+                pop: *pop,
+                glide: *glide,
+            }),
+        }
+    }
+}
+
 /// An axis-aligned region with even corners, so that it maps onto whole chroma samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Rect {
@@ -395,50 +420,29 @@ impl CpuRenderer {
         prev: Option<(&FrameKey, &Yuv420)>,
     ) -> anyhow::Result<Yuv420> {
         let layers = self.backdrops.layers(key.backdrop())?;
-        let (backdrop, slide, fade, states, wipe, pop, glide) = match key {
-            FrameKey::Blank { backdrop } => return Ok(self.blank(*backdrop, &layers)),
-            FrameKey::Slide {
-                backdrop,
-                slide,
-                fade,
-                states,
-                wipe,
-                pop,
-                glide,
-            } => (*backdrop, slide, fade, states, wipe, pop, glide),
+        let backdrop = key.backdrop();
+        let Some(text) = Text::of(key) else {
+            return Ok(self.blank(backdrop, &layers));
         };
-        self.prepare_slide(*slide);
-        let text = Text {
-            slide: *slide,
-            fade: *fade,
-            states,
-            wipe: *wipe,
-            pop: *pop,
-            glide: *glide,
-        };
-        if let Some((
-            FrameKey::Slide {
-                backdrop: pb,
-                slide: ps,
-                fade: pf,
-                states: pstates,
-                wipe: pwipe,
-                pop: ppop,
-                glide: pglide,
-            },
-            prev,
-        )) = prev
-        {
-            if ps == slide && pf == fade && *pb == backdrop {
+        self.prepare_slide(text.slide);
+        // The frame before showed the same slide at the same fade over the same backdrop: only
+        // the words whose look changed are drawn again.
+        let before = prev.and_then(|(k, f)| Some((Text::of(k)?, k.backdrop(), f)));
+        if let Some((pt, pb, prev)) = before {
+            if pt.slide == text.slide && pt.fade == text.fade && pb == backdrop {
                 let mut frame = prev.clone();
-                let rects = &self.slides[*slide].as_ref().expect("prepared").word_rects;
-                let wiped = |w: &Option<Wipe>, i: usize| w.is_some_and(|w| w.word as usize == i);
-                for (i, (a, b)) in pstates.iter().zip(states).enumerate() {
+                let rects = &self.slides[text.slide]
+                    .as_ref()
+                    .expect("prepared")
+                    .word_rects;
+                let on = |p: Option<Pop>, i: usize| p.is_some_and(|p| p.word as usize == i);
+                let wiped = |w: Option<Wipe>, i: usize| w.is_some_and(|w| w.word as usize == i);
+                for (i, (a, b)) in pt.states.iter().zip(text.states).enumerate() {
                     let r = rects[i];
-                    let rewiped = pwipe != wipe && (wiped(pwipe, i) || wiped(wipe, i));
-                    let popped = |p: &Option<Pop>| p.is_some_and(|p| p.word as usize == i);
-                    let repopped = (ppop != pop && (popped(ppop) || popped(pop)))
-                        || (pglide != glide && (popped(pglide) || popped(glide)));
+                    let rewiped =
+                        pt.wipe != text.wipe && (wiped(pt.wipe, i) || wiped(text.wipe, i));
+                    let repopped = (pt.pop != text.pop && (on(pt.pop, i) || on(text.pop, i)))
+                        || (pt.glide != text.glide && (on(pt.glide, i) || on(text.glide, i)));
                     if (a == b && !rewiped && !repopped) || r.is_empty() {
                         continue;
                     }
@@ -470,28 +474,10 @@ impl CpuRenderer {
             true => None,
             false => Some(self.backdrops.layers(key.backdrop())?),
         };
-        let text = match key {
-            FrameKey::Blank { .. } => None,
-            FrameKey::Slide {
-                slide,
-                fade,
-                states,
-                wipe,
-                pop,
-                glide,
-                ..
-            } => {
-                self.prepare_slide(*slide);
-                Some(Text {
-                    slide: *slide,
-                    fade: *fade,
-                    states,
-                    wipe: *wipe,
-                    pop: *pop,
-                    glide: *glide,
-                })
-            }
-        };
+        let text = Text::of(key);
+        if let Some(t) = text {
+            self.prepare_slide(t.slide);
+        }
         let base = layers.as_ref();
         let mut data = vec![0u8; (w * h * 4) as usize];
         self.pool.install(|| {
@@ -587,31 +573,10 @@ mod tests {
     /// The frame drawn the plain way: every pixel composed, every pixel converted.
     fn reference(r: &mut CpuRenderer, key: &FrameKey) -> Yuv420 {
         let (w, h) = (r.scene.width, r.scene.height);
-        let (backdrop, text) = match key {
-            FrameKey::Blank { backdrop } => (*backdrop, None),
-            FrameKey::Slide {
-                backdrop,
-                slide,
-                fade,
-                states,
-                wipe,
-                pop,
-                glide,
-            } => {
-                r.prepare_slide(*slide);
-                (
-                    *backdrop,
-                    Some(Text {
-                        slide: *slide,
-                        fade: *fade,
-                        states,
-                        wipe: *wipe,
-                        pop: *pop,
-                        glide: *glide,
-                    }),
-                )
-            }
-        };
+        let (backdrop, text) = (key.backdrop(), Text::of(key));
+        if let Some(t) = text {
+            r.prepare_slide(t.slide);
+        }
         let whole = Rect {
             x0: 0,
             y0: 0,
