@@ -39,7 +39,8 @@ struct GlyphInstance {
     height: u32,
     word: u32,
     // Bits 0-2: the word states (0 upcoming, 1 current, 2 spoken) that draw it; bits 8-9: its
-    // layer (0 fill, 1 outline, 2 shadow, 3 box); bit 10: solid (coverage 255, no atlas texel).
+    // layer (0 fill, 1 outline, 2 shadow, 3 box); bit 10: solid (coverage 255, no atlas texel);
+    // bits 11-14: the pop or glide step; bit 15: a colour glyph's fill (colour atlas).
     paint: u32,
 }
 
@@ -57,7 +58,9 @@ struct SlideInfo {
 // The scene's opaque RGBA8 backgrounds one after another, one u32 per pixel (r in the low
 // byte), width x height each.
 @group(0) @binding(1) var<storage, read> background: array<u32>;
-// A8 glyph atlas, 4 texels per u32 (first texel in the low byte), atlas_width texels per row.
+// A8 glyph atlas, 4 texels per u32 (first texel in the low byte), atlas_width texels per row;
+// then, from word `color_base`, the colour atlas: premultiplied RGBA8 texels (r in the low
+// byte), atlas_width per row.
 @group(0) @binding(2) var<storage, read> atlas: array<u32>;
 // The glyph instances of every slide, concatenated.
 @group(0) @binding(3) var<storage, read> glyphs: array<GlyphInstance>;
@@ -92,6 +95,8 @@ const TILE: u32 = 16u;
 const HEADER: u32 = 14u;
 // `paint` bit of box bodies: full coverage over the instance, no atlas texel.
 const SOLID: u32 = 1024u;
+// `paint` bit of colour glyphs' fills: their own premultiplied colour from the colour atlas.
+const COLOR: u32 = 32768u;
 const BLOCK_W: u32 = 8u;
 // Keep in sync with tables::MODE_*.
 const MODE_RGBA: u32 = 1u;
@@ -222,13 +227,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                     let color = s.colors[((g.paint >> 8u) & 3u) * 3u + state];
                     let rgb = unpack(color);
                     let ca = color >> 24u;
-                    var cov = 255u;
-                    if (g.paint & SOLID) == 0u {
-                        cov = atlas_texel(g.atlas_x + u32(x - g.x), g.atlas_y + u32(y - g.y));
+                    let ax = g.atlas_x + u32(x - g.x);
+                    let ay = g.atlas_y + u32(y - g.y);
+                    // The CPU's cached premultiplied sprite texel: a colour glyph's own, dimmed
+                    // by the state colour's alpha, or the state colour at the coverage.
+                    var alpha: u32;
+                    var sprite: vec3<u32>;
+                    if (g.paint & COLOR) != 0u {
+                        let t = atlas[params.color_base + ay * params.atlas_width + ax];
+                        alpha = div255((t >> 24u) * ca);
+                        let c = unpack(t);
+                        sprite = vec3<u32>(div255(c.x * ca), div255(c.y * ca), div255(c.z * ca));
+                    } else {
+                        var cov = 255u;
+                        if (g.paint & SOLID) == 0u {
+                            cov = atlas_texel(ax, ay);
+                        }
+                        alpha = div255(cov * ca);
+                        sprite = vec3<u32>(div255(rgb.x * alpha), div255(rgb.y * alpha), div255(rgb.z * alpha));
                     }
-                    // The CPU's cached premultiplied sprite texel.
-                    let alpha = div255(cov * ca);
-                    let sprite = vec3<u32>(div255(rgb.x * alpha), div255(rgb.y * alpha), div255(rgb.z * alpha));
                     // tiny-skia: gather (u8 / 255), scale by opacity, source-over, store.
                     let src = vec3<f32>(sprite) * inv255 * opacity;
                     let sa = f32(alpha) * inv255 * opacity;

@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod project;
 pub mod render;
 pub mod scene;
+pub mod segment;
 pub mod shard;
 pub mod sheet;
 pub mod timeline;

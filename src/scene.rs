@@ -4,7 +4,9 @@
 //! only combine this scene with a `FrameKey` (and a video background's frames, which
 //! `render::backdrop` decodes). The compositing rule both must follow, per pixel:
 //! `out = bg + (color − bg) × a`, with `a = coverage/255 × color.alpha/255 × fade/255`, in the
-//! sRGB-encoded values (no linearisation), then converted with `color::rgb_to_yuv`; `bg` is the
+//! sRGB-encoded values (no linearisation), then converted with `color::rgb_to_yuv`; a colour
+//! glyph's fill brings its own premultiplied colour and alpha, scaled by `color.alpha/255` (the
+//! state's colour only dims it); `bg` is the
 //! key's backdrop: one background, or two mixed per channel as
 //! `(from × (255 − mix) + to × mix + 127) / 255` in integers.
 
@@ -31,7 +33,8 @@ pub struct GlyphInstance {
     /// Bits 0-2: the word states (upcoming, current, spoken) that draw this bitmap; bits 8-9:
     /// its layer (0 fill, 1 outline, 2 shadow, 3 box), which picks its colour in the state's
     /// look; bit 10 (`SOLID`): full coverage over the rectangle, no atlas bitmap (box bodies);
-    /// bits 11-14: the pop step it is drawn at (`pop_bits`).
+    /// bits 11-14: the pop step it is drawn at (`pop_bits`); bit 15 (`COLOR`): a colour glyph's
+    /// fill, whose rectangle is in the colour atlas.
     pub paint: u32,
 }
 
@@ -40,6 +43,7 @@ pub const POP_STEPS: u32 = 8;
 
 impl GlyphInstance {
     pub const SOLID: u32 = 1 << 10;
+    pub const COLOR: u32 = 1 << 15;
 
     /// Bits 11-14 of `paint`: the step of the pop (1 to `POP_STEPS`) the bitmap is drawn at;
     /// 0 for the word at its own size.
@@ -56,6 +60,9 @@ impl GlyphInstance {
     pub fn is_solid(&self) -> bool {
         self.paint & Self::SOLID != 0
     }
+    pub fn is_color(&self) -> bool {
+        self.paint & Self::COLOR != 0
+    }
     /// Whether the word draws this bitmap in `state`.
     pub fn drawn_in(&self, state: usize) -> bool {
         (self.paint >> state) & 1 == 1
@@ -69,13 +76,17 @@ impl GlyphInstance {
     pub fn layer(&self) -> u32 {
         (self.paint >> 8) & 3
     }
-    /// The coverage at `(x, y)` inside the instance: its atlas texel, or 255 when solid.
-    pub fn coverage(&self, atlas: &Atlas, x: u32, y: u32) -> u8 {
-        if self.is_solid() {
-            255
-        } else {
-            atlas.data[((self.atlas_y + y) * atlas.width + self.atlas_x + x) as usize]
+    /// The premultiplied RGBA at `(x, y)` inside the instance, before the state's colour: a
+    /// colour glyph's own texel, or else white at its coverage (its atlas texel, 255 when
+    /// solid), which the state's colour tints.
+    pub fn texel(&self, atlas: &Atlas, x: u32, y: u32) -> [u8; 4] {
+        let at = ((self.atlas_y + y) * atlas.width + self.atlas_x + x) as usize;
+        if self.is_color() {
+            let c = &atlas.color[at * 4..at * 4 + 4];
+            return [c[0], c[1], c[2], c[3]];
         }
+        let cov = if self.is_solid() { 255 } else { atlas.data[at] };
+        [cov; 4]
     }
 }
 
@@ -100,12 +111,15 @@ pub struct SlideScene {
     pub glyphs: Vec<GlyphInstance>,
 }
 
-/// A single-channel (coverage) glyph atlas.
+/// The glyph atlases: coverage (one byte a texel) and, for colour glyphs' fills, premultiplied
+/// RGBA (four), both `width` texels a row.
 #[derive(Debug, Clone)]
 pub struct Atlas {
     pub width: u32,
     pub height: u32,
     pub data: Vec<u8>,
+    pub color_height: u32,
+    pub color: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]

@@ -27,7 +27,7 @@ pub fn slides(text: &str) -> Vec<Vec<String>> {
             continue;
         }
         if let Some(slide) = out.last_mut() {
-            slide.extend(t.split_whitespace().map(str::to_string));
+            slide.extend(crate::segment::words(t));
         }
     }
     out.retain(|s| !s.is_empty());

@@ -1,4 +1,6 @@
-//! Glyph rasterization into one A8 atlas, each distinct glyph once.
+//! Glyph rasterization into atlases, each distinct glyph once: coverage (A8) for ordinary glyphs
+//! and every outline, shadow and box corner, premultiplied RGBA for the fill of colour glyphs
+//! (emoji), whose own colours are drawn.
 //!
 //! Glyphs are packed on shelves: rows as tall as their tallest glyph, filled left to right. Text
 //! on slides uses a handful of sizes, so shelves waste little and the packer stays trivial.
@@ -25,6 +27,10 @@ pub struct Placed {
     pub height: u32,
     pub left: i32,
     pub top: i32,
+    /// The rectangle is in the colour atlas (a colour glyph's fill).
+    pub rgba: bool,
+    /// Drawn from a colour glyph, which synthetic bold leaves as it is.
+    pub color_glyph: bool,
 }
 
 /// Which bitmap of a glyph: its fill thickened by `thicken` pixels (synthetic bold), that
@@ -38,6 +44,10 @@ pub struct Raster {
 }
 
 impl Raster {
+    /// A fill with no outline or blur: what a colour glyph draws in its own colours.
+    fn is_plain_fill(self) -> bool {
+        self.outline == 0 && self.blur == 0
+    }
     pub fn fill(thicken: f32) -> Raster {
         Raster {
             thicken: thicken.to_bits(),
@@ -58,7 +68,8 @@ impl Raster {
     }
 }
 
-/// A coverage bitmap and where its top-left lies from the pen position (y up).
+/// A coverage bitmap (or, for a colour glyph's fill, premultiplied RGBA) and where its
+/// top-left lies from the pen position (y up).
 struct Mask {
     left: i32,
     top: i32,
@@ -76,16 +87,75 @@ pub enum Corner {
     BottomRight,
 }
 
-pub struct AtlasBuilder {
-    cache: SwashCache,
-    scaler: ScaleContext,
-    glyphs: HashMap<(CacheKey, Raster), Option<Placed>>,
-    corners: HashMap<(u32, Corner), Option<Placed>>,
+/// One atlas being filled: `ATLAS_WIDTH` texels of `texel` bytes a row, as many rows as used.
+struct Shelves {
+    texel: u32,
     data: Vec<u8>,
     height: u32,
     shelf_y: u32,
     shelf_h: u32,
     cursor_x: u32,
+}
+
+impl Shelves {
+    fn new(texel: u32) -> Shelves {
+        Shelves {
+            texel,
+            data: Vec::new(),
+            height: 0,
+            shelf_y: 0,
+            shelf_h: 0,
+            cursor_x: PAD,
+        }
+    }
+
+    /// Copies the bitmap in and gives its top-left; `None` for an empty or too wide one.
+    fn insert(&mut self, m: &Mask) -> Option<(u32, u32)> {
+        let (w, h) = (m.width, m.height);
+        if w == 0 || h == 0 || w + 2 * PAD > ATLAS_WIDTH {
+            return None;
+        }
+        if self.cursor_x + w + PAD > ATLAS_WIDTH {
+            self.shelf_y += self.shelf_h + PAD;
+            self.shelf_h = 0;
+            self.cursor_x = PAD;
+        }
+        let (x, y) = (self.cursor_x, self.shelf_y + PAD);
+        self.cursor_x += w + PAD;
+        self.shelf_h = self.shelf_h.max(h + PAD);
+        let needed = y + h + PAD;
+        let t = self.texel as usize;
+        if needed > self.height {
+            self.height = needed;
+            self.data
+                .resize(ATLAS_WIDTH as usize * self.height as usize * t, 0);
+        }
+        let row_bytes = w as usize * t;
+        for row in 0..h as usize {
+            let src = &m.data[row * row_bytes..(row + 1) * row_bytes];
+            let dst = ((y as usize + row) * ATLAS_WIDTH as usize + x as usize) * t;
+            self.data[dst..dst + row_bytes].copy_from_slice(src);
+        }
+        Some((x, y))
+    }
+
+    /// The rows used, never none, so that GPU buffers always have a size.
+    fn finish(mut self) -> (u32, Vec<u8>) {
+        if self.height == 0 {
+            self.height = 1;
+            self.data = vec![0; (ATLAS_WIDTH * self.texel) as usize];
+        }
+        (self.height, self.data)
+    }
+}
+
+pub struct AtlasBuilder {
+    cache: SwashCache,
+    scaler: ScaleContext,
+    glyphs: HashMap<(CacheKey, Raster), Option<Placed>>,
+    corners: HashMap<(u32, Corner), Option<Placed>>,
+    coverage: Shelves,
+    color: Shelves,
 }
 
 impl AtlasBuilder {
@@ -95,21 +165,36 @@ impl AtlasBuilder {
             scaler: ScaleContext::new(),
             corners: HashMap::new(),
             glyphs: HashMap::new(),
-            data: Vec::new(),
-            height: 0,
-            shelf_y: 0,
-            shelf_h: 0,
-            cursor_x: PAD,
+            coverage: Shelves::new(1),
+            color: Shelves::new(4),
         }
     }
 
-    /// The glyph's place in the atlas, rasterizing it on first use. `None` for empty glyphs
+    /// The glyph's place in an atlas, rasterizing it on first use. `None` for empty glyphs
     /// (spaces) and glyphs the font cannot draw.
     pub fn glyph(&mut self, fonts: &mut FontSystem, key: CacheKey, spec: Raster) -> Option<Placed> {
         if let Some(p) = self.glyphs.get(&(key, spec)) {
             return *p;
         }
-        let placed = self.mask(fonts, key, spec).and_then(|m| self.insert(&m));
+        let placed = self.bitmap(fonts, key, spec).and_then(|(m, color_glyph)| {
+            let rgba = color_glyph && spec.is_plain_fill();
+            let shelves = if rgba {
+                &mut self.color
+            } else {
+                &mut self.coverage
+            };
+            let (atlas_x, atlas_y) = shelves.insert(&m)?;
+            Some(Placed {
+                atlas_x,
+                atlas_y,
+                width: m.width,
+                height: m.height,
+                left: m.left,
+                top: m.top,
+                rgba,
+                color_glyph,
+            })
+        });
         self.glyphs.insert((key, spec), placed);
         placed
     }
@@ -147,38 +232,71 @@ impl AtlasBuilder {
                 data.push(((inside * 255 + 8) / 16) as u8);
             }
         }
-        let placed = self.insert(&Mask {
-            left: 0,
-            top: 0,
-            width: n,
-            height: n,
-            data,
-        });
+        let placed = self
+            .coverage
+            .insert(&Mask {
+                left: 0,
+                top: 0,
+                width: n,
+                height: n,
+                data,
+            })
+            .map(|(atlas_x, atlas_y)| Placed {
+                atlas_x,
+                atlas_y,
+                width: n,
+                height: n,
+                left: 0,
+                top: 0,
+                rgba: false,
+                color_glyph: false,
+            });
         self.corners.insert((radius.to_bits(), corner), placed);
         placed
     }
 
-    fn mask(&mut self, fonts: &mut FontSystem, key: CacheKey, spec: Raster) -> Option<Mask> {
+    /// The glyph's bitmap for `spec`, and whether it comes from a colour glyph: then a plain
+    /// fill is its premultiplied colours, and anything else is drawn from its alpha, grown by
+    /// the outline's width (a colour bitmap cannot be stroked). Colour glyphs are not thickened.
+    fn bitmap(
+        &mut self,
+        fonts: &mut FontSystem,
+        key: CacheKey,
+        spec: Raster,
+    ) -> Option<(Mask, bool)> {
         let thicken = f32::from_bits(spec.thicken);
         let outline = f32::from_bits(spec.outline);
         let blur = f32::from_bits(spec.blur);
         if blur > 0.0 {
-            let source = self.mask(fonts, key, Raster { blur: 0, ..spec })?;
-            return Some(blurred(&source, blur));
+            let (source, color_glyph) = self.bitmap(fonts, key, Raster { blur: 0, ..spec })?;
+            let source = if color_glyph && source_is_rgba(spec) {
+                alpha_of(&source)
+            } else {
+                source
+            };
+            return Some((blurred(&source, blur), color_glyph));
+        }
+        let plain = self.cache.get_image_uncached(fonts, key)?;
+        if plain.content == SwashContent::Color {
+            let colors = premultiplied(&plain);
+            if outline == 0.0 {
+                return Some((colors, true));
+            }
+            let alpha = alpha_of(&colors);
+            return Some((union(&dilated(&alpha, outline), &alpha), true));
         }
         let fill = if thicken == 0.0 {
-            let img = self.cache.get_image_uncached(fonts, key)?;
-            mask_of(&img)
+            mask_of(&plain)
         } else {
             mask_of(&self.render(fonts, key, thicken, None)?)
         };
         if outline == 0.0 {
-            return Some(fill);
+            return Some((fill, false));
         }
         // A stroke twice as wide as the outline, centred on the glyph's edge, reaches `outline`
         // pixels outside it; with the fill inside, a translucent glyph shows one even colour.
         let stroke = mask_of(&self.render(fonts, key, thicken, Some(outline * 2.0))?);
-        Some(union(&stroke, &fill))
+        Some((union(&stroke, &fill), false))
     }
 
     /// The rasterizer cosmic-text uses, with swash's emboldening (FreeType's algorithm) and
@@ -214,56 +332,92 @@ impl AtlasBuilder {
         render.render(&mut scaler, key.glyph_id)
     }
 
-    fn insert(&mut self, m: &Mask) -> Option<Placed> {
-        let (w, h) = (m.width, m.height);
-        if w == 0 || h == 0 || w + 2 * PAD > ATLAS_WIDTH {
-            return None;
-        }
-        let coverage = &m.data;
-        if self.cursor_x + w + PAD > ATLAS_WIDTH {
-            self.shelf_y += self.shelf_h + PAD;
-            self.shelf_h = 0;
-            self.cursor_x = PAD;
-        }
-        let (x, y) = (self.cursor_x, self.shelf_y + PAD);
-        self.cursor_x += w + PAD;
-        self.shelf_h = self.shelf_h.max(h + PAD);
-        let needed = y + h + PAD;
-        if needed > self.height {
-            self.height = needed;
-            self.data.resize((ATLAS_WIDTH * self.height) as usize, 0);
-        }
-        for row in 0..h {
-            let src = &coverage[(row * w) as usize..((row + 1) * w) as usize];
-            let dst = ((y + row) * ATLAS_WIDTH + x) as usize;
-            self.data[dst..dst + w as usize].copy_from_slice(src);
-        }
-        Some(Placed {
-            atlas_x: x,
-            atlas_y: y,
-            width: w,
-            height: h,
-            left: m.left,
-            top: m.top,
-        })
-    }
-
-    pub fn finish(mut self) -> Atlas {
-        // Never empty, so that GPU buffers always have a size.
-        if self.height == 0 {
-            self.height = 1;
-            self.data = vec![0; ATLAS_WIDTH as usize];
-        }
+    pub fn finish(self) -> Atlas {
+        let (height, data) = self.coverage.finish();
+        let (color_height, color) = self.color.finish();
         Atlas {
             width: ATLAS_WIDTH,
-            height: self.height,
-            data: self.data,
+            height,
+            data,
+            color_height,
+            color,
         }
     }
 }
 
-/// A rasterized glyph as coverage; colour glyphs (emoji) keep their shape (the word's colour
-/// replaces theirs).
+/// Whether `spec` without its blur is a plain fill, which a colour glyph draws in colour.
+fn source_is_rgba(spec: Raster) -> bool {
+    Raster { blur: 0, ..spec }.is_plain_fill()
+}
+
+/// A colour glyph as premultiplied RGBA (swash gives straight alpha).
+fn premultiplied(img: &glyphon::SwashImage) -> Mask {
+    let data = img
+        .data
+        .chunks_exact(4)
+        .flat_map(|p| {
+            let a = p[3] as u32;
+            let pre = |c: u8| ((c as u32 * a + 127) / 255) as u8;
+            [pre(p[0]), pre(p[1]), pre(p[2]), p[3]]
+        })
+        .collect();
+    Mask {
+        left: img.placement.left,
+        top: img.placement.top,
+        width: img.placement.width,
+        height: img.placement.height,
+        data,
+    }
+}
+
+/// The alpha of an RGBA bitmap, as coverage.
+fn alpha_of(m: &Mask) -> Mask {
+    Mask {
+        left: m.left,
+        top: m.top,
+        width: m.width,
+        height: m.height,
+        data: m.data.chunks_exact(4).map(|p| p[3]).collect(),
+    }
+}
+
+/// The coverage grown by `radius` pixels on every side: each pixel takes the largest coverage
+/// within a disc of that radius (an outline for a bitmap, which has no contour to stroke).
+fn dilated(m: &Mask, radius: f32) -> Mask {
+    let r = radius.ceil() as i32;
+    let (w, h) = (m.width as i32 + 2 * r, m.height as i32 + 2 * r);
+    let reach: Vec<(i32, i32)> = (-r..=r)
+        .flat_map(|dy| (-r..=r).map(move |dx| (dx, dy)))
+        .filter(|&(dx, dy)| ((dx * dx + dy * dy) as f32) <= radius * radius + 0.5)
+        .collect();
+    let at = |x: i32, y: i32| -> u8 {
+        if x < 0 || y < 0 || x >= m.width as i32 || y >= m.height as i32 {
+            0
+        } else {
+            m.data[(y as u32 * m.width + x as u32) as usize]
+        }
+    };
+    let mut data = Vec::with_capacity((w * h) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let v = reach
+                .iter()
+                .map(|&(dx, dy)| at(x - r + dx, y - r + dy))
+                .max()
+                .unwrap_or(0);
+            data.push(v);
+        }
+    }
+    Mask {
+        left: m.left - r,
+        top: m.top + r,
+        width: w as u32,
+        height: h as u32,
+        data,
+    }
+}
+
+/// A rasterized glyph as coverage.
 fn mask_of(img: &glyphon::SwashImage) -> Mask {
     let data = match img.content {
         SwashContent::Mask => img.data.clone(),

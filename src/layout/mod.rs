@@ -21,11 +21,36 @@ use glyphon::{
 
 use crate::project::{Align, FontChoice, Look, Project, Style};
 use crate::scene::{Atlas, GlyphInstance, SlideScene, WordSlot, POP_STEPS};
+use crate::segment::{self, Join};
 pub use atlas::ATLAS_WIDTH;
 
 const BUNDLED_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const BUNDLED_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 const BUNDLED_FAMILY: &str = "DejaVu Sans";
+
+/// Where the bundled fonts too large to build into the binary lie (Noto for Arabic, Hebrew,
+/// Devanagari, Chinese, Japanese, Korean and colour emoji): `$GPUCAST_FONT_DIR`, else `fonts/`
+/// beside the executable or `../share/gpucast/fonts` from it, else the source tree's
+/// `assets/fonts` (builds run from a checkout). `None` when none of them exists: text in those
+/// scripts then falls back to the machine's fonts.
+pub fn font_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("GPUCAST_FONT_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let beside_exe = std::env::current_exe().ok().and_then(|exe| {
+        let bin = exe.parent()?.to_path_buf();
+        [bin.join("fonts"), bin.join("../share/gpucast/fonts")]
+            .into_iter()
+            .find(|d| d.join(FONT_DIR_MARK).is_file())
+    });
+    beside_exe.or_else(|| {
+        let source = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts"));
+        source.join(FONT_DIR_MARK).is_file().then_some(source)
+    })
+}
+
+/// A file every bundled font folder holds, by which one is recognised.
+const FONT_DIR_MARK: &str = "LICENSE-Noto.txt";
 
 pub struct Layout {
     pub atlas: Atlas,
@@ -55,6 +80,9 @@ impl Fonts {
         // The bundled faces go first so that they win over an installed copy of the same family.
         db.load_font_data(BUNDLED_REGULAR.to_vec());
         db.load_font_data(BUNDLED_BOLD.to_vec());
+        if let Some(dir) = font_dir() {
+            load_font_dir(&mut db, &dir);
+        }
         db.load_system_fonts();
         let locale = std::env::var("LANG")
             .ok()
@@ -144,6 +172,70 @@ impl Fonts {
     }
 }
 
+/// Every font file of the bundled folder but the faces built into the binary. Files are mapped,
+/// not read: the CJK collection alone is 19 MB, of which a slide touches a few glyphs.
+fn load_font_dir(db: &mut fontdb::Database, dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        log::warn!("cannot read the font folder {}", dir.display());
+        return;
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let font = [".ttf", ".otf", ".ttc"].iter().any(|e| name.ends_with(e));
+            font && !name.starts_with("DejaVu")
+        })
+        .collect();
+    // A fixed order, so that the same text always picks the same face.
+    files.sort();
+    for file in files {
+        if let Err(e) = db.load_font_file(&file) {
+            log::warn!("cannot load the font {}: {e}", file.display());
+        }
+    }
+}
+
+/// The bundled colour emoji font's family.
+const EMOJI_FAMILY: &str = "Noto Color Emoji";
+
+/// The text cut into runs of emoji and of other text. An emoji is a character shown as one by
+/// default (`is_emoji`) or followed by U+FE0F (the emoji variation selector); the joiners,
+/// skin-tone modifiers, selectors, keycaps and tags that follow belong to its run.
+fn emoji_runs(text: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut runs: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+    let mut in_emoji = false;
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let extends = matches!(c as u32,
+            0x200D | 0xFE0F | 0x20E3 | 0x1F3FB..=0x1F3FF | 0xE0020..=0xE007F);
+        let emoji = is_emoji(c) || next == Some('\u{FE0F}') || (in_emoji && extends);
+        let end = at + c.len_utf8();
+        match runs.last_mut() {
+            Some((r, e)) if *e == emoji => r.end = end,
+            _ => runs.push((at..end, emoji)),
+        }
+        in_emoji = emoji;
+    }
+    runs
+}
+
+/// Characters shown as emoji by default (Unicode's Emoji_Presentation), by block: the
+/// pictograph blocks whole, and the older symbols one by one.
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F300..=0x1F5FF | 0x1F600..=0x1F64F | 0x1F680..=0x1F6FF | 0x1F900..=0x1F9FF
+        | 0x1FA70..=0x1FAFF | 0x1F1E6..=0x1F1FF | 0x1F004 | 0x1F0CF | 0x1F18E
+        | 0x1F191..=0x1F19A | 0x1F201 | 0x1F21A | 0x1F22F | 0x1F232..=0x1F236
+        | 0x1F238..=0x1F23A | 0x1F250..=0x1F251 | 0x231A..=0x231B | 0x23E9..=0x23EC | 0x23F0
+        | 0x23F3 | 0x25FD..=0x25FE | 0x2614..=0x2615 | 0x2648..=0x2653 | 0x267F | 0x2693
+        | 0x26A1 | 0x26AA..=0x26AB | 0x26BD..=0x26BE | 0x26C4..=0x26C5 | 0x26CE | 0x26D4
+        | 0x26EA | 0x26F2..=0x26F3 | 0x26F5 | 0x26FA | 0x26FD | 0x2705 | 0x270A..=0x270B
+        | 0x2728 | 0x274C | 0x274E | 0x2753..=0x2755 | 0x2757 | 0x2795..=0x2797 | 0x27B0
+        | 0x27BF | 0x2B1B..=0x2B1C | 0x2B50 | 0x2B55)
+}
+
 /// One word shaped in one weight.
 struct Shaped {
     width: f32,
@@ -158,7 +250,13 @@ fn shape(fonts: &mut FontSystem, text: &str, face: &Face, metrics: Metrics) -> S
     let attrs = Attrs::new()
         .family(Family::Name(&face.family))
         .weight(face.weight);
-    buffer.set_text(text, &attrs, Shaping::Advanced, None);
+    // Emoji are asked of the colour font even where the face has a plain glyph of its own.
+    let emoji = attrs.clone().family(Family::Name(EMOJI_FAMILY));
+    let spans = emoji_runs(text).into_iter().map(|(range, is_emoji)| {
+        let a = if is_emoji { &emoji } else { &attrs };
+        (&text[range], a.clone())
+    });
+    buffer.set_rich_text(spans, &attrs, Shaping::Advanced, None);
     buffer.shape_until_scroll(fonts, false);
     let mut out = Shaped {
         width: 0.0,
@@ -335,19 +433,47 @@ fn shape_pair(
     [regular, bold]
 }
 
-/// The room between two words' slots: the font's space, plus twice the most that any of the
-/// style's looks grows a glyph by on each side (synthetic bold's thickening, an outline). The
-/// gaps between the ink of neighbouring words are then never narrower than the font's own,
-/// whose spread (side bearings) is all that keeps ordinary text from looking evenly spaced; a
-/// slimmer look stands a little looser.
-fn space_between(fonts: &mut FontSystem, style: &Style, face: &Face, metrics: Metrics) -> f32 {
-    let thicken = thickening(style);
-    let most = style
-        .looks
-        .iter()
-        .map(|l| if l.bold { thicken } else { 0.0 } + l.outline.map_or(0.0, |o| o.width))
-        .fold(0.0f32, f32::max);
-    space_width(fonts, face, metrics) + 2.0 * most
+/// The room between neighbouring words' slots. Words set with a space get the font's space
+/// plus twice the most that any of the style's looks grows a glyph by on each side (synthetic
+/// bold's thickening, an outline): the gaps between the ink of neighbouring words are then never
+/// narrower than the font's own, whose spread (side bearings) is all that keeps ordinary text
+/// from looking evenly spaced; a slimmer look stands a little looser. Chinese and Japanese words
+/// are closed up, on the font's own advances, as their characters are inside a word: a word
+/// boundary looks like any other between characters. Between those and other text, an eighth
+/// of an em (and the growth) keeps them apart.
+struct Spacing {
+    space: f32,
+    grow: f32,
+    em: f32,
+}
+
+impl Spacing {
+    fn new(fonts: &mut FontSystem, style: &Style, face: &Face, metrics: Metrics) -> Spacing {
+        let thicken = thickening(style);
+        let most = style
+            .looks
+            .iter()
+            .map(|l| if l.bold { thicken } else { 0.0 } + l.outline.map_or(0.0, |o| o.width))
+            .fold(0.0f32, f32::max);
+        Spacing {
+            space: space_width(fonts, face, metrics),
+            grow: 2.0 * most,
+            em: metrics.font_size,
+        }
+    }
+
+    fn gap(&self, left: &str, right: &str) -> f32 {
+        match Join::between(left, right) {
+            Join::Space => self.space + self.grow,
+            Join::Closed => 0.0,
+            Join::Autospace => self.em / 8.0 + self.grow,
+        }
+    }
+
+    /// The gap after each word but the last.
+    fn gaps(&self, words: &[&str]) -> Vec<f32> {
+        words.windows(2).map(|w| self.gap(w[0], w[1])).collect()
+    }
 }
 
 /// Each word's embedding level from the Unicode bidirectional algorithm run over the slide's
@@ -471,8 +597,10 @@ fn box_instances(
 struct Paint {
     bold: bool,
     raster: atlas::Raster,
-    /// Added to the bitmap's position, in pixels.
+    /// Added to the bitmap's position, in pixels: the shadow's offset.
     offset: (i32, i32),
+    /// Added as well where the glyph is thickened (not a colour glyph's): see `Paint::of`.
+    nudge: (i32, i32),
 }
 
 impl Paint {
@@ -506,7 +634,8 @@ impl Paint {
         Some(Paint {
             bold: look.bold,
             raster,
-            offset: (offset.0 - nudge, offset.1 + nudge),
+            offset,
+            nudge: (-nudge, nudge),
         })
     }
 }
@@ -529,18 +658,35 @@ fn slot_width(style: &Style, regular: f32, bold: f32) -> f32 {
     }
 }
 
-/// Greedy wrapping inside `room`: `(first word, end, width)` per line. A word wider than the
-/// room gets a line of its own.
-fn wrap(slot_w: &[f32], space: f32, room: f32) -> Vec<(usize, usize, f32)> {
-    let mut lines: Vec<(usize, usize, f32)> = Vec::new();
-    for (i, &w) in slot_w.iter().enumerate() {
-        match lines.last_mut() {
-            Some((_, end, lw)) if *lw + space + w <= room => {
-                *end = i + 1;
-                *lw += space + w;
-            }
-            _ => lines.push((i, i + 1, w)),
+/// Greedy wrapping inside `room`: `(first word, end, width)` per line, `gaps[i]` lying between
+/// words i and i + 1 and a line ending there only where `breaks[i]` allows. A line that would
+/// overflow ends at its last allowed break; with none, or a word wider than the room, it
+/// overflows where it must.
+fn wrap(slot_w: &[f32], gaps: &[f32], breaks: &[bool], room: f32) -> Vec<(usize, usize, f32)> {
+    let width = |from: usize, to: usize| {
+        slot_w[from..to].iter().sum::<f32>() + gaps[from..to - 1].iter().sum::<f32>()
+    };
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < slot_w.len() {
+        let mut end = start + 1;
+        let mut w = slot_w[start];
+        while end < slot_w.len() && w + gaps[end - 1] + slot_w[end] <= room {
+            w += gaps[end - 1] + slot_w[end];
+            end += 1;
         }
+        if end < slot_w.len() && !breaks[end - 1] {
+            if let Some(b) = (start + 1..end).rev().find(|&b| breaks[b - 1]) {
+                end = b;
+            } else {
+                // No break inside: the unbreakable run goes on to its end.
+                while end < slot_w.len() && !breaks[end - 1] {
+                    end += 1;
+                }
+            }
+        }
+        lines.push((start, end, width(start, end)));
+        start = end;
     }
     lines
 }
@@ -552,7 +698,7 @@ pub struct Measure {
     fonts: Fonts,
     faces: [Face; 2],
     metrics: Metrics,
-    space: f32,
+    spacing: Spacing,
     room: f32,
     fit: usize,
     widths: HashMap<String, f32>,
@@ -564,7 +710,7 @@ impl Measure {
         let faces = fonts.faces(style).map_err(anyhow::Error::msg)?;
         let line_h = style.font_size * style.line_height;
         let metrics = Metrics::new(style.font_size, line_h);
-        let space = space_between(&mut fonts.system, style, &faces[0], metrics);
+        let spacing = Spacing::new(&mut fonts.system, style, &faces[0], metrics);
         let (left, top, right, bottom) = style.text_box(width as f32, height as f32);
         let room_h = bottom - top;
         Ok(Measure {
@@ -572,7 +718,7 @@ impl Measure {
             fonts,
             faces,
             metrics,
-            space,
+            spacing,
             room: right - left,
             fit: ((room_h + 0.5) / line_h).floor().max(1.0) as usize,
             widths: HashMap::new(),
@@ -609,7 +755,8 @@ impl Measure {
     /// Lines a slide of these words takes.
     pub fn lines(&mut self, words: &[&str]) -> usize {
         let widths: Vec<f32> = words.iter().map(|w| self.width(w)).collect();
-        wrap(&widths, self.space, self.room).len()
+        let gaps = self.spacing.gaps(words);
+        wrap(&widths, &gaps, &segment::breaks(words), self.room).len()
     }
 }
 
@@ -645,7 +792,8 @@ fn layout_slide(
             }
         }
     }
-    let space = space_between(fonts, style, &ctx.faces[0], metrics);
+    let spacing = Spacing::new(fonts, style, &ctx.faces[0], metrics);
+    let gaps = spacing.gaps(words);
     let slot_w: Vec<f32> = shaped
         .iter()
         .map(|p| slot_width(style, p[0].width, p[1].width))
@@ -664,7 +812,7 @@ fn layout_slide(
             ));
         }
     }
-    let lines = wrap(&slot_w, space, room);
+    let lines = wrap(&slot_w, &gaps, &segment::breaks(words), room);
     let text_h = lines.len() as f32 * line_h;
     if text_h > box_bottom - box_top + 0.5 {
         warnings.push(format!(
@@ -698,9 +846,17 @@ fn layout_slide(
         };
         let y = top + li as f32 * line_h;
         let mut pen = 0.0;
-        // Words are placed left to right in visual order; their slots keep spoken order.
+        let mut before: Option<usize> = None;
+        // Words are placed left to right in visual order; their slots keep spoken order. Each
+        // pair of words shown side by side is set apart as its text joins.
         for k in visual_order(&levels[first..end]) {
             let i = first + k;
+            if let Some(b) = before {
+                pen += match b.abs_diff(i) {
+                    1 => gaps[b.min(i)],
+                    _ => spacing.gap(words[b.min(i)], words[b.max(i)]),
+                };
+            }
             slots[i] = WordSlot {
                 x: left + pen,
                 y,
@@ -708,7 +864,8 @@ fn layout_slide(
                 height: line_h,
                 line: li as u32,
             };
-            pen += slot_w[i] + space;
+            pen += slot_w[i];
+            before = Some(i);
         }
     }
 
@@ -788,15 +945,26 @@ fn layout_slide(
             let Some(p) = atlas.glyph(fonts, phys.cache_key, paint.raster) else {
                 continue;
             };
+            let (dx, dy) = match p.color_glyph {
+                true => paint.offset,
+                false => (
+                    paint.offset.0 + paint.nudge.0,
+                    paint.offset.1 + paint.nudge.1,
+                ),
+            };
             glyphs.push(GlyphInstance {
-                x: phys.x + p.left + paint.offset.0,
-                y: phys.y - p.top + paint.offset.1,
+                x: phys.x + p.left + dx,
+                y: phys.y - p.top + dy,
                 atlas_x: p.atlas_x,
                 atlas_y: p.atlas_y,
                 width: p.width,
                 height: p.height,
                 word: i as u32,
-                paint: bits,
+                paint: if p.rgba {
+                    bits | GlyphInstance::COLOR
+                } else {
+                    bits
+                },
             });
         }
     };

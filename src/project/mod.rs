@@ -1655,8 +1655,9 @@ fn timed_words(
 }
 
 /// Spreads a slide's plain text over its time, each word's share proportional to its length.
+/// Chinese and Japanese are cut into words by `segment::words`.
 fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
+    let parts = crate::segment::words(text);
     // The space after a word counts toward its share, as speech pauses between words.
     let weight = |w: &str| w.chars().count() as f64 + 1.0;
     let total: f64 = parts.iter().map(|w| weight(w)).sum();
@@ -1667,7 +1668,7 @@ fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
         .map(|w| {
             let d = span * weight(w) / total;
             let word = Word {
-                text: w.to_string(),
+                text: w.clone(),
                 start: t,
                 end: (t + d).min(end),
             };

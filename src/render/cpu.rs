@@ -96,8 +96,8 @@ pub struct CpuRenderer {
 
 const BAND_ROWS: u32 = 32;
 
-/// A glyph bitmap (its atlas rectangle) in one color.
-type SpriteKey = (u32, u32, u32, u32, [u8; 4]);
+/// A glyph bitmap (its rectangle, in the colour atlas or not) in one color.
+type SpriteKey = (u32, u32, u32, u32, bool, [u8; 4]);
 
 impl CpuRenderer {
     pub fn new(scene: Arc<Scene>, opts: &RenderOptions) -> anyhow::Result<CpuRenderer> {
@@ -125,7 +125,7 @@ impl CpuRenderer {
             true => (u32::MAX, u32::MAX),
             false => (g.atlas_x, g.atlas_y),
         };
-        let key = (ax, ay, g.width, g.height, color);
+        let key = (ax, ay, g.width, g.height, g.is_color(), color);
         let atlas = &self.scene.atlas;
         self.sprite_pool
             .entry(key)
@@ -134,14 +134,24 @@ impl CpuRenderer {
                 let [r, gg, b, a] = color;
                 for row in 0..g.height {
                     for col in 0..g.width {
-                        let cov = g.coverage(atlas, col, row);
-                        let alpha = div255(cov as u32 * a as u32);
-                        data.extend_from_slice(&[
-                            div255(r as u32 * alpha) as u8,
-                            div255(gg as u32 * alpha) as u8,
-                            div255(b as u32 * alpha) as u8,
-                            alpha as u8,
-                        ]);
+                        let t = g.texel(atlas, col, row);
+                        let alpha = div255(t[3] as u32 * a as u32);
+                        if g.is_color() {
+                            // Its own colours, dimmed as the state's colour is translucent.
+                            data.extend_from_slice(&[
+                                div255(t[0] as u32 * a as u32) as u8,
+                                div255(t[1] as u32 * a as u32) as u8,
+                                div255(t[2] as u32 * a as u32) as u8,
+                                alpha as u8,
+                            ]);
+                        } else {
+                            data.extend_from_slice(&[
+                                div255(r as u32 * alpha) as u8,
+                                div255(gg as u32 * alpha) as u8,
+                                div255(b as u32 * alpha) as u8,
+                                alpha as u8,
+                            ]);
+                        }
                     }
                 }
                 let size = IntSize::from_wh(g.width, g.height).expect("glyphs are never empty");

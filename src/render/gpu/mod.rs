@@ -185,6 +185,13 @@ impl GpuRenderer {
 
         let pipeline = create_pipeline(&device)?;
         let tables = SlideTables::build(&scene, &geo);
+        // Byte buffers the shader reads as u32 words need a length that is a multiple of 4. The
+        // colour atlas follows the coverage one in the same buffer (storage buffers a shader
+        // stage may bind are few).
+        let mut atlas = scene.atlas.data.clone();
+        atlas.resize(atlas.len().next_multiple_of(4).max(4), 0);
+        let color_base = u32::try_from(atlas.len() / 4).context("glyph atlas too large")?;
+        atlas.extend_from_slice(&scene.atlas.color);
         let params = Params {
             width: geo.width,
             height: geo.height,
@@ -194,6 +201,8 @@ impl GpuRenderer {
             frame_bytes: u32::try_from(frame_bytes).context("frame too large for the GPU")?,
             inv255: 1.0 / 255.0,
             mode,
+            color_base,
+            _pad: [0; 3],
         };
         let storage = wgpu::BufferUsages::STORAGE;
         let init = |label: &str, contents: &[u8], usage| {
@@ -203,9 +212,6 @@ impl GpuRenderer {
                 usage,
             })
         };
-        // Byte buffers the shader reads as u32 words need a length that is a multiple of 4.
-        let mut atlas = scene.atlas.data.clone();
-        atlas.resize(atlas.len().next_multiple_of(4).max(4), 0);
         let params_buf = init(
             "params",
             bytemuck::bytes_of(&params),

@@ -32,6 +32,9 @@ pub struct Params {
     /// `MODE_RGBA`: write straight RGBA rather than YUV; `MODE_TRANSPARENT`: start from
     /// nothing rather than the background.
     pub mode: u32,
+    /// Where the colour atlas starts in the atlas buffer, in u32 words (one RGBA texel each).
+    pub color_base: u32,
+    pub _pad: [u32; 3],
 }
 
 /// Keep in sync with shaders/frame.wgsl.
