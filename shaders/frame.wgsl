@@ -27,6 +27,11 @@ struct Params {
     // MODE_RGBA: write straight RGBA (stride * height * 4 bytes a frame) rather than YUV;
     // MODE_TRANSPARENT: start from nothing rather than the background.
     mode: u32,
+    // Where the colour atlas starts in `atlas`, in words.
+    color_base: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 // Keep in sync with `scene::GlyphInstance`.

@@ -232,6 +232,27 @@ fn cases() -> Vec<Case> {
              "style": {"current": {"scale": 1.0}}}
         ]),
     );
+    // Every script and colour emoji: Chinese and Japanese closed up, Devanagari, Hebrew and
+    // Arabic with Latin, emoji popping with their outline and shadow and dimmed by a
+    // translucent upcoming colour.
+    add(
+        "scripts-emoji",
+        (322, 180),
+        &|_| json!({"color": "#203040"}),
+        json!({
+            "font_size": 24, "margin": 10, "pop_ms": 120,
+            "upcoming": {"weight": "regular", "color": "#ffffff90",
+                         "shadow": {"offset": 2, "blur": 2, "color": "#00000090"}},
+            "current": {"weight": "bold", "color": "#ffd54a", "scale": 1.3,
+                        "outline": {"width": 2, "color": "#000000"},
+                        "box": {"color": "#2040a0c0", "radius": 4}},
+            "fade": 0.2
+        }),
+        json!([
+            {"start": 0.0, "end": 1.5, "text": "我们今天学习机器学习 🎉 「こんにちは」と言いました 🚀"},
+            {"start": 1.5, "end": 3.0, "text": "नमस्ते 👋 Hello שלום مرحبا 2024 😀 👍🏽 🇫🇷"}
+        ]),
+    );
     // Video backgrounds: the project's clip (4:3 in 16:9, contained: bars), a slide's own
     // (the same clip covering the frame) cross-fading in over it, then an image fading in.
     add(

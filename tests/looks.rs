@@ -547,3 +547,254 @@ fn a_gliding_box_slides_from_the_word_before_and_settles() {
         assert_ne!(pair[0].key, pair[1].key);
     }
 }
+
+/// A project of one slide per text, each word timed in turn from 1 s (0.35 s apart), in the
+/// demo's look at `size` px on 1280 x 720; `split` cuts each text into words.
+fn texts_project(
+    texts: &[&str],
+    split: &dyn Fn(&str) -> Vec<String>,
+    size: u32,
+    extra_style: &str,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut slides = Vec::new();
+    let mut t = 0.0;
+    for text in texts {
+        let start = t;
+        let mut words = Vec::new();
+        t += 1.0;
+        for w in split(text) {
+            words.push(serde_json::json!({"text": w, "start": t, "end": t + 0.3}));
+            t += 0.35;
+        }
+        t += 0.5;
+        slides.push(serde_json::json!({"start": start, "end": t, "words": words}));
+    }
+    let style: serde_json::Value = serde_json::from_str(&format!(
+        r##"{{"font_size": {size}, "line_height": 1.3, "margin": 60, "fade": 0,
+            "upcoming": {{"weight": "regular", "color": "#b8c2d6"}},
+            "current": {{"weight": "bold", "color": "#ffd54a"}},
+            "spoken": {{"weight": "bold", "color": "#ffffff"}} {extra_style}}}"##
+    ))
+    .unwrap();
+    let json = serde_json::json!({
+        "video": {"width": 1280, "height": 720, "fps": 30},
+        "audio": "a.wav",
+        "background": {"color": "#101828"},
+        "style": style,
+        "slides": slides,
+    });
+    let project = dir.path().join("p.json");
+    std::fs::write(&project, json.to_string()).unwrap();
+    write_wav(&dir.path().join("a.wav"), t + 1.0, &[]);
+    (dir, project)
+}
+
+/// Slide `slide` drawn with every word in `state`, on the CPU.
+fn all_in_state(
+    p: &gpucast::Prepared,
+    slide: usize,
+    state: gpucast::timeline::WordState,
+) -> image::RgbImage {
+    use gpucast::timeline::{Backdrop, FrameKey};
+    let key = FrameKey::Slide {
+        backdrop: Backdrop::only(0),
+        slide,
+        fade: 255,
+        states: vec![state; p.scene.slides[slide].slots.len()],
+        wipe: None,
+        pop: None,
+        glide: None,
+    };
+    gpucast::render::render_one(
+        gpucast::render::Backend::Cpu,
+        p.scene.clone(),
+        &Default::default(),
+        &key,
+    )
+    .unwrap()
+    .to_rgb()
+}
+
+/// The columns of each ink run (differing from the background by more than 40) on rows
+/// `y0..y1`: `(first, end)` pairs, left to right.
+fn ink_runs(img: &image::RgbImage, y0: u32, y1: u32) -> Vec<(u32, u32)> {
+    let bg = [0x10u8, 0x18, 0x28];
+    let ink = |x: u32| {
+        (y0..y1).any(|y| {
+            let p = img.get_pixel(x, y).0;
+            (0..3).any(|c| p[c].abs_diff(bg[c]) > 40)
+        })
+    };
+    let mut runs = Vec::new();
+    let mut start = None;
+    for x in 0..=img.width() {
+        match (x < img.width() && ink(x), start) {
+            (true, None) => start = Some(x),
+            (false, Some(s)) => {
+                runs.push((s, x));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+/// Chinese and Japanese cut into words are set as the unbroken text is: closed up on the
+/// font's own advances, every character where it would stand with no words at all, so that a
+/// word boundary looks like any other between characters. In the regular and in the bold
+/// look.
+#[test]
+fn chinese_and_japanese_words_are_closed_up_like_unbroken_text() {
+    let texts = ["我们今天学习机器学习。", "「こんにちは」と言いました。"];
+    let segmented = |t: &str| gpucast::segment::words(t);
+    let whole = |t: &str| vec![t.to_string()];
+    let (_a, words) = texts_project(&texts, &segmented, 64, "");
+    let (_b, unbroken) = texts_project(&texts, &whole, 64, "");
+    let (pw, pu) = (
+        gpucast::prepare(&words).unwrap(),
+        gpucast::prepare(&unbroken).unwrap(),
+    );
+    assert!(
+        pw.scene.missing_glyphs.is_empty() && pw.scene.warnings.is_empty(),
+        "{:?}",
+        pw.scene.warnings
+    );
+    use gpucast::timeline::WordState::{Spoken, Upcoming};
+    for slide in 0..texts.len() {
+        let n = pw.scene.slides[slide].slots.len();
+        assert!(n >= 4, "slide {slide}: {n} words");
+        let s = pw.scene.slides[slide].slots[0];
+        let (y0, y1) = (s.y as u32, (s.y + s.height) as u32);
+        for state in [Upcoming, Spoken] {
+            let a = ink_runs(&all_in_state(&pw, slide, state), y0, y1);
+            let b = ink_runs(&all_in_state(&pu, slide, state), y0, y1);
+            assert_eq!(a.len(), b.len(), "slide {slide} {state:?}: {a:?} vs {b:?}");
+            for (ra, rb) in a.iter().zip(&b) {
+                assert!(
+                    ra.0.abs_diff(rb.0) <= 1 && ra.1.abs_diff(rb.1) <= 1,
+                    "slide {slide} {state:?}: ink {ra:?} as words, {rb:?} unbroken"
+                );
+            }
+            // For the record: the gaps are the font's, between characters, word boundary or
+            // not; emboldened, characters come closer as a bold CJK face's do.
+            let gaps: Vec<u32> = a.windows(2).map(|w| w[1].0 - w[0].1).collect();
+            eprintln!("slide {slide} {state:?}: character gaps {gaps:?}");
+        }
+    }
+}
+
+/// A Chinese word changing look moves no other word, closed up as they are (each slot inset
+/// by the pixels a thickened neighbour grows into it).
+#[test]
+fn a_chinese_word_changing_look_moves_no_other_word() {
+    let texts = ["我们今天学习机器学习，然后用显卡渲染视频。"];
+    let (_dir, project) = texts_project(&texts, &|t| gpucast::segment::words(t), 64, "");
+    let p = gpucast::prepare(&project).unwrap();
+    let slots = p.scene.slides[0].slots.clone();
+    let starts: Vec<f64> = p.project.slides[0].words.iter().map(|w| w.start).collect();
+    assert!(slots.len() >= 6, "{slots:?}");
+    for k in [1, 3, slots.len() - 2] {
+        let before = cpu_frame(&project, starts[k] - 0.02);
+        let during = cpu_frame(&project, starts[k] + 0.02);
+        for (j, s) in slots.iter().enumerate() {
+            let (x0, x1) = (s.x as u32 + 3, (s.x + s.width) as u32 - 3);
+            let (y0, y1) = (s.y as u32, (s.y + s.height) as u32);
+            let same = (y0..y1)
+                .all(|y| (x0..x1).all(|x| before.get_pixel(x, y) == during.get_pixel(x, y)));
+            assert_eq!(same, j != k, "word {j} when word {k} started");
+        }
+    }
+}
+
+/// Colour emoji are drawn in their own colours from the bundled font, in every state, in
+/// the same place whatever the weight (synthetic bold leaves them as they are), dimmed by a
+/// translucent state colour; an emoji no font has is warned about with its slide and word.
+#[test]
+fn colour_emoji_keep_their_colours_and_place() {
+    let texts = ["Launch day 🚀 party 🎉 thumbs 👍🏽 flag 🇫🇷 ok"];
+    let split = |t: &str| gpucast::segment::words(t);
+    let (_dir, project) = texts_project(&texts, &split, 64, "");
+    let p = gpucast::prepare(&project).unwrap();
+    assert!(
+        p.scene.missing_glyphs.is_empty(),
+        "{:?}",
+        p.scene.missing_glyphs
+    );
+    let words: Vec<String> = split(texts[0]);
+    use gpucast::timeline::WordState::{Spoken, Upcoming};
+    let (up, spoken) = (all_in_state(&p, 0, Upcoming), all_in_state(&p, 0, Spoken));
+    for (i, w) in words.iter().enumerate() {
+        let s = p.scene.slides[0].slots[i];
+        let cells = |img: &image::RgbImage| -> Vec<[u8; 3]> {
+            let mut v = Vec::new();
+            for y in s.y as u32..(s.y + s.height) as u32 {
+                for x in s.x as u32..(s.x + s.width) as u32 {
+                    v.push(img.get_pixel(x, y).0);
+                }
+            }
+            v
+        };
+        // Far from any grey: upcoming text is a blue-grey, the background a darker one.
+        let colourful = cells(&up)
+            .iter()
+            .filter(|p| {
+                let (hi, lo) = (*p.iter().max().unwrap(), *p.iter().min().unwrap());
+                hi - lo > 60
+            })
+            .count();
+        let emoji = !w.chars().all(|c| c.is_ascii());
+        assert_eq!(colourful > 50, emoji, "{w}: {colourful} colourful pixels");
+        if emoji {
+            // Regular and bold draw the same pixels (the text colour does not tint them).
+            assert!(
+                cells(&up) == cells(&spoken),
+                "{w} moved or changed with the weight"
+            );
+        }
+    }
+
+    // Dimmed by a translucent upcoming colour: nearer the background, same shape.
+    let (_dim_dir, dim) = texts_project(
+        &texts,
+        &split,
+        64,
+        r##", "upcoming": {"weight": "regular", "color": "#b8c2d680"}"##,
+    );
+    let pd = gpucast::prepare(&dim).unwrap();
+    let faded = all_in_state(&pd, 0, Upcoming);
+    let s = pd.scene.slides[0].slots[2];
+    let (mut strong, mut weak) = (0u64, 0u64);
+    for y in s.y as u32..(s.y + s.height) as u32 {
+        for x in s.x as u32..(s.x + s.width) as u32 {
+            let d = |img: &image::RgbImage| {
+                let p = img.get_pixel(x, y).0;
+                p.iter()
+                    .zip([0x10u8, 0x18, 0x28])
+                    .map(|(a, b)| a.abs_diff(b) as u64)
+                    .sum::<u64>()
+            };
+            strong += d(&up);
+            weak += d(&faded);
+        }
+    }
+    let ratio = weak as f64 / strong as f64;
+    assert!(
+        (0.4..0.6).contains(&ratio),
+        "half-alpha emoji: {ratio:.2} of full"
+    );
+
+    // U+1FAE9 (Unicode 16) is in no bundled font: warned about, naming it, its slide and word.
+    let (_new_dir, newer) = texts_project(&["tired \u{1FAE9} face"], &split, 64, "");
+    let pn = gpucast::prepare(&newer).unwrap();
+    assert_eq!(pn.scene.missing_glyphs, vec!['\u{1FAE9}']);
+    assert!(
+        pn.scene
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("slides[0].words[1]") && w.contains("U+1FAE9")),
+        "{:?}",
+        pn.scene.warnings
+    );
+}

@@ -274,3 +274,72 @@ fn mixed_direction_lines_are_ordered_by_the_bidi_algorithm() {
         "{x:?}"
     );
 }
+
+/// Lines end only where UAX #14 allows: never before a closing mark ("。", "」") or after an
+/// opening one ("「"), whatever the room; every word is on exactly one line, in order.
+#[test]
+fn lines_break_only_where_uax14_allows() {
+    let words = [
+        "我们", "今天", "学习", "。", "「", "机器", "」", "学习", "。",
+    ];
+    let breaks = crate::segment::breaks(&words);
+    let widths = [100.0f32; 9];
+    let gaps = [0.0f32; 8];
+    for room in [150.0, 250.0, 350.0, 450.0, 1000.0] {
+        let lines = super::wrap(&widths, &gaps, &breaks, room);
+        let mut next = 0;
+        for &(first, end, w) in &lines {
+            assert_eq!(first, next, "room {room}: {lines:?}");
+            assert!(
+                !["。", "」"].contains(&words[first]),
+                "room {room}: {lines:?}"
+            );
+            assert_ne!(words[end - 1], "「", "room {room}: {lines:?}");
+            assert_eq!(w, 100.0 * (end - first) as f32);
+            next = end;
+        }
+        assert_eq!(next, words.len());
+    }
+    // Latin breaks at every space, as before.
+    let latin = super::wrap(&[100.0; 4], &[20.0; 3], &[true; 3], 230.0);
+    assert_eq!(latin, [(0, 2, 220.0), (2, 4, 220.0)]);
+}
+
+/// Every script the bundled fonts promise is drawn from them, not from the machine's fonts:
+/// each glyph's face is built into the binary or lies in the bundled font folder.
+#[test]
+fn every_script_is_drawn_from_the_bundled_fonts() {
+    let dir = font_dir().expect("the source tree's assets/fonts is found");
+    let samples = [
+        ("Latin", "Façade"),
+        ("Greek", "Καλημέρα"),
+        ("Cyrillic", "Привет"),
+        ("Arabic", "مرحبا"),
+        ("Hebrew", "שלום"),
+        ("Devanagari", "नमस्ते"),
+        ("Chinese", "机器学习"),
+        ("Japanese", "こんにちは"),
+        ("Korean", "안녕하세요"),
+        ("emoji", "🚀🎉👍🏽🇫🇷"),
+    ];
+    let mut fonts = Fonts::new();
+    let (_, p) = layout(r#"{"font_size": 30}"#, &["x"], (640, 360));
+    let faces = fonts.faces(&p.slides[0].style).unwrap();
+    for (script, text) in samples {
+        for face in &faces {
+            let shaped = shape(&mut fonts.system, text, face, Metrics::new(30.0, 36.0));
+            assert!(!shaped.glyphs.is_empty(), "{script}");
+            for g in &shaped.glyphs {
+                assert_ne!(g.glyph_id, 0, "{script}: {text} has a missing glyph");
+                let source = &fonts.system.db().face(g.font_id).unwrap().source;
+                let bundled = match source {
+                    fontdb::Source::Binary(_) => true,
+                    fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => {
+                        path.starts_with(&dir)
+                    }
+                };
+                assert!(bundled, "{script}: {text} drawn from {source:?}");
+            }
+        }
+    }
+}
