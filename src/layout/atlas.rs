@@ -54,6 +54,12 @@ impl Raster {
             ..Raster::default()
         }
     }
+    pub fn thickened(self, thicken: f32) -> Raster {
+        Raster {
+            thicken: thicken.to_bits(),
+            ..self
+        }
+    }
     pub fn outline(self, width: f32) -> Raster {
         Raster {
             outline: width.to_bits(),

@@ -942,15 +942,25 @@ fn layout_slide(
         let origin = (cx + (x0 - cx) * scale, cy + (base - cy) * scale);
         for g in &shaped.glyphs {
             let phys = g.physical(origin, scale);
-            let Some(p) = atlas.glyph(fonts, phys.cache_key, paint.raster) else {
+            // A bold look whose glyphs fall back to a face without a bold (the CJK fonts) is
+            // thickened as synthetic bold is.
+            let (mut raster, mut nudge) = (paint.raster, paint.nudge);
+            if paint.bold && !style.synthetic_bold {
+                let fallback_regular = fonts.db().face(g.font_id).is_some_and(|f| {
+                    f.weight.0 < 600 && f.families.iter().all(|(n, _)| *n != ctx.faces[1].family)
+                });
+                if fallback_regular {
+                    let t = style.font_size / 36.0 * scale;
+                    raster = raster.thickened(t);
+                    nudge = (-(t.round() as i32), t.round() as i32);
+                }
+            }
+            let Some(p) = atlas.glyph(fonts, phys.cache_key, raster) else {
                 continue;
             };
             let (dx, dy) = match p.color_glyph {
                 true => paint.offset,
-                false => (
-                    paint.offset.0 + paint.nudge.0,
-                    paint.offset.1 + paint.nudge.1,
-                ),
+                false => (paint.offset.0 + nudge.0, paint.offset.1 + nudge.1),
             };
             glyphs.push(GlyphInstance {
                 x: phys.x + p.left + dx,
