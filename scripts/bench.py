@@ -17,7 +17,7 @@ It prints a Markdown table: wall time ratio to the encoder alone, frames per sec
 output size.
 
   python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
-                           [--styles default outline outline+shadow outline+shadow+box karaoke pop box box+glide]
+                           [--styles default outline outline+shadow outline+shadow+box karaoke pop box box+glide cjk+emoji]
 
 --background-video CLIP puts the fixture's text over that clip (looped, covering the frame):
 every frame then differs, and the encoder alone is timed on those same frames. A 1080p clip:
@@ -94,7 +94,13 @@ STYLES = {
         **{s: {**EFFECTS["outline"], **EFFECTS["shadow"]} for s in ("upcoming", "spoken")},
         "current": {**EFFECTS["outline"], **EFFECTS["shadow"], **EFFECTS["box"]},
     },
+    # The fixture's timings with Chinese words (closed up, from the bundled CJK font) and a
+    # colour emoji every fifth word, in the default look.
+    "cjk+emoji": {},
 }
+# Words for "cjk+emoji", in turn.
+CJK_WORDS = ("我们 今天 学习 机器 学习， 模型 从 例子 中 🚀 学会 映射， 然后 测量 它 的 泛化 能力。 "
+             "🎉 每个 词 在 说出 的 时候 亮起来 👍").split()
 
 
 def styled(project, name, video=None):
@@ -105,6 +111,12 @@ def styled(project, name, video=None):
         p = json.load(f)
     for state, look in STYLES[name].items():
         p["style"].setdefault(state, {}).update(look)
+    if name == "cjk+emoji":
+        k = 0
+        for slide in p["slides"]:
+            for w in slide.get("words", []):
+                w["text"] = CJK_WORDS[k % len(CJK_WORDS)]
+                k += 1
     if video:
         p["background"] = {"video": os.path.abspath(video), "fit": "cover", "loop": True}
     out = project.replace(".json", f"-{name.replace('+', '-')}{'-video' if video else ''}.json")

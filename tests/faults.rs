@@ -206,6 +206,12 @@ fn strict_makes_warnings_errors() {
             "",
             "slides[0].words[0]: no available font has a glyph for '\\u{10fffd}'",
         ),
+        // A colour emoji newer than the bundled emoji font.
+        (
+            r#"{"text": "ok", "start": 0.1, "end": 0.4}, {"text": "\ud83e\udee9", "start": 0.5, "end": 0.9}"#,
+            "",
+            "slides[0].words[1]: no available font has a glyph for '🫩' (U+1FAE9)",
+        ),
         (
             r#"{"text": "Incomprehensibilities", "start": 0.1, "end": 0.9}"#,
             r#", "style": {"font_size": 60}"#,

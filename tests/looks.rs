@@ -710,26 +710,83 @@ fn chinese_and_japanese_words_are_closed_up_like_unbroken_text() {
     }
 }
 
-/// A Chinese word changing look moves no other word, closed up as they are (each slot inset
-/// by the pixels a thickened neighbour grows into it).
+/// A word changing look moves no other word, in every script: Chinese closed up, Arabic with
+/// Latin and a number (right to left), Devanagari, and a line with colour emoji (each slot
+/// inset by the pixels a thickened neighbour grows into it). Only the word that started
+/// changes, unless it is an emoji, which this look (colour and weight) leaves as it is.
 #[test]
-fn a_chinese_word_changing_look_moves_no_other_word() {
-    let texts = ["我们今天学习机器学习，然后用显卡渲染视频。"];
-    let (_dir, project) = texts_project(&texts, &|t| gpucast::segment::words(t), 64, "");
+fn a_word_changing_look_moves_no_other_word_in_any_script() {
+    let texts = [
+        "我们今天学习机器学习，然后用显卡渲染视频。",
+        "قال الباحث إن neural networks تعلمت في عام 2024",
+        "मॉडल उदाहरणों से सीखता है और फिर परखता है",
+        "Launch day 🚀 party 🎉 thumbs 👍🏽 done",
+    ];
+    let (_dir, project) = texts_project(&texts, &|t| gpucast::segment::words(t), 56, "");
     let p = gpucast::prepare(&project).unwrap();
-    let slots = p.scene.slides[0].slots.clone();
-    let starts: Vec<f64> = p.project.slides[0].words.iter().map(|w| w.start).collect();
-    assert!(slots.len() >= 6, "{slots:?}");
-    for k in [1, 3, slots.len() - 2] {
-        let before = cpu_frame(&project, starts[k] - 0.02);
-        let during = cpu_frame(&project, starts[k] + 0.02);
-        for (j, s) in slots.iter().enumerate() {
-            let (x0, x1) = (s.x as u32 + 3, (s.x + s.width) as u32 - 3);
-            let (y0, y1) = (s.y as u32, (s.y + s.height) as u32);
-            let same = (y0..y1)
-                .all(|y| (x0..x1).all(|x| before.get_pixel(x, y) == during.get_pixel(x, y)));
-            assert_eq!(same, j != k, "word {j} when word {k} started");
+    assert!(p.scene.missing_glyphs.is_empty());
+    for (slide, text) in texts.iter().enumerate() {
+        let slots = p.scene.slides[slide].slots.clone();
+        let starts: Vec<f64> = p.project.slides[slide]
+            .words
+            .iter()
+            .map(|w| w.start)
+            .collect();
+        assert!(slots.len() >= 6, "{text}: {slots:?}");
+        for k in [1, 3, slots.len() - 2] {
+            let before = cpu_frame(&project, starts[k] - 0.02);
+            let during = cpu_frame(&project, starts[k] + 0.02);
+            for (j, s) in slots.iter().enumerate() {
+                let (x0, x1) = (s.x as u32 + 3, (s.x + s.width) as u32 - 3);
+                let (y0, y1) = (s.y as u32, (s.y + s.height) as u32);
+                let same = (y0..y1)
+                    .all(|y| (x0..x1).all(|x| before.get_pixel(x, y) == during.get_pixel(x, y)));
+                // An emoji keeps its own colours: in a look that only recolours and thickens,
+                // it shows no change of its own (a pop, box or outline would).
+                let word = &p.project.slides[slide].words[j].text;
+                let emoji = word.chars().any(|c| c as u32 >= 0x1F000);
+                assert_eq!(
+                    same,
+                    j != k || emoji,
+                    "{text}: word {j} when word {k} started"
+                );
+            }
         }
+    }
+}
+
+/// Chinese, Japanese and emoji end to end: a lossless render decoded by FFmpeg changes frame
+/// exactly where the timeline's runs start (each dictionary word lighting up on its own).
+#[test]
+fn cjk_and_emoji_videos_change_exactly_on_their_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = r##"{"video": {"width": 320, "height": 180, "fps": 30}, "audio": "a.wav",
+        "background": {"color": "#101828"},
+        "style": {"font_size": 20, "margin": 12, "fade": 0.2,
+                  "current": {"weight": "bold", "color": "#ffd54a", "scale": 1.2}},
+        "slides": [{"start": 0, "end": 2, "text": "我们今天学习机器学习。🎉"},
+                   {"start": 2, "text": "「こんにちは」と言いました 🚀"}]}"##;
+    let project = dir.path().join("p.json");
+    std::fs::write(&project, json).unwrap();
+    write_wav(&dir.path().join("a.wav"), 4.0, &[]);
+    let p = gpucast::prepare(&project).unwrap();
+    assert!(p.project.slides[0].words.len() >= 5, "segmented into words");
+    let out = dir.path().join("out.mp4");
+    render_cpu(&project, &out, &["--quality", "0"]);
+    let v = decode_video(&out, 30.0);
+    assert_eq!(v.frames.len(), 120);
+    let changes: Vec<u64> = std::iter::once(0)
+        .chain(
+            (1..v.frames.len())
+                .filter(|&i| v.frames[i].1 != v.frames[i - 1].1)
+                .map(|i| i as u64),
+        )
+        .collect();
+    assert_eq!(changes, run_starts(&project));
+    // Every word's start is a change: ceil(start x fps).
+    for w in p.project.slides.iter().flat_map(|s| &s.words) {
+        let f = (w.start * 30.0 - 1e-6).ceil() as u64;
+        assert!(changes.contains(&f), "{} at frame {f}", w.text);
     }
 }
 
