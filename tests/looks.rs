@@ -880,3 +880,79 @@ fn colour_emoji_keep_their_colours_and_place() {
         pn.scene.warnings
     );
 }
+
+/// Every gallery look moves no word when another changes state: for each slide, at a few word
+/// starts, the frame before and the frame after differ only inside the word that started
+/// (slots inset by a thickened neighbour's growth). Looks that grow or slide over their
+/// neighbours (pop, gliding box) have their own tests above.
+#[test]
+fn every_gallery_look_moves_no_other_word() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/styles");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let p = gpucast::prepare(&path).unwrap();
+        let fps = p.project.fps.as_f64();
+        let frame = |f: u64| {
+            let key = p.timeline.key_at(f).unwrap();
+            gpucast::render::render_one(
+                gpucast::render::Backend::Cpu,
+                p.scene.clone(),
+                &Default::default(),
+                key,
+            )
+            .unwrap()
+            .to_rgb()
+        };
+        for (slide, s) in p.scene.slides.iter().enumerate() {
+            let current = s.looks[1];
+            if current.scale != 1.0 || current.word_box.is_some_and(|b| b.glide > 0.0) {
+                continue;
+            }
+            let words = &p.project.slides[slide].words;
+            for k in [1, words.len() / 2, words.len() - 1] {
+                // The frame before word k is current, and one while it is: away from the
+                // slide's fade in, and after the word before has ended.
+                let first = (words[k].start * fps - 1e-6).ceil() as u64;
+                let t = (first - 1) as f64 / fps;
+                // Two frames in, so that a karaoke wipe has begun to fill.
+                let later = (first + 2) as f64 / fps;
+                if t < words[k - 1].end
+                    || t < p.project.slides[slide].start + 0.3
+                    || later >= words[k].end
+                {
+                    continue;
+                }
+                let (before, during) = (frame(first - 1), frame(first + 2));
+                for (j, slot) in s.slots.iter().enumerate() {
+                    let (x0, x1) = (slot.x as u32 + 4, (slot.x + slot.width) as u32 - 4);
+                    let (y0, y1) = (slot.y as u32, (slot.y + slot.height) as u32);
+                    let same = (y0..y1.min(before.height())).all(|y| {
+                        (x0..x1.min(before.width()))
+                            .all(|x| before.get_pixel(x, y) == during.get_pixel(x, y))
+                    });
+                    let emoji = words[j].text.chars().any(|c| c as u32 >= 0x1F000);
+                    if j == k && !emoji {
+                        assert!(!same, "{name} slide {slide}: word {k} did not change");
+                    }
+                    if j != k && !same {
+                        let diff: Vec<(u32, u32)> = (y0..y1)
+                            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+                            .filter(|&(x, y)| before.get_pixel(x, y) != during.get_pixel(x, y))
+                            .collect();
+                        panic!(
+                            "{name} slide {slide}: word {j} {slot:?} changed when {k} {:?} started: {} pixels, first {:?} last {:?}",
+                            s.slots[k], diff.len(), diff.first(), diff.last()
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 12, "{checked} word starts checked");
+}

@@ -54,14 +54,8 @@ impl ClipInfo {
 /// Reads `path`'s packets to learn its video stream's frames. Fails on a file FFmpeg cannot
 /// open, one with no video stream, no frames, or no timestamps.
 pub fn probe(path: &Path) -> anyhow::Result<ClipInfo> {
-    crate::encode::init();
-    let mut ictx = ffmpeg::format::input(path)
-        .with_context(|| format!("cannot open {} as a video", path.display()))?;
-    let stream = ictx
-        .streams()
-        .best(ffmpeg::media::Type::Video)
-        .with_context(|| format!("{} has no video stream", path.display()))?;
-    let index = stream.index();
+    let (mut ictx, index) = open_video(path)?;
+    let stream = ictx.stream(index).expect("found by open_video");
     let tb = stream.time_base();
     let params = stream.parameters();
     let (width, height) = unsafe {
@@ -120,6 +114,19 @@ pub fn probe(path: &Path) -> anyhow::Result<ClipInfo> {
     Ok(info)
 }
 
+/// The file opened, and the index of the video stream FFmpeg picks as its best.
+fn open_video(path: &Path) -> anyhow::Result<(ffmpeg::format::context::Input, usize)> {
+    crate::encode::init();
+    let input = ffmpeg::format::input(path)
+        .with_context(|| format!("cannot open {} as a video", path.display()))?;
+    let index = input
+        .streams()
+        .best(ffmpeg::media::Type::Video)
+        .with_context(|| format!("{} has no video stream", path.display()))?
+        .index();
+    Ok((input, index))
+}
+
 /// swscale's context, moved to the decoding thread with its decoder and only ever used there.
 struct Scaler(scaling::Context);
 
@@ -153,14 +160,8 @@ impl Decoder {
         width: u32,
         height: u32,
     ) -> anyhow::Result<Decoder> {
-        crate::encode::init();
-        let input = ffmpeg::format::input(path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        let stream = input
-            .streams()
-            .best(ffmpeg::media::Type::Video)
-            .with_context(|| format!("{} has no video stream", path.display()))?;
-        let index = stream.index();
+        let (input, index) = open_video(path)?;
+        let stream = input.stream(index).expect("found by open_video");
         let mut ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters())?;
         // Two threads at most: the renderer and the encoder need the rest.
         ctx.set_threading(ffmpeg::threading::Config {
@@ -349,9 +350,16 @@ impl Decoder {
             let len = ((x1 - x0) * 4) as usize;
             out[dst..dst + len].copy_from_slice(&data[src..src + len]);
         }
-        // A clip's own alpha is not kept: a video frame is opaque.
-        for px in out.chunks_exact_mut(4) {
-            px[3] = 255;
+        // A clip's own alpha is not kept: a video frame is opaque. (Formats without alpha come
+        // out of swscale opaque already, and the pad was made so.)
+        let alpha = f
+            .format()
+            .descriptor()
+            .is_none_or(|d| matches!(d.nb_components(), 2 | 4));
+        if alpha {
+            for px in out.chunks_exact_mut(4) {
+                px[3] = 255;
+            }
         }
         Ok(out)
     }
