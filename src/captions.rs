@@ -23,11 +23,12 @@ pub struct Cue {
 }
 
 impl Cue {
-    /// The cue as plain text, lines separated by `\n`.
+    /// The cue as plain text, lines separated by `\n`, words joined as they are set (Chinese
+    /// and Japanese closed up).
     pub fn text(&self) -> String {
         self.lines
             .iter()
-            .map(|l| l.iter().map(|w| w.0.as_str()).collect::<Vec<_>>().join(" "))
+            .map(|l| crate::segment::join(&l.iter().map(|w| w.0.as_str()).collect::<Vec<_>>()))
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -90,7 +91,7 @@ pub fn webvtt(cues: &[Cue]) -> String {
         for (li, line) in c.lines.iter().enumerate() {
             for (wi, (word, start)) in line.iter().enumerate() {
                 if wi > 0 {
-                    out.push(' ');
+                    out.push_str(crate::segment::Join::between(&line[wi - 1].0, word).text());
                 }
                 // The first word starts with the cue; a tag at the cue's start is redundant.
                 if (li, wi) != (0, 0) && *start > c.start && *start < c.end {
@@ -174,5 +175,24 @@ mod tests {
             ]
         );
         assert_eq!(timestamp(3725.0006, ','), "01:02:05,001");
+    }
+
+    #[test]
+    fn chinese_words_are_written_closed_up() {
+        let c = Cue {
+            start: 0.0,
+            end: 2.0,
+            lines: vec![vec![
+                ("我们".into(), 0.0),
+                ("今天".into(), 0.5),
+                ("用".into(), 1.0),
+                ("GPU".into(), 1.2),
+                ("ok".into(), 1.5),
+            ]],
+        };
+        assert_eq!(c.text(), "我们今天用GPU ok");
+        assert!(webvtt(&[c]).ends_with(
+            "\n我们<00:00:00.500>今天<00:00:01.000>用<00:00:01.200>GPU <00:00:01.500>ok\n"
+        ),);
     }
 }

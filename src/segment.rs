@@ -118,12 +118,24 @@ impl Join {
     }
 
     /// What the join puts between the words when the slide's text is written out.
-    fn text(self) -> &'static str {
+    pub fn text(self) -> &'static str {
         match self {
             Join::Space => " ",
             Join::Closed | Join::Autospace => "",
         }
     }
+}
+
+/// The words written out as text: joined by a space, or by nothing where they are closed up.
+pub fn join(words: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push_str(Join::between(words[i - 1], w).text());
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// For each pair of neighbouring words, whether a line may end between them: where UAX #14
@@ -133,14 +145,15 @@ pub fn breaks(words: &[&str]) -> Vec<bool> {
     if words.len() < 2 {
         return Vec::new();
     }
-    let mut text = String::new();
+    let text = join(words);
     let mut starts = Vec::with_capacity(words.len());
+    let mut at = 0;
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
-            text.push_str(Join::between(words[i - 1], w).text());
+            at += Join::between(words[i - 1], w).text().len();
         }
-        starts.push(text.len());
-        text.push_str(w);
+        starts.push(at);
+        at += w.len();
     }
     let segmenter = LineSegmenter::new_for_non_complex_scripts(LineBreakOptions::default());
     let allowed: std::collections::BTreeSet<usize> = segmenter.segment_str(&text).collect();
@@ -187,6 +200,14 @@ mod tests {
         let w = words("我们用GPU渲染视频 and more");
         assert!(w.contains(&"GPU".to_string()), "{w:?}");
         assert_eq!(&w[w.len() - 2..], ["and", "more"]);
+    }
+
+    #[test]
+    fn text_is_written_out_as_set() {
+        assert_eq!(
+            join(&["我们", "今天", "用", "GPU", "and", "more"]),
+            "我们今天用GPU and more"
+        );
     }
 
     #[test]

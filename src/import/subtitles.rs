@@ -353,7 +353,7 @@ fn push_tag(run: Option<&mut (String, f64)>, tag: &str) {
 /// Splits `text` into words and gives each a share of `start..end` as long as it is, so that
 /// the words follow one another without gaps.
 fn spread(text: &str, start: f64, end: f64, out: &mut Vec<Token>) {
-    let words: Vec<&str> = words_of(text).collect();
+    let words = words_of(text);
     let total: usize = words.iter().map(|w| w.chars().count()).sum();
     let mut done = 0;
     let mut from = start;
@@ -364,16 +364,19 @@ fn spread(text: &str, start: f64, end: f64, out: &mut Vec<Token>) {
         } else {
             start + (end - start) * done as f64 / total as f64
         };
-        out.push(Token::timed(*word, from, to));
+        out.push(Token::timed(word, from, to));
         from = to;
     }
 }
 
 /// The words of cleaned cue text, without the marks subtitles use for a change of speaker
 /// (`>>` in YouTube captions, a dash before each speaker's line in SubRip).
-fn words_of(text: &str) -> impl Iterator<Item = &str> {
-    text.split_whitespace()
-        .filter(|w| !matches!(*w, ">>" | "-" | "–"))
+/// Chinese and Japanese are cut into dictionary words (`segment::words`).
+fn words_of(text: &str) -> Vec<String> {
+    crate::segment::words(text)
+        .into_iter()
+        .filter(|w| !matches!(w.as_str(), ">>" | "-" | "–"))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -451,7 +454,7 @@ fn read_highlighted(cues: &[Cue<'_>], out: &mut Vec<Token>) {
     let untimed = |text: &str, out: &mut Vec<Token>| {
         for word in words_of(&clean(text)) {
             out.push(Token {
-                text: word.to_string(),
+                text: word,
                 start: None,
                 end: None,
             });
@@ -782,6 +785,17 @@ mod tests {
         for pair in tokens[..11].windows(2) {
             assert_eq!(pair[0].end, pair[1].start);
         }
+    }
+
+    #[test]
+    fn chinese_cues_are_cut_into_dictionary_words() {
+        let srt = "1\n00:00:01,000 --> 00:00:03,000\n我们今天学习机器学习。\n";
+        let tokens = ok("srt", srt);
+        let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        assert!(words.len() >= 4, "{words:?}");
+        assert_eq!(words.concat(), "我们今天学习机器学习。");
+        assert_eq!(tokens[0].start, Some(1.0));
+        assert_eq!(tokens.last().unwrap().end, Some(3.0));
     }
 
     #[test]
