@@ -44,27 +44,16 @@ fn demo_like(extra_style: &str) -> (tempfile::TempDir, std::path::PathBuf, f64, 
 fn gaps_in_states(p: &gpucast::Prepared, slide: usize) -> Vec<(Vec<u32>, Vec<u32>)> {
     use gpucast::timeline::{FrameKey, WordState};
     let slots = &p.scene.slides[slide].slots;
-    let draw = |key: FrameKey| {
-        gpucast::render::render_one(
-            gpucast::render::Backend::Cpu,
-            p.scene.clone(),
-            &Default::default(),
-            &key,
-        )
-        .unwrap()
-        .to_rgb()
-    };
-    let backdrop = gpucast::timeline::Backdrop::only(0);
-    let all = |state| FrameKey::Slide {
-        backdrop,
-        slide,
-        fade: 255,
-        states: vec![state; slots.len()],
-        wipe: None,
-        pop: None,
-        glide: None,
-    };
-    let blank = draw(FrameKey::Blank { backdrop });
+    let blank = gpucast::render::render_one(
+        gpucast::render::Backend::Cpu,
+        p.scene.clone(),
+        &Default::default(),
+        &FrameKey::Blank {
+            backdrop: gpucast::timeline::Backdrop::only(0),
+        },
+    )
+    .unwrap()
+    .to_rgb();
     let lines = slots.iter().map(|s| s.line).max().map_or(0, |l| l + 1);
     let gaps = |img: &image::RgbImage| -> Vec<Vec<u32>> {
         let ink = |x: u32, y: u32| {
@@ -128,8 +117,8 @@ fn gaps_in_states(p: &gpucast::Prepared, slide: usize) -> Vec<(Vec<u32>, Vec<u32
             })
             .collect()
     };
-    let regular = gaps(&draw(all(WordState::Upcoming)));
-    let bold = gaps(&draw(all(WordState::Spoken)));
+    let regular = gaps(&all_in_state(p, slide, WordState::Upcoming));
+    let bold = gaps(&all_in_state(p, slide, WordState::Spoken));
     regular
         .into_iter()
         .zip(bold)
@@ -775,13 +764,7 @@ fn cjk_and_emoji_videos_change_exactly_on_their_words() {
     render_cpu(&project, &out, &["--quality", "0"]);
     let v = decode_video(&out, 30.0);
     assert_eq!(v.frames.len(), 120);
-    let changes: Vec<u64> = std::iter::once(0)
-        .chain(
-            (1..v.frames.len())
-                .filter(|&i| v.frames[i].1 != v.frames[i - 1].1)
-                .map(|i| i as u64),
-        )
-        .collect();
+    let changes = frame_changes(&v);
     assert_eq!(changes, run_starts(&project));
     // Every word's start is a change: ceil(start x fps).
     for w in p.project.slides.iter().flat_map(|s| &s.words) {

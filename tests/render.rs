@@ -52,13 +52,7 @@ fn frames_change_exactly_where_words_start_and_end() {
     assert_eq!(v.frames.len(), 180);
     let starts = run_starts(&fx.project);
     assert!(starts.len() > 30, "the fixture has many distinct frames");
-    let changes: Vec<u64> = std::iter::once(0)
-        .chain(
-            (1..v.frames.len())
-                .filter(|&i| v.frames[i].1 != v.frames[i - 1].1)
-                .map(|i| i as u64),
-        )
-        .collect();
+    let changes = frame_changes(&v);
     assert_eq!(changes, starts);
 
     // The first word starts at 0.4 s: frame ceil(0.4 × 30) = 12 is the first to show it current.

@@ -90,13 +90,7 @@ fn a_default_join_passes_every_check_a_single_render_passes() {
     // The picture changes exactly where the timeline's runs start: repeats are exact copies
     // across the joins as within a part.
     let starts = run_starts(&fx.project);
-    let changes: Vec<u64> = std::iter::once(0)
-        .chain(
-            (1..v.frames.len())
-                .filter(|&i| v.frames[i].1 != v.frames[i - 1].1)
-                .map(|i| i as u64),
-        )
-        .collect();
+    let changes = frame_changes(&v);
     assert_eq!(changes, starts);
     let a = decode_audio(&out);
     assert_eq!(a.codec, "AAC");

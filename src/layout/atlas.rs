@@ -367,6 +367,11 @@ fn premultiplied(img: &glyphon::SwashImage) -> Mask {
             [pre(p[0]), pre(p[1]), pre(p[2]), p[3]]
         })
         .collect();
+    placed_like(img, data)
+}
+
+/// `data` as a bitmap where swash placed `img`.
+fn placed_like(img: &glyphon::SwashImage, data: Vec<u8>) -> Mask {
     Mask {
         left: img.placement.left,
         top: img.placement.top,
@@ -434,13 +439,7 @@ fn mask_of(img: &glyphon::SwashImage) -> Mask {
             .map(|p| ((p[0] as u32 + p[1] as u32 + p[2] as u32) / 3) as u8)
             .collect(),
     };
-    Mask {
-        left: img.placement.left,
-        top: img.placement.top,
-        width: img.placement.width,
-        height: img.placement.height,
-        data,
-    }
+    placed_like(img, data)
 }
 
 /// The larger coverage of two masks at each pixel, on the rectangle holding both.

@@ -150,6 +150,18 @@ pub fn assert_ok(out: &Output) {
     );
 }
 
+/// The frames where the decoded picture changes: 0, then each that differs from the one
+/// before.
+pub fn frame_changes(v: &DecodedVideo) -> Vec<u64> {
+    std::iter::once(0)
+        .chain(
+            (1..v.frames.len())
+                .filter(|&i| v.frames[i].1 != v.frames[i - 1].1)
+                .map(|i| i as u64),
+        )
+        .collect()
+}
+
 pub struct DecodedVideo {
     /// Each frame's pts in frames (pts × time base × fps) and its Y, U, V planes, tightly packed.
     pub frames: Vec<(i64, Vec<u8>)>,
