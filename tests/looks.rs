@@ -169,16 +169,23 @@ fn word_gaps_are_even_in_every_state() {
     assert_even("demo", &lines);
 }
 
+/// The gallery's projects (`assets/styles/*.json`).
+fn gallery() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/styles");
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    out.sort();
+    out
+}
+
 /// The same rule on every slide of every gallery project (`assets/styles/`).
 #[test]
 fn the_gallery_keeps_word_gaps_even() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/styles");
     let mut checked = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
+    for path in gallery() {
         let p = gpucast::prepare(&path).unwrap();
         for slide in 0..p.scene.slides.len() {
             let lines = gaps_in_states(&p, slide);
@@ -870,13 +877,8 @@ fn colour_emoji_keep_their_colours_and_place() {
 /// neighbours (pop, gliding box) have their own tests above.
 #[test]
 fn every_gallery_look_moves_no_other_word() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/styles");
     let mut checked = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
+    for path in gallery() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let p = gpucast::prepare(&path).unwrap();
         let fps = p.project.fps.as_f64();
