@@ -162,6 +162,9 @@ def test_ctrl_c_in_python_cancels_cleanly(fx, tmp_path):
     """SIGINT to a Python process in the middle of gpucast.render: KeyboardInterrupt, no file."""
     script = f"""
 import os, signal, sys, gpucast
+# As in an interactive session: a runner started in the background (`cmd &` in a script,
+# nohup) passes SIGINT on ignored, and Python then leaves it ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 n = 0
 def progress(done, total):
     global n
