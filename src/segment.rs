@@ -142,25 +142,29 @@ pub fn join(words: &[&str]) -> String {
 /// allows a break in the text as set (no line starts with a closing mark or a small kana, none
 /// ends with an opening one). A break is always allowed at a space.
 pub fn breaks(words: &[&str]) -> Vec<bool> {
-    if words.len() < 2 {
-        return Vec::new();
+    let joins: Vec<Join> = words
+        .windows(2)
+        .map(|w| Join::between(w[0], w[1]))
+        .collect();
+    // Text set with spaces only (most slides) breaks at every join: no segmenter needed.
+    if joins.iter().all(|&j| j == Join::Space) {
+        return vec![true; joins.len()];
     }
     let text = join(words);
-    let mut starts = Vec::with_capacity(words.len());
-    let mut at = 0;
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            at += Join::between(words[i - 1], w).text().len();
-        }
-        starts.push(at);
-        at += w.len();
-    }
+    // Where each word after the first starts in `text`.
+    let starts = words[1..]
+        .iter()
+        .zip(&joins)
+        .scan(words[0].len(), |at, (w, j)| {
+            let start = *at + j.text().len();
+            *at = start + w.len();
+            Some(start)
+        });
     let segmenter = LineSegmenter::new_for_non_complex_scripts(LineBreakOptions::default());
     let allowed: std::collections::BTreeSet<usize> = segmenter.segment_str(&text).collect();
-    (1..words.len())
-        .map(|i| {
-            Join::between(words[i - 1], words[i]) == Join::Space || allowed.contains(&starts[i])
-        })
+    starts
+        .zip(&joins)
+        .map(|(start, &j)| j == Join::Space || allowed.contains(&start))
         .collect()
 }
 

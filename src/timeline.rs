@@ -115,6 +115,41 @@ impl FrameKey {
             FrameKey::Blank { backdrop } | FrameKey::Slide { backdrop, .. } => *backdrop,
         }
     }
+
+    /// What the frame shows over its backdrop: None for a blank frame.
+    pub fn text(&self) -> Option<SlideText<'_>> {
+        match self {
+            FrameKey::Blank { .. } => None,
+            FrameKey::Slide {
+                slide,
+                fade,
+                states,
+                wipe,
+                pop,
+                glide,
+                ..
+            } => Some(SlideText {
+                slide: *slide,
+                fade: *fade,
+                states,
+                wipe: *wipe,
+                pop: *pop,
+                glide: *glide,
+            }),
+        }
+    }
+}
+
+/// A slide frame's text, as its `FrameKey` holds it: what both renderers draw over the
+/// backdrop.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlideText<'a> {
+    pub slide: usize,
+    pub fade: u8,
+    pub states: &'a [WordState],
+    pub wipe: Option<Wipe>,
+    pub pop: Option<Pop>,
+    pub glide: Option<Pop>,
 }
 
 /// How far a wiped word is filled: `px` whole pixels from its slot's left edge.

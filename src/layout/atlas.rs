@@ -48,11 +48,9 @@ impl Raster {
     fn is_plain_fill(self) -> bool {
         self.outline == 0 && self.blur == 0
     }
-    pub fn fill(thicken: f32) -> Raster {
-        Raster {
-            thicken: thicken.to_bits(),
-            ..Raster::default()
-        }
+    /// The glyph as it is: no thickening, outline or blur.
+    pub fn fill() -> Raster {
+        Raster::default()
     }
     pub fn thickened(self, thicken: f32) -> Raster {
         Raster {
@@ -275,27 +273,28 @@ impl AtlasBuilder {
         let blur = f32::from_bits(spec.blur);
         if blur > 0.0 {
             let (source, color_glyph) = self.bitmap(fonts, key, Raster { blur: 0, ..spec })?;
-            let source = if color_glyph && source_is_rgba(spec) {
+            // A colour glyph's plain fill comes as colours: its shadow is its alpha.
+            let source = if color_glyph && outline == 0.0 {
                 alpha_of(&source)
             } else {
                 source
             };
             return Some((blurred(&source, blur), color_glyph));
         }
-        let plain = self.cache.get_image_uncached(fonts, key)?;
-        if plain.content == SwashContent::Color {
-            let colors = premultiplied(&plain);
+        // Colour glyphs come out the same thickened or not (swash emboldens outlines only).
+        let image = if thicken == 0.0 {
+            self.cache.get_image_uncached(fonts, key)?
+        } else {
+            self.render(fonts, key, thicken, None)?
+        };
+        if image.content == SwashContent::Color {
+            let colors = premultiplied(&image);
             if outline == 0.0 {
                 return Some((colors, true));
             }
-            let alpha = alpha_of(&colors);
-            return Some((union(&dilated(&alpha, outline), &alpha), true));
+            return Some((dilated(&alpha_of(&colors), outline), true));
         }
-        let fill = if thicken == 0.0 {
-            mask_of(&plain)
-        } else {
-            mask_of(&self.render(fonts, key, thicken, None)?)
-        };
+        let fill = mask_of(&image);
         if outline == 0.0 {
             return Some((fill, false));
         }
@@ -349,11 +348,6 @@ impl AtlasBuilder {
             color,
         }
     }
-}
-
-/// Whether `spec` without its blur is a plain fill, which a colour glyph draws in colour.
-fn source_is_rgba(spec: Raster) -> bool {
-    Raster { blur: 0, ..spec }.is_plain_fill()
 }
 
 /// A colour glyph as premultiplied RGBA (swash gives straight alpha).

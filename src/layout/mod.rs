@@ -391,10 +391,15 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
 /// DejaVu Sans's regular and bold stems at the style's size; 0 when bold is the bold face.
 fn thickening(style: &Style) -> f32 {
     if style.synthetic_bold {
-        style.font_size / 36.0
+        synthetic_bold(style)
     } else {
         0.0
     }
+}
+
+/// Synthetic bold's thickening at the style's size, whether or not the style uses it.
+fn synthetic_bold(style: &Style) -> f32 {
+    style.font_size / 36.0
 }
 
 /// The distinct values `of` gives the three looks, each with the mask of the word states
@@ -605,12 +610,7 @@ struct Paint {
 
 impl Paint {
     fn of(look: &Look, layer: Layer, thicken: f32) -> Option<Paint> {
-        let thicken = if look.bold { thicken } else { 0.0 };
-        // Emboldening grows an outline about twice `thicken` to the right and upwards only;
-        // moving it back by `thicken` keeps the thicker word centred where the regular one
-        // stands, so its gaps on both sides shrink alike.
-        let nudge = thicken.round() as i32;
-        let fill = atlas::Raster::fill(thicken);
+        let fill = atlas::Raster::fill();
         let outlined = match look.outline {
             Some(o) => fill.outline(o.width),
             None => fill,
@@ -631,12 +631,29 @@ impl Paint {
             // Boxes follow slots, not glyphs: `box_instances`.
             Layer::Box => return None,
         };
-        Some(Paint {
+        let paint = Paint {
             bold: look.bold,
             raster,
             offset,
-            nudge: (-nudge, nudge),
+            nudge: (0, 0),
+        };
+        Some(match look.bold && thicken > 0.0 {
+            true => paint.thickened(thicken),
+            false => paint,
         })
+    }
+
+    /// The same paint on glyphs thickened by `thicken` pixels. Emboldening grows an outline
+    /// about twice `thicken` to the right and upwards only; moving it back by `thicken` keeps
+    /// the thicker word centred where the regular one stands, so its gaps on both sides shrink
+    /// alike.
+    fn thickened(self, thicken: f32) -> Paint {
+        let n = thicken.round() as i32;
+        Paint {
+            raster: self.raster.thickened(thicken),
+            nudge: (-n, n),
+            ..self
+        }
     }
 }
 
@@ -852,10 +869,7 @@ fn layout_slide(
         for k in visual_order(&levels[first..end]) {
             let i = first + k;
             if let Some(b) = before {
-                pen += match b.abs_diff(i) {
-                    1 => gaps[b.min(i)],
-                    _ => spacing.gap(words[b.min(i)], words[b.max(i)]),
-                };
+                pen += spacing.gap(words[b.min(i)], words[b.max(i)]);
             }
             slots[i] = WordSlot {
                 x: left + pen,
@@ -944,23 +958,24 @@ fn layout_slide(
             let phys = g.physical(origin, scale);
             // A bold look whose glyphs fall back to a face without a bold (the CJK fonts) is
             // thickened as synthetic bold is.
-            let (mut raster, mut nudge) = (paint.raster, paint.nudge);
-            if paint.bold && !style.synthetic_bold {
-                let fallback_regular = fonts.db().face(g.font_id).is_some_and(|f| {
+            let fallback_regular = paint.bold
+                && !style.synthetic_bold
+                && fonts.db().face(g.font_id).is_some_and(|f| {
                     f.weight.0 < 600 && f.families.iter().all(|(n, _)| *n != ctx.faces[1].family)
                 });
-                if fallback_regular {
-                    let t = style.font_size / 36.0 * scale;
-                    raster = raster.thickened(t);
-                    nudge = (-(t.round() as i32), t.round() as i32);
-                }
-            }
-            let Some(p) = atlas.glyph(fonts, phys.cache_key, raster) else {
+            let paint = match fallback_regular {
+                true => paint.thickened(synthetic_bold(style) * scale),
+                false => paint,
+            };
+            let Some(p) = atlas.glyph(fonts, phys.cache_key, paint.raster) else {
                 continue;
             };
             let (dx, dy) = match p.color_glyph {
                 true => paint.offset,
-                false => (paint.offset.0 + nudge.0, paint.offset.1 + nudge.1),
+                false => (
+                    paint.offset.0 + paint.nudge.0,
+                    paint.offset.1 + paint.nudge.1,
+                ),
             };
             glyphs.push(GlyphInstance {
                 x: phys.x + p.left + dx,

@@ -15,43 +15,7 @@ use tiny_skia::{IntSize, Pixmap, PixmapPaint, Transform};
 use super::{color, RenderOptions, Renderer, Yuv420};
 use crate::render::backdrop::{Backdrops, Layers};
 use crate::scene::{GlyphInstance, Scene};
-use crate::timeline::{Backdrop, FrameKey, Pop, Wipe, WordState};
-
-/// What a slide frame shows over the background.
-#[derive(Clone, Copy)]
-struct Text<'a> {
-    slide: usize,
-    fade: u8,
-    states: &'a [WordState],
-    wipe: Option<Wipe>,
-    pop: Option<Pop>,
-    glide: Option<Pop>,
-}
-
-impl Text<'_> {
-    /// What `key` shows over its backdrop: None for a blank frame.
-    fn of(key: &FrameKey) -> Option<Text<'_>> {
-        match key {
-            FrameKey::Blank { .. } => None,
-            FrameKey::Slide {
-                slide,
-                fade,
-                states,
-                wipe,
-                pop,
-                glide,
-                ..
-            } => Some(Text {
-                slide: *slide,
-                fade: *fade,
-                states,
-                wipe: *wipe,
-                pop: *pop,
-                glide: *glide,
-            }),
-        }
-    }
-}
+use crate::timeline::{Backdrop, FrameKey, Pop, SlideText as Text, Wipe, WordState};
 
 /// An axis-aligned region with even corners, so that it maps onto whole chroma samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,13 +395,13 @@ impl CpuRenderer {
     ) -> anyhow::Result<Yuv420> {
         let layers = self.backdrops.layers(key.backdrop())?;
         let backdrop = key.backdrop();
-        let Some(text) = Text::of(key) else {
+        let Some(text) = key.text() else {
             return Ok(self.blank(backdrop, &layers));
         };
         self.prepare_slide(text.slide);
         // The frame before showed the same slide at the same fade over the same backdrop: only
         // the words whose look changed are drawn again.
-        let before = prev.and_then(|(k, f)| Some((Text::of(k)?, k.backdrop(), f)));
+        let before = prev.and_then(|(k, f)| Some((k.text()?, k.backdrop(), f)));
         if let Some((pt, pb, prev)) = before {
             if pt.slide == text.slide && pt.fade == text.fade && pb == backdrop {
                 let mut frame = prev.clone();
@@ -484,7 +448,7 @@ impl CpuRenderer {
             true => None,
             false => Some(self.backdrops.layers(key.backdrop())?),
         };
-        let text = Text::of(key);
+        let text = key.text();
         if let Some(t) = text {
             self.prepare_slide(t.slide);
         }
@@ -583,7 +547,7 @@ mod tests {
     /// The frame drawn the plain way: every pixel composed, every pixel converted.
     fn reference(r: &mut CpuRenderer, key: &FrameKey) -> Yuv420 {
         let (w, h) = (r.scene.width, r.scene.height);
-        let (backdrop, text) = (key.backdrop(), Text::of(key));
+        let (backdrop, text) = (key.backdrop(), key.text());
         if let Some(t) = text {
             r.prepare_slide(t.slide);
         }

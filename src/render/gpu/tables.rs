@@ -5,7 +5,7 @@
 
 use crate::render::Yuv420;
 use crate::scene::{GlyphInstance, Scene};
-use crate::timeline::FrameKey;
+use crate::timeline::{FrameKey, SlideText};
 
 /// Side of the square tiles glyphs are binned into. A multiple of the shader's 8x2 block, so a
 /// block never straddles two tiles. Keep in sync with `TILE` in shaders/frame.wgsl.
@@ -265,20 +265,19 @@ pub fn pack_frames(
             layer_at(backdrop.to, backdrop.to_frame)?,
             backdrop.mix as u32,
         ]);
-        let FrameKey::Slide {
+        let Some(SlideText {
             slide,
             fade,
             states,
             wipe,
             pop,
             glide,
-            ..
-        } = key
+        }) = key.text()
         else {
             // fade 0: background only; the text words of the header are not read.
             continue;
         };
-        let s = scene.slides.get(*slide).ok_or_else(|| {
+        let s = scene.slides.get(slide).ok_or_else(|| {
             anyhow::anyhow!("frame key names slide {slide}, which is not in the scene")
         })?;
         anyhow::ensure!(
@@ -293,15 +292,15 @@ pub fn pack_frames(
             data[at + w / STATES_PER_WORD] |= (*st as u32) << ((w % STATES_PER_WORD) * 2);
         }
         // The CPU draws with tiny-skia opacity `fade / 255` computed in f32: the same bits here.
-        let opacity = *fade as f32 / 255.0;
+        let opacity = fade as f32 / 255.0;
         // No wiped word: an index no word has.
         let (wipe_word, split) = match wipe {
-            Some(w) => (w.word, scene.wipe_split(*slide, *w)),
+            Some(w) => (w.word, scene.wipe_split(slide, w)),
             None => (u32::MAX, 0),
         };
         data[i * HEADER_WORDS..i * HEADER_WORDS + 6].copy_from_slice(&[
-            *slide as u32,
-            *fade as u32,
+            slide as u32,
+            fade as u32,
             opacity.to_bits(),
             at as u32,
             wipe_word,
@@ -313,7 +312,7 @@ pub fn pack_frames(
         data[i * HEADER_WORDS + 9..(i + 1) * HEADER_WORDS].copy_from_slice(&[
             pop.map_or(u32::MAX, |p| p.word),
             pop.map_or(0, |p| p.step),
-            scene.pop_step_of(*slide, u32::MAX, current, None),
+            scene.pop_step_of(slide, u32::MAX, current, None),
             // The gliding box's word and its step, as Scene::glide_step_of.
             glide.map_or(u32::MAX, |g| g.word),
             glide.map_or(0, |g| 1 + g.step),
