@@ -14,7 +14,8 @@ use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
 use crate::encode::{AudioQuality, Codec, Container, RepeatFrames, Repeats, Speed, VideoSettings};
-use crate::{Backend, Checks, Output, RenderJob, RenderOptions, Source};
+use crate::job::{Checks, Output, RenderJob, Source};
+use crate::render::{Backend, RenderOptions};
 
 /// One manifest line as written: a project (or timings and audio), an output, options.
 #[derive(Debug, Deserialize)]
@@ -203,7 +204,7 @@ pub fn run(entries: &[Entry], jobs: usize, each: &(dyn Fn(&Outcome) + Sync)) -> 
     std::thread::scope(|s| {
         for _ in 0..jobs.clamp(1, entries.len().max(1)) {
             s.spawn(|| loop {
-                if crate::pipeline::CANCELLED.load(Ordering::Relaxed) {
+                if crate::cancel::CANCELLED.load(Ordering::Relaxed) {
                     break;
                 }
                 let i = next.fetch_add(1, Ordering::SeqCst);

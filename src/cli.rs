@@ -349,7 +349,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Ok(()) => 0,
         Err(e) => {
             let signal = STOPPED_BY.load(Ordering::SeqCst);
-            if signal != 0 && gpucast::pipeline::CANCELLED.load(Ordering::SeqCst) {
+            if signal != 0 && gpucast::cancel::CANCELLED.load(Ordering::SeqCst) {
                 eprintln!(
                     "gpucast: stopped by {}; no output was written",
                     signal_name(signal)
@@ -422,13 +422,13 @@ fn install_signal_handlers() {
         .name("gpucast-signals".into())
         .spawn(move || {
             for signal in signals.forever() {
-                if gpucast::pipeline::CANCELLED.load(Ordering::SeqCst) {
-                    gpucast::encode::remove_pending_files();
+                if gpucast::cancel::CANCELLED.load(Ordering::SeqCst) {
+                    gpucast::pending::remove_pending_files();
                     std::process::exit(128 + signal);
                 }
                 // Which signal first, so that the exit code is known once work stops.
                 STOPPED_BY.store(signal, Ordering::SeqCst);
-                gpucast::pipeline::CANCELLED.store(true, Ordering::SeqCst);
+                gpucast::cancel::CANCELLED.store(true, Ordering::SeqCst);
             }
         });
 }
@@ -698,7 +698,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             });
-            gpucast::pipeline::check_cancelled()?;
+            gpucast::cancel::check()?;
             let count = |s: &str| outcomes.iter().filter(|o| o.status == s).count();
             let (done, skipped, failed) = (count("done"), count("skipped"), count("failed"));
             if let Some(path) = &report {
@@ -710,7 +710,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     "failed": failed,
                     "outcomes": outcomes,
                 });
-                let file = gpucast::encode::PendingFile::new(path);
+                let file = gpucast::pending::PendingFile::new(path);
                 std::fs::write(file.temp(), serde_json::to_string_pretty(&json)? + "\n")
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 file.commit()?;

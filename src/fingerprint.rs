@@ -10,8 +10,9 @@ use std::path::Path;
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
+use crate::job::{RenderJob, Source};
+use crate::prepare::Prepared;
 use crate::project::FontChoice;
-use crate::{Prepared, RenderJob, Source};
 
 /// The metadata key the fingerprint is stored under.
 pub const KEY: &str = "gpucast_input";
@@ -98,7 +99,7 @@ fn field(h: &mut Sha256, name: &str, bytes: &[u8]) {
 
 /// The fingerprint recorded in an existing output, if it has one.
 pub fn recorded(output: &Path) -> Option<String> {
-    crate::encode::init();
+    crate::media::init();
     let input = ffmpeg_next::format::input(output).ok()?;
     let value = input.metadata().get(KEY).map(str::to_string);
     value

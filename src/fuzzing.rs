@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use crate::project::AudioInfo;
+use crate::media::audio::AudioInfo;
 
 /// What the fuzzers pretend the narration is: an hour, so that most timings fit.
 const NARRATION: AudioInfo = AudioInfo {
@@ -100,11 +100,8 @@ pub fn import(data: &[u8]) {
     };
     match crate::project::from_raw(imported.project, base(), file, Some(NARRATION)) {
         Ok(project) => {
-            crate::timeline::plan(&project, &|_, _| crate::scene::WordSlot {
-                x: 0.0,
-                y: 0.0,
+            crate::timeline::plan(&project, &|_, _| crate::timeline::WordPlace {
                 width: 100.0,
-                height: 10.0,
                 line: 0,
             });
         }
@@ -116,7 +113,7 @@ fn draw(project: &crate::project::Project) {
     let Ok(scene) = crate::scene::Scene::build(project) else {
         return;
     };
-    let timeline = crate::timeline::plan(project, &|s, w| scene.slides[s].slots[w]);
+    let timeline = crate::timeline::plan(project, &|s, w| scene.place(s, w));
     if u64::from(project.width) * u64::from(project.height) > DRAW_PIXELS {
         return;
     }

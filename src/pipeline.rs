@@ -1,5 +1,6 @@
 //! The overlapped pipeline: drawing on one thread, encoding on another, joined by a bounded
-//! channel.
+//! channel. Every kind of output is a `FrameSink` fed here, the renderer drawing the format it
+//! takes.
 //!
 //! The render thread walks the timeline's runs in batches, keeping up to `depth()` batches in
 //! flight in the renderer, and hands each distinct frame over with its run. The caller's thread
@@ -7,24 +8,14 @@
 //! bounded by the channel depth and the batch size, never by the video's length.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::cancel::check as check_cancelled;
 use crate::encode::FrameSink;
 use crate::render::{Renderer, SharedFrame};
 use crate::timeline::{Run, Timeline};
-
-/// Set by the Ctrl-C handler; every stage stops at its next step.
-pub static CANCELLED: AtomicBool = AtomicBool::new(false);
-
-pub fn check_cancelled() -> anyhow::Result<()> {
-    if CANCELLED.load(Ordering::Relaxed) {
-        anyhow::bail!("interrupted");
-    }
-    Ok(())
-}
 
 /// Where the time went, for `-v` and the benchmarks.
 #[derive(Debug, Clone, Default)]
@@ -40,10 +31,7 @@ pub struct Stats {
     pub wall: Duration,
 }
 
-/// Called after each run is written, with frames done so far and the total. An error stops the
-/// render: both threads end, the sink is dropped unfinished (removing its partial file), and
-/// the error is returned.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> anyhow::Result<()>;
+pub use crate::cancel::Progress;
 
 /// Frames held between the two threads (about 3 MB each at 1080p).
 const CHANNEL_FRAMES: usize = 4;
@@ -57,9 +45,13 @@ pub fn run(
     let started = Instant::now();
     let runs: Arc<Vec<Run>> = Arc::new(timeline.runs.clone());
     // Video backgrounds' frames are decoded ahead, in the order these runs will be drawn.
-    renderer
-        .backdrops()
-        .decode_ahead(runs.iter().map(|r| &r.key));
+    anyhow::ensure!(
+        renderer.format() == sink.format(),
+        "the renderer draws {:?} frames but the output takes {:?}",
+        renderer.format(),
+        sink.format()
+    );
+    renderer.decode_ahead(&mut runs.iter().map(|r| &r.key));
     let (tx, rx) = mpsc::sync_channel::<(SharedFrame, usize)>(CHANNEL_FRAMES);
     let render_runs = runs.clone();
     let render_thread = std::thread::Builder::new()

@@ -3,9 +3,9 @@
 //! order, with its time code, so that a style is checked at a glance without playing the video.
 
 use crate::layout::Labeler;
-use crate::render::{self, Backend, RenderOptions};
+use crate::prepare::Prepared;
+use crate::render::{self, Backend, Format, RenderOptions};
 use crate::timeline::FrameKey;
-use crate::Prepared;
 
 #[derive(Debug, Clone)]
 pub struct SheetOptions {
@@ -111,7 +111,7 @@ pub fn draw(
         GAP + rows * cell_h,
         image::Rgb(SHEET_BG),
     );
-    let mut renderer = render::create(backend, p.scene.clone(), render_opts)?;
+    let mut renderer = render::create(backend, p.scene.clone(), render_opts, Format::Yuv420)?;
     let mut labels = Labeler::new();
     let batch = renderer.batch_size().max(1);
     let fps = p.project.fps.as_f64();
@@ -123,7 +123,7 @@ pub fn draw(
             let i = (chunk_at * batch + k) as u32;
             let (x, y) = (GAP + (i % cols) * cell_w, GAP + (i / cols) * cell_h);
             let thumb = image::imageops::resize(
-                &yuv.to_rgb(),
+                &yuv.yuv()?.to_rgb(),
                 tw,
                 th,
                 image::imageops::FilterType::Triangle,

@@ -5,7 +5,6 @@
 //! name. Consecutive frames with equal keys collapse into runs; each run is drawn once.
 
 use crate::project::{Fps, Project, TIME_EPSILON};
-use crate::scene::WordSlot;
 
 /// The state of one word at one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,7 +87,7 @@ pub enum FrameKey {
     },
 }
 
-/// How far the current word has popped (or its box glided): `step` of `scene::POP_STEPS`
+/// How far the current word has popped (or its box glided): `step` of `project::POP_STEPS`
 /// (0: its own size; the word before's place).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Pop {
@@ -105,8 +104,8 @@ fn pop_step(since: f64, pop: f64) -> Option<u32> {
         (since / pop).clamp(0.0, 1.0)
     };
     let eased = 1.0 - (1.0 - p) * (1.0 - p);
-    let step = (eased * crate::scene::POP_STEPS as f64).round() as u32;
-    (step < crate::scene::POP_STEPS).then_some(step)
+    let step = (eased * crate::project::POP_STEPS as f64).round() as u32;
+    (step < crate::project::POP_STEPS).then_some(step)
 }
 
 impl FrameKey {
@@ -227,10 +226,18 @@ pub fn frame_time(i: u64, fps: Fps) -> f64 {
     i as f64 * fps.den as f64 / fps.num as f64
 }
 
-/// Plans every frame of the project. `slot(slide, word)` is where a word was laid out (from the
-/// `Scene`): its width turns a wiped word's progress into whole pixels, so that frames that
-/// would draw alike share one key, and its line tells whether a box can glide to it.
-pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordSlot) -> Timeline {
+/// What the timeline needs of where a word was laid out: its slot's width turns a wiped word's
+/// progress into whole pixels (so that frames that would draw alike share one key), and its
+/// line tells whether a box can glide to it from the word before. Layout decides it; the caller
+/// passes it in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordPlace {
+    pub width: f32,
+    pub line: u32,
+}
+
+/// Plans every frame of the project; `slot(slide, word)` is where layout placed a word.
+pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordPlace) -> Timeline {
     let fps = project.fps;
     let frame_count = project.frame_count();
     let mut runs: Vec<Run> = Vec::new();
@@ -421,12 +428,9 @@ mod tests {
     use crate::project::{AudioInfo, Background, FontChoice, Look, Slide, Style, Word};
 
     /// Every word laid out 100 px wide on one line.
-    fn slot100(_: usize, _: usize) -> WordSlot {
-        WordSlot {
-            x: 0.0,
-            y: 0.0,
+    fn slot100(_: usize, _: usize) -> WordPlace {
+        WordPlace {
             width: 100.0,
-            height: 10.0,
             line: 0,
         }
     }

@@ -287,7 +287,12 @@ fn render_all(r: &mut dyn Renderer, keys: &[FrameKey]) -> (Vec<Yuv420>, usize) {
             next += 1;
             in_flight += 1;
         }
-        out.extend(r.finish().unwrap());
+        out.extend(
+            r.finish()
+                .unwrap()
+                .into_iter()
+                .map(|f| f.into_yuv().unwrap()),
+        );
         in_flight -= 1;
     }
     (out, batches.len())
@@ -367,7 +372,7 @@ fn gpu_matches_cpu() {
         let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
         let mut gpu = GpuRenderer::new(p.scene.clone(), &opts, false).unwrap();
         // Clip frames decoded ahead for one, as asked for the other: the same pixels.
-        gpu.backdrops().decode_ahead(keys.iter());
+        gpu.decode_ahead(&mut keys.iter());
         let (want, _) = render_all(&mut cpu, &keys);
         let (got, batches) = render_all(&mut gpu, &keys);
         assert_eq!(
@@ -467,13 +472,14 @@ fn gpu_rgba_matches_cpu() {
         for transparent in [true, false] {
             let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
             let mut gpu = GpuRenderer::rgba(p.scene.clone(), &opts, false, transparent).unwrap();
-            gpu.decode_ahead(keys.iter());
+            gpu.decode_ahead(&mut keys.iter());
             let mut worst = 0u8;
             let mut partial = 0usize;
             for batch in keys.chunks(gpu.batch_size()) {
                 gpu.submit(batch).unwrap();
-                let got = gpu.finish_rgba().unwrap();
+                let got = gpu.finish().unwrap();
                 for (k, g) in batch.iter().zip(got) {
+                    let g = g.into_rgba().unwrap();
                     let c = cpu.rgba(k, transparent).unwrap();
                     assert_eq!(g.dimensions(), c.dimensions());
                     for (a, b) in g.as_raw().iter().zip(c.as_raw()) {
@@ -718,7 +724,7 @@ fn the_style_gallery_matches_on_both_backends() {
         let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
         let mut gpu = GpuRenderer::new(p.scene.clone(), &opts, false).unwrap();
         // Clip frames decoded ahead for one, as asked for the other: the same pixels.
-        gpu.backdrops().decode_ahead(keys.iter());
+        gpu.decode_ahead(&mut keys.iter());
         let (want, _) = render_all(&mut cpu, &keys);
         let (got, _) = render_all(&mut gpu, &keys);
         let mut d = Diff::default();

@@ -503,8 +503,8 @@ mod tests {
     }
 
     use super::super::video::{self, Repeats, VideoSettings};
+    use crate::frame::Yuv420;
     use crate::project::Fps;
-    use crate::render::Yuv420;
     use ffmpeg_next as ffmpeg;
 
     /// A picture with moving content, so that x264 codes real P slices.

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::PendingFile;
+use crate::frame::{Format, Frame};
+use crate::pending::PendingFile;
 
 /// Where the frames go: a folder, and how frame numbers become file names in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,10 +113,12 @@ impl Sequence {
 pub struct ImageWriter {
     seq: Sequence,
     folder: PendingFile,
+    /// Over the background, or the text alone with straight alpha.
+    transparent: bool,
 }
 
 impl ImageWriter {
-    pub fn create(seq: &Sequence) -> anyhow::Result<ImageWriter> {
+    pub fn create(seq: &Sequence, transparent: bool) -> anyhow::Result<ImageWriter> {
         seq.check()?;
         let folder = PendingFile::new(&seq.dir);
         std::fs::create_dir(folder.temp())
@@ -123,6 +126,7 @@ impl ImageWriter {
         Ok(ImageWriter {
             seq: seq.clone(),
             folder,
+            transparent,
         })
     }
 
@@ -142,12 +146,28 @@ impl ImageWriter {
     }
 
     /// Moves the finished folder into place (replacing an empty one of that name).
-    pub fn finish(self) -> anyhow::Result<()> {
+    pub fn commit(self) -> anyhow::Result<()> {
         if self.seq.dir.is_dir() {
             std::fs::remove_dir(&self.seq.dir)
                 .with_context(|| format!("cannot replace {}", self.seq.dir.display()))?;
         }
         self.folder.commit()
+    }
+}
+
+impl super::FrameSink for ImageWriter {
+    fn format(&self) -> Format {
+        Format::Rgba {
+            transparent: self.transparent,
+        }
+    }
+
+    fn write(&mut self, frame: &Frame, start: u64, count: u64) -> anyhow::Result<()> {
+        ImageWriter::write(self, frame.rgba()?, start, count)
+    }
+
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        self.commit()
     }
 }
 

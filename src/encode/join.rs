@@ -12,13 +12,14 @@ use ffmpeg::{format, media, Packet, Rational};
 use ffmpeg_next as ffmpeg;
 use sha2::{Digest, Sha256};
 
-use super::{AudioQuality, Codec, NewAudio, PendingFile};
+use super::{AudioQuality, Codec, NewAudio};
+use crate::pending::PendingFile;
 use crate::project::{Fps, Project};
 use crate::shard::{PartFile, PartTags};
 
 /// Reads a part's tags, its video stream's parameters and the frame number of every packet.
 pub fn read_part(path: &Path, fps: Fps) -> anyhow::Result<PartFile> {
-    super::init();
+    crate::media::init();
     let input = format::input(path).with_context(|| format!("cannot read {}", path.display()))?;
     let tags = {
         let meta = input.metadata();
@@ -119,9 +120,9 @@ pub fn join(
     target: &Path,
     audio_quality: AudioQuality,
     captions: Option<Vec<crate::captions::Cue>>,
-    progress: crate::pipeline::Progress<'_>,
+    progress: crate::cancel::Progress<'_>,
 ) -> anyhow::Result<()> {
-    super::init();
+    crate::media::init();
     let first = parts.first().context("no parts to join")?;
     let first_input = format::input(&first.path)
         .with_context(|| format!("cannot read {}", first.path.display()))?;
@@ -186,7 +187,7 @@ pub fn join(
         )?;
         audio.drain(&mut octx, false)?;
         done += part.frames.len() as u64;
-        crate::pipeline::check_cancelled()?;
+        crate::cancel::check()?;
         progress(done, total)?;
     }
     let copied = copying.elapsed();

@@ -9,7 +9,6 @@
 //! unfinished `FileWriter` (error, Ctrl-C) removes the temporary file.
 
 pub mod audio;
-pub mod clip;
 pub mod container;
 pub mod h264;
 pub mod images;
@@ -22,127 +21,30 @@ pub mod video;
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver};
-use std::sync::Once;
 use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 use ffmpeg::{format, Packet, Rational};
 use ffmpeg_next as ffmpeg;
 
+use crate::frame::{Format, Frame};
+use crate::pending::PendingFile;
 use crate::project::{Fps, Project};
-use crate::render::Yuv420;
 pub use audio::AudioQuality;
 pub use container::Container;
 pub use video::{Codec, RepeatFrames, Repeats, Speed, VideoSettings};
 
-/// Quietens FFmpeg's own logging (errors are reported through ours) once per process.
-pub fn init() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        let _ = ffmpeg::init();
-        let level = if log::log_enabled!(log::Level::Trace) {
-            ffmpeg::util::log::Level::Info
-        } else {
-            ffmpeg::util::log::Level::Fatal
-        };
-        ffmpeg::util::log::set_level(level);
-    });
-}
-
-/// Where rendered frames go, in timeline order.
+/// Where rendered frames go, in timeline order: every kind of output (a video file, a part of
+/// one, y4m on standard output, an image sequence) is one of these, fed by `pipeline::run`.
 pub trait FrameSink {
+    /// The frames it takes; the renderer is made to draw these.
+    fn format(&self) -> Format;
     /// `frame` is shown from frame index `start` for `count` frames.
-    fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()>;
+    fn write(&mut self, frame: &Frame, start: u64, count: u64) -> anyhow::Result<()>;
     /// Flushes everything; the output is complete and in place when this returns.
     fn finish(self: Box<Self>) -> anyhow::Result<()>;
-}
-
-/// A file (or a folder of images) that exists under its final name only once `commit` is
-/// called.
-pub struct PendingFile {
-    target: PathBuf,
-    temp: PathBuf,
-    committed: bool,
-}
-
-impl PendingFile {
-    pub fn new(target: &Path) -> PendingFile {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into());
-        let temp = target.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-        pending_files().push(temp.clone());
-        PendingFile {
-            target: target.to_path_buf(),
-            temp,
-            committed: false,
-        }
-    }
-
-    pub fn temp(&self) -> &Path {
-        &self.temp
-    }
-
-    /// Moves the finished file into place. Its data reaches the disk before the rename, and the
-    /// rename before this returns, so a crash right after "done" never leaves a truncated video.
-    pub fn commit(mut self) -> anyhow::Result<()> {
-        // A signal that arrived while the file was being finished still wins.
-        crate::pipeline::check_cancelled()?;
-        std::fs::File::open(&self.temp)
-            .and_then(|f| f.sync_all())
-            .with_context(|| format!("cannot write {}", self.target.display()))?;
-        std::fs::rename(&self.temp, &self.target).with_context(|| {
-            format!(
-                "cannot move {} into place as {}",
-                self.temp.display(),
-                self.target.display()
-            )
-        })?;
-        self.committed = true;
-        let dir = match self.target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        // A directory opened read-only can be synced on Linux; elsewhere this may be refused,
-        // which costs only the guarantee, not the file.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    }
-}
-
-impl Drop for PendingFile {
-    fn drop(&mut self) {
-        if !self.committed {
-            remove(&self.temp);
-        }
-        pending_files().retain(|p| p != &self.temp);
-    }
-}
-
-/// Removes an unfinished output: a file, or a folder of images.
-fn remove(temp: &Path) {
-    if temp.is_dir() {
-        let _ = std::fs::remove_dir_all(temp);
-    } else {
-        let _ = std::fs::remove_file(temp);
-    }
-}
-
-fn pending_files() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
-    static FILES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
-    FILES.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Removes every unfinished output, for an exit that cannot unwind (a second Ctrl-C).
-pub fn remove_pending_files() {
-    for p in pending_files().iter() {
-        remove(p);
-    }
 }
 
 /// What a video file holds besides the video.
@@ -283,6 +185,8 @@ pub struct FileWriter {
     repeats: Repeats,
     /// Writes repeats as skipped pictures and renumbers the encoder's (with `Repeats::Skip`).
     repeater: Option<h264::Repeater>,
+    /// What it is fed: YUV, or straight RGBA for an alpha video (`--transparent`).
+    format: Format,
     /// Frames between forced keyframes, when the encoder sees only the distinct frames.
     keyframe_every: u64,
     /// The first frame index at or past which the next distinct frame is a keyframe.
@@ -301,7 +205,7 @@ impl FileWriter {
         settings: &VideoSettings,
         contents: Contents,
     ) -> anyhow::Result<FileWriter> {
-        init();
+        crate::media::init();
         let Contents {
             audio,
             captions,
@@ -395,6 +299,11 @@ impl FileWriter {
             frames,
             repeats,
             repeater,
+            format: if settings.alpha {
+                Format::Rgba { transparent: true }
+            } else {
+                Format::Yuv420
+            },
             keyframe_every: (settings.keyframe_interval * project.fps.as_f64())
                 .round()
                 .max(1.0) as u64,
@@ -516,17 +425,6 @@ impl FileWriter {
 }
 
 impl FileWriter {
-    /// A frame with straight alpha (`--transparent`), shown from `start` for `count` frames.
-    pub fn write_rgba(
-        &mut self,
-        img: &image::RgbaImage,
-        start: u64,
-        count: u64,
-    ) -> anyhow::Result<()> {
-        let f = self.video.frame_rgba(img)?;
-        self.send(f, start, count)
-    }
-
     /// Sends one distinct frame (and its repeats, as `repeats` says) to the encoder.
     fn send(&mut self, mut f: ffmpeg::frame::Video, start: u64, count: u64) -> anyhow::Result<()> {
         if self.repeats.distinct_only(&self.video.name) {
@@ -556,8 +454,16 @@ impl FileWriter {
 }
 
 impl FrameSink for FileWriter {
-    fn write(&mut self, frame: &Yuv420, start: u64, count: u64) -> anyhow::Result<()> {
-        let f = self.video.frame(frame)?;
+    fn format(&self) -> Format {
+        self.format
+    }
+
+    fn write(&mut self, frame: &Frame, start: u64, count: u64) -> anyhow::Result<()> {
+        let f = match frame {
+            Frame::Yuv420(f) => self.video.frame(f)?,
+            // Straight alpha (`--transparent`): ProRes 4444 or VP9 with alpha.
+            Frame::Rgba(img) => self.video.frame_rgba(img)?,
+        };
         self.send(f, start, count)
     }
 
@@ -668,7 +574,12 @@ impl<W: Write> Y4mWriter<W> {
 }
 
 impl<W: Write> FrameSink for Y4mWriter<W> {
-    fn write(&mut self, frame: &Yuv420, _start: u64, count: u64) -> anyhow::Result<()> {
+    fn format(&self) -> Format {
+        Format::Yuv420
+    }
+
+    fn write(&mut self, frame: &Frame, _start: u64, count: u64) -> anyhow::Result<()> {
+        let frame = frame.yuv()?;
         for _ in 0..count {
             self.out.write_all(b"FRAME\n")?;
             self.out.write_all(&frame.data)?;
@@ -685,8 +596,8 @@ impl<W: Write> FrameSink for Y4mWriter<W> {
 /// What `gpucast probe` prints about outputs: each container with its audio encoder, usable
 /// or why not (the video encoders are listed by `probe_encoders`).
 pub fn probe_outputs() -> Vec<(String, Result<(), String>)> {
-    init();
-    let info = crate::project::AudioInfo {
+    crate::media::init();
+    let info = crate::media::audio::AudioInfo {
         duration: 1.0,
         sample_rate: 48000,
         channels: 1,

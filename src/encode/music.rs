@@ -172,7 +172,7 @@ fn decode_pass(
     send: &mut dyn FnMut(Vec<Vec<f32>>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let channels = layout.channels() as usize;
-    super::audio::decode_resampled(path, rate, None, &mut |planes| {
+    crate::media::audio::decode_resampled(path, rate, None, &mut |planes| {
         send(match (planes.len(), channels) {
             (2, 1) => vec![planes[0]
                 .iter()

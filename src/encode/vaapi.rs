@@ -14,7 +14,7 @@ use ffmpeg::ffi;
 use ffmpeg::{format, frame};
 use ffmpeg_next as ffmpeg;
 
-use crate::render::Yuv420;
+use crate::frame::Yuv420;
 
 /// A VAAPI device and its surface pool. Owns one reference to each.
 pub struct VaapiFrames {

@@ -7,8 +7,8 @@
 use ffmpeg::{codec, format, frame, Dictionary, Packet, Rational};
 use ffmpeg_next as ffmpeg;
 
+use crate::frame::Yuv420;
 use crate::project::Fps;
-use crate::render::Yuv420;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Codec {
@@ -295,7 +295,7 @@ pub fn open(
     fps: Fps,
     global_header: bool,
 ) -> Result<VideoEncoder, String> {
-    super::init();
+    crate::media::init();
     let codec = ffmpeg::encoder::find_by_name(name)
         .ok_or_else(|| "not compiled into this FFmpeg".to_string())?;
     let mut enc = codec::context::Context::new_with_codec(codec)
@@ -501,7 +501,7 @@ impl VideoEncoder {
         let mut f = frame::Video::new(self.format, self.width, self.height);
         match self.format {
             format::Pixel::YUVA420P => {
-                let planes = crate::render::color::rgba_to_yuva420(img.as_raw(), w, h);
+                let planes = crate::frame::color::rgba_to_yuva420(img.as_raw(), w, h);
                 for (i, plane) in planes.iter().enumerate() {
                     let pw = if i == 1 || i == 2 { w / 2 } else { w };
                     let stride = f.stride(i);
@@ -512,7 +512,7 @@ impl VideoEncoder {
                 }
             }
             format::Pixel::YUVA444P10LE => {
-                let planes = crate::render::color::rgba_to_yuva444p10(img.as_raw());
+                let planes = crate::frame::color::rgba_to_yuva444p10(img.as_raw());
                 for (i, plane) in planes.iter().enumerate() {
                     let stride = f.stride(i);
                     let dst = f.data_mut(i);

@@ -175,7 +175,7 @@ pub struct Imported {
     pub project: RawProject,
     pub summary: Summary,
     /// The narration as measured (decoded once, here), for a render that follows at once.
-    pub audio: crate::project::AudioInfo,
+    pub audio: crate::media::audio::AudioInfo,
 }
 
 /// Timing files larger than this are refused before they are read: a 3-hour whisper.cpp file
@@ -208,7 +208,7 @@ pub fn import(
         at: None,
         problem,
     })?;
-    let audio_info = crate::encode::audio::probe(audio)
+    let audio_info = crate::media::audio::probe(audio)
         .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
     let damage = audio_info.damage.clone();
     let mut imported = from_text(
@@ -237,7 +237,7 @@ pub fn import(
 pub fn from_text(
     text: &str,
     script_text: Option<&str>,
-    audio_info: crate::project::AudioInfo,
+    audio_info: crate::media::audio::AudioInfo,
     audio_ref: &str,
     base: &Path,
     opts: &Options,
@@ -432,7 +432,7 @@ pub fn from_text(
 
 /// Writes the project as pretty JSON, never over an existing file unless `force`, and never
 /// half-written: like a video, it goes to a temporary file beside the target that is synced
-/// and renamed into place (`encode::PendingFile`).
+/// and renamed into place (`pending::PendingFile`).
 pub fn write_project(path: &Path, project: &RawProject, force: bool) -> anyhow::Result<()> {
     if path.exists() && !force {
         anyhow::bail!(
@@ -442,7 +442,7 @@ pub fn write_project(path: &Path, project: &RawProject, force: bool) -> anyhow::
     }
     let mut json = serde_json::to_string_pretty(project)?;
     json.push('\n');
-    let file = crate::encode::PendingFile::new(path);
+    let file = crate::pending::PendingFile::new(path);
     std::fs::write(file.temp(), json)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     file.commit()

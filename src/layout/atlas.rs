@@ -12,7 +12,16 @@ use glyphon::{CacheKey, FontSystem, SwashCache, SwashContent};
 use swash::scale::{Render, ScaleContext, Source, StrikeWith};
 use swash::zeno::{Format, Join, Stroke, Vector};
 
-use crate::scene::Atlas;
+/// The glyph atlases: coverage (one byte a texel) and, for colour glyphs' fills, premultiplied
+/// RGBA (four), both `width` texels a row.
+#[derive(Debug, Clone)]
+pub struct Atlas {
+    pub width: u32,
+    pub height: u32,
+    pub data: Vec<u8>,
+    pub color_height: u32,
+    pub color: Vec<u8>,
+}
 
 pub const ATLAS_WIDTH: u32 = 2048;
 /// Empty space around every glyph, so that no sampling ever reads a neighbour.

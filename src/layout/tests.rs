@@ -1,5 +1,6 @@
 use super::*;
 use crate::project::from_json;
+use glyphon::fontdb;
 
 fn layout(json_style: &str, words: &[&str], size: (u32, u32)) -> (Layout, Project) {
     let dir = tempfile::tempdir().unwrap();

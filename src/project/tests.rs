@@ -1,3 +1,4 @@
+use super::raw::RawStyle;
 use super::*;
 
 /// Resolves `json` against a fake audio file of `duration` seconds.
@@ -344,7 +345,7 @@ fn undecodable_audio_is_rejected() {
     let raw: RawProject =
         serde_json::from_str(r#"{"audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#)
             .unwrap();
-    let probe = |p: &Path| crate::encode::audio::probe(p);
+    let probe = |p: &Path| crate::media::audio::probe(p);
     let p = resolve(raw, dir.path(), &probe).unwrap_err();
     assert!(p[0].starts_with("audio: cannot decode"), "{p:?}");
 }

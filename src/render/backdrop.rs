@@ -7,7 +7,7 @@
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 
-use crate::encode::clip::Decoder;
+use crate::media::clip::Decoder;
 use crate::project::VideoBackground;
 use crate::scene::Scene;
 use crate::timeline::{Backdrop, FrameKey};

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tiny_skia::{IntSize, Pixmap, PixmapPaint, Transform};
 
-use super::{color, RenderOptions, Renderer, Yuv420};
+use super::{color, Format, Frame, RenderOptions, Renderer, Yuv420};
 use crate::render::backdrop::{Backdrops, Layers};
 use crate::scene::{GlyphInstance, Scene};
 use crate::timeline::{Backdrop, FrameKey, Pop, SlideText as Text, Wipe, WordState};
@@ -56,6 +56,7 @@ pub struct CpuRenderer {
     pending: Vec<FrameKey>,
     batch: usize,
     backdrops: Backdrops,
+    format: Format,
 }
 
 const BAND_ROWS: u32 = 32;
@@ -64,7 +65,16 @@ const BAND_ROWS: u32 = 32;
 type SpriteKey = (u32, u32, u32, u32, bool, [u8; 4]);
 
 impl CpuRenderer {
+    /// A renderer of YUV frames.
     pub fn new(scene: Arc<Scene>, opts: &RenderOptions) -> anyhow::Result<CpuRenderer> {
+        Self::with_format(scene, opts, Format::Yuv420)
+    }
+
+    pub fn with_format(
+        scene: Arc<Scene>,
+        opts: &RenderOptions,
+        format: Format,
+    ) -> anyhow::Result<CpuRenderer> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(opts.threads)
             .thread_name(|i| format!("gpucast-cpu-{i}"))
@@ -80,6 +90,7 @@ impl CpuRenderer {
             prev: None,
             pending: Vec::new(),
             batch: if opts.batch > 0 { opts.batch } else { 4 },
+            format,
         })
     }
 
@@ -500,6 +511,10 @@ impl Renderer for CpuRenderer {
         )
     }
 
+    fn format(&self) -> Format {
+        self.format
+    }
+
     fn batch_size(&self) -> usize {
         self.batch
     }
@@ -514,8 +529,14 @@ impl Renderer for CpuRenderer {
         Ok(())
     }
 
-    fn finish(&mut self) -> anyhow::Result<Vec<Yuv420>> {
+    fn finish(&mut self) -> anyhow::Result<Vec<Frame>> {
         let keys = std::mem::take(&mut self.pending);
+        if let Format::Rgba { transparent } = self.format {
+            return keys
+                .iter()
+                .map(|k| Ok(Frame::Rgba(self.rgba(k, transparent)?)))
+                .collect();
+        }
         let mut out: Vec<Yuv420> = Vec::with_capacity(keys.len());
         let carried = self.prev.take();
         for (i, key) in keys.iter().enumerate() {
@@ -531,11 +552,14 @@ impl Renderer for CpuRenderer {
             (Some(k @ FrameKey::Slide { .. }), Some(f)) => Some((k.clone(), f.clone())),
             _ => None,
         };
-        Ok(out)
+        Ok(out.into_iter().map(Frame::Yuv420).collect())
     }
 
-    fn backdrops(&mut self) -> &mut Backdrops {
-        &mut self.backdrops
+    fn decode_ahead(&mut self, keys: &mut dyn Iterator<Item = &FrameKey>) {
+        // The text alone: no backdrop is drawn.
+        if self.format != (Format::Rgba { transparent: true }) {
+            self.backdrops.decode_ahead(keys);
+        }
     }
 }
 
@@ -589,7 +613,7 @@ mod tests {
               {"start": 2.5, "end": 4, "text": "Second slide, right aligned", "style": {"align": "right"}}]}"##;
         let project = from_json(json, dir.path(), 4.0);
         let scene = Arc::new(Scene::build(&project).unwrap());
-        let timeline = crate::timeline::plan(&project, &|s, w| scene.slides[s].slots[w]);
+        let timeline = crate::timeline::plan(&project, &|s, w| scene.place(s, w));
         let opts = RenderOptions {
             threads: 2,
             batch: 3,
@@ -603,7 +627,7 @@ mod tests {
             r.submit(chunk).unwrap();
             for (key, frame) in chunk.iter().zip(r.finish().unwrap()) {
                 assert!(
-                    frame == reference(&mut reference_r, key),
+                    frame == Frame::Yuv420(reference(&mut reference_r, key)),
                     "{key:?} differs from a full redraw"
                 );
             }

@@ -1,69 +1,23 @@
 //! The two renderers behind one interface, and the frame type they produce.
 //!
-//! A renderer turns `FrameKey`s into YUV 4:2:0 frames (BT.709, limited range) of one `Scene`.
+//! A renderer turns `FrameKey`s into frames of one `Scene`: YUV 4:2:0 (BT.709, limited range)
+//! for encoders, or straight RGBA (over the background, or the text alone) for image sequences
+//! and alpha video; both backends draw either.
 //! Batches are submitted and finished in order, so a backend can keep several in flight (the GPU
 //! draws batch n+1 while batch n is read back); at most `depth()` batches are ever outstanding.
 
 pub mod backdrop;
-pub mod color;
 pub mod cpu;
 pub mod gpu;
 
 use std::sync::Arc;
 
+pub use crate::frame::{color, Format, Frame, Yuv420};
 use crate::scene::Scene;
 use crate::timeline::FrameKey;
 
-/// One video frame: the Y plane, then U, then V, each tightly packed (stride = plane width).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Yuv420 {
-    pub width: u32,
-    pub height: u32,
-    pub data: Vec<u8>,
-}
-
-impl std::fmt::Debug for Yuv420 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Yuv420({}x{})", self.width, self.height)
-    }
-}
-
-impl Yuv420 {
-    pub fn byte_len(width: u32, height: u32) -> usize {
-        let (w, h) = (width as usize, height as usize);
-        w * h + 2 * (w / 2) * (h / 2)
-    }
-
-    pub fn planes(&self) -> (&[u8], &[u8], &[u8]) {
-        let ysz = (self.width * self.height) as usize;
-        let csz = ysz / 4;
-        let (y, rest) = self.data.split_at(ysz);
-        let (u, v) = rest.split_at(csz);
-        (y, u, v)
-    }
-
-    pub fn planes_mut(&mut self) -> (&mut [u8], &mut [u8], &mut [u8]) {
-        let ysz = (self.width * self.height) as usize;
-        let csz = ysz / 4;
-        let (y, rest) = self.data.split_at_mut(ysz);
-        let (u, v) = rest.split_at_mut(csz);
-        (y, u, v)
-    }
-
-    /// Back to RGB, for previews (`gpucast frame`) and comparisons.
-    pub fn to_rgb(&self) -> image::RgbImage {
-        let (y, u, v) = self.planes();
-        let w = self.width as usize;
-        image::RgbImage::from_fn(self.width, self.height, |x, yy| {
-            let (x, yy) = (x as usize, yy as usize);
-            let c = (yy / 2) * (w / 2) + x / 2;
-            image::Rgb(color::yuv_to_rgb(y[yy * w + x], u[c], v[c]))
-        })
-    }
-}
-
 /// A frame shared between the renderer and the encoder; repeats reuse it, never copy it.
-pub type SharedFrame = Arc<Yuv420>;
+pub type SharedFrame = Arc<Frame>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Backend {
@@ -76,6 +30,8 @@ pub enum Backend {
 pub trait Renderer: Send {
     /// Which backend and device, for logs.
     fn describe(&self) -> String;
+    /// What it draws: YUV for encoders, or RGBA (over the background or the text alone).
+    fn format(&self) -> Format;
     /// Frames per batch that suit this backend.
     fn batch_size(&self) -> usize;
     /// How many submitted batches may be outstanding before `finish` must be called.
@@ -83,9 +39,10 @@ pub trait Renderer: Send {
     /// Starts drawing a batch of frames.
     fn submit(&mut self, keys: &[FrameKey]) -> anyhow::Result<()>;
     /// Completes the oldest outstanding batch: its frames, in the order they were submitted.
-    fn finish(&mut self) -> anyhow::Result<Vec<Yuv420>>;
-    /// Where backdrop pixels come from: tell it the frames to come to decode clips ahead.
-    fn backdrops(&mut self) -> &mut backdrop::Backdrops;
+    fn finish(&mut self) -> anyhow::Result<Vec<Frame>>;
+    /// Starts decoding video backgrounds' frames for `keys`, the frames to be drawn in this
+    /// order (nothing, where frames are drawn without their backdrop).
+    fn decode_ahead(&mut self, keys: &mut dyn Iterator<Item = &FrameKey>);
 }
 
 /// Options for choosing and sizing a renderer.
@@ -99,122 +56,55 @@ pub struct RenderOptions {
     pub adapter: Option<String>,
 }
 
-/// Creates the renderer `backend` asks for. `Auto` falls back to the CPU when no hardware GPU
-/// exists, and says why; an explicit `Gpu` fails instead.
+/// Creates the renderer `backend` asks for, drawing frames in `format`. `Auto` falls back to the
+/// CPU when no hardware GPU exists, and says why; an explicit `Gpu` fails instead.
 pub fn create(
     backend: Backend,
     scene: Arc<Scene>,
     opts: &RenderOptions,
+    format: Format,
 ) -> anyhow::Result<Box<dyn Renderer>> {
+    let cpu = |scene| -> anyhow::Result<Box<dyn Renderer>> {
+        Ok(Box::new(cpu::CpuRenderer::with_format(
+            scene, opts, format,
+        )?))
+    };
     match backend {
-        Backend::Cpu => Ok(Box::new(cpu::CpuRenderer::new(scene, opts)?)),
-        Backend::Gpu => Ok(Box::new(gpu::GpuRenderer::new(scene, opts, false)?)),
-        Backend::Auto => match gpu::GpuRenderer::new(scene.clone(), opts, true) {
+        Backend::Cpu => cpu(scene),
+        Backend::Gpu => Ok(Box::new(gpu::GpuRenderer::with_format(
+            scene, opts, false, format,
+        )?)),
+        Backend::Auto => match gpu::GpuRenderer::with_format(scene.clone(), opts, true, format) {
             Ok(r) => Ok(Box::new(r)),
             Err(e) => {
                 log::info!("using the CPU renderer: {e:#}");
-                Ok(Box::new(cpu::CpuRenderer::new(scene, opts)?))
+                cpu(scene)
             }
         },
     }
 }
 
-/// Draws frames as RGBA rather than YUV (image sequences and `--transparent` overlays): over
-/// their background, or the text alone with straight alpha. Both backends draw them alike.
-pub enum RgbaRenderer {
-    Cpu {
-        renderer: cpu::CpuRenderer,
-        transparent: bool,
-    },
-    Gpu(gpu::GpuRenderer),
-}
-
-impl RgbaRenderer {
-    /// The renderer `backend` asks for, chosen as `create` chooses.
-    pub fn create(
-        backend: Backend,
-        scene: Arc<Scene>,
-        opts: &RenderOptions,
-        transparent: bool,
-    ) -> anyhow::Result<RgbaRenderer> {
-        let cpu = |scene| -> anyhow::Result<RgbaRenderer> {
-            Ok(RgbaRenderer::Cpu {
-                renderer: cpu::CpuRenderer::new(scene, opts)?,
-                transparent,
-            })
-        };
-        match backend {
-            Backend::Cpu => cpu(scene),
-            Backend::Gpu => Ok(RgbaRenderer::Gpu(gpu::GpuRenderer::rgba(
-                scene,
-                opts,
-                false,
-                transparent,
-            )?)),
-            Backend::Auto => match gpu::GpuRenderer::rgba(scene.clone(), opts, true, transparent) {
-                Ok(r) => Ok(RgbaRenderer::Gpu(r)),
-                Err(e) => {
-                    log::info!("using the CPU renderer: {e:#}");
-                    cpu(scene)
-                }
-            },
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            RgbaRenderer::Cpu { renderer, .. } => renderer.describe(),
-            RgbaRenderer::Gpu(r) => r.describe(),
-        }
-    }
-
-    /// Starts decoding video backgrounds' frames for `keys`, the frames to be drawn in order.
-    pub fn decode_ahead<'a>(&mut self, keys: impl Iterator<Item = &'a FrameKey>) {
-        match self {
-            // The text alone: no backdrop is drawn.
-            RgbaRenderer::Cpu {
-                transparent: true, ..
-            } => {}
-            RgbaRenderer::Cpu { renderer, .. } => renderer.backdrops().decode_ahead(keys),
-            RgbaRenderer::Gpu(r) => r.decode_ahead(keys),
-        }
-    }
-
-    pub fn batch_size(&self) -> usize {
-        match self {
-            RgbaRenderer::Cpu { .. } => 1,
-            RgbaRenderer::Gpu(r) => r.batch_size(),
-        }
-    }
-
-    /// Draws up to `batch_size()` frames.
-    pub fn draw(&mut self, keys: &[FrameKey]) -> anyhow::Result<Vec<image::RgbaImage>> {
-        match self {
-            RgbaRenderer::Cpu {
-                renderer,
-                transparent,
-            } => keys
-                .iter()
-                .map(|k| renderer.rgba(k, *transparent))
-                .collect(),
-            RgbaRenderer::Gpu(r) => {
-                r.submit(keys)?;
-                r.finish_rgba()
-            }
-        }
-    }
-}
-
 /// Draws a single frame with a fresh renderer.
+pub fn draw_one(
+    backend: Backend,
+    scene: Arc<Scene>,
+    opts: &RenderOptions,
+    format: Format,
+    key: &FrameKey,
+) -> anyhow::Result<Frame> {
+    let mut r = create(backend, scene, opts, format)?;
+    r.submit(std::slice::from_ref(key))?;
+    r.finish()?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("renderer returned no frame"))
+}
+
+/// Draws a single YUV frame with a fresh renderer.
 pub fn render_one(
     backend: Backend,
     scene: Arc<Scene>,
     opts: &RenderOptions,
     key: &FrameKey,
 ) -> anyhow::Result<Yuv420> {
-    let mut r = create(backend, scene, opts)?;
-    r.submit(std::slice::from_ref(key))?;
-    r.finish()?
-        .pop()
-        .ok_or_else(|| anyhow::anyhow!("renderer returned no frame"))
+    draw_one(backend, scene, opts, Format::Yuv420, key)?.into_yuv()
 }

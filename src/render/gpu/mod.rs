@@ -26,7 +26,7 @@ use anyhow::Context as _;
 use wgpu::util::DeviceExt as _;
 
 use super::backdrop::Backdrops;
-use super::{RenderOptions, Renderer, Yuv420};
+use super::{Format, Frame, RenderOptions, Renderer};
 use crate::scene::Scene;
 use crate::timeline::FrameKey;
 pub use adapter::list_adapters;
@@ -105,6 +105,19 @@ impl GpuRenderer {
                 0
             };
         Self::with_mode(scene, opts, hardware_only, mode)
+    }
+
+    /// A renderer drawing frames in `format`.
+    pub fn with_format(
+        scene: Arc<Scene>,
+        opts: &RenderOptions,
+        hardware_only: bool,
+        format: Format,
+    ) -> anyhow::Result<GpuRenderer> {
+        match format {
+            Format::Yuv420 => Self::new(scene, opts, hardware_only),
+            Format::Rgba { transparent } => Self::rgba(scene, opts, hardware_only, transparent),
+        }
     }
 
     fn with_mode(
@@ -439,6 +452,15 @@ impl Renderer for GpuRenderer {
         format!("GPU ({})", self.name)
     }
 
+    fn format(&self) -> Format {
+        match (self.geo.rgba, self.draws_backdrop) {
+            (false, _) => Format::Yuv420,
+            (true, draws_backdrop) => Format::Rgba {
+                transparent: !draws_backdrop,
+            },
+        }
+    }
+
     fn batch_size(&self) -> usize {
         self.batch
     }
@@ -481,35 +503,22 @@ impl Renderer for GpuRenderer {
         self.check_errors()
     }
 
-    fn finish(&mut self) -> anyhow::Result<Vec<Yuv420>> {
-        anyhow::ensure!(
-            !self.geo.rgba,
-            "GPU renderer: RGBA frames come from finish_rgba"
-        );
+    fn finish(&mut self) -> anyhow::Result<Vec<Frame>> {
         let geo = self.geo;
-        self.read_batch(|f| geo.crop(f))
+        match geo.rgba {
+            true => self.read_batch(|f| Frame::Rgba(geo.crop_rgba(f))),
+            false => self.read_batch(|f| Frame::Yuv420(geo.crop(f))),
+        }
     }
-    fn backdrops(&mut self) -> &mut Backdrops {
-        &mut self.backdrops
-    }
-}
 
-impl GpuRenderer {
-    /// Starts decoding video backgrounds' frames for `keys`, unless frames are drawn without
-    /// their backdrop.
-    pub fn decode_ahead<'a>(&mut self, keys: impl Iterator<Item = &'a FrameKey>) {
+    fn decode_ahead(&mut self, keys: &mut dyn Iterator<Item = &FrameKey>) {
         if self.draws_backdrop {
             self.backdrops.decode_ahead(keys);
         }
     }
+}
 
-    /// Completes the oldest batch of a renderer made by `rgba`.
-    pub fn finish_rgba(&mut self) -> anyhow::Result<Vec<image::RgbaImage>> {
-        anyhow::ensure!(self.geo.rgba, "GPU renderer: YUV frames come from finish");
-        let geo = self.geo;
-        self.read_batch(|f| geo.crop_rgba(f))
-    }
-
+impl GpuRenderer {
     /// Waits for the oldest batch and turns each of its padded frames into a frame.
     fn read_batch<T>(&mut self, frame: impl Fn(&[u8]) -> T) -> anyhow::Result<Vec<T>> {
         let batch = self

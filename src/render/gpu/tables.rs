@@ -3,7 +3,7 @@
 //!
 //! Layouts here are the shader's contract: keep in sync with shaders/frame.wgsl.
 
-use crate::render::Yuv420;
+use crate::frame::Yuv420;
 use crate::scene::{GlyphInstance, Scene};
 use crate::timeline::{FrameKey, SlideText};
 

@@ -11,7 +11,10 @@ use ffmpeg::software::scaling;
 use ffmpeg::util::frame;
 use ffmpeg_next as ffmpeg;
 
-use crate::project::Fit;
+use crate::frame::Fit;
+
+/// Times within a microsecond are one instant, as for words' times.
+const TIME_EPSILON: f64 = 1e-6;
 
 /// The frames of a clip's video stream, known before any is decoded.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +44,7 @@ impl ClipInfo {
     pub fn frame_at(&self, t: f64) -> usize {
         let n = self
             .pts
-            .partition_point(|&p| self.seconds(p) <= t + crate::project::TIME_EPSILON);
+            .partition_point(|&p| self.seconds(p) <= t + TIME_EPSILON);
         n.saturating_sub(1)
     }
 
@@ -116,7 +119,7 @@ pub fn probe(path: &Path) -> anyhow::Result<ClipInfo> {
 
 /// The file opened, and the index of the video stream FFmpeg picks as its best.
 fn open_video(path: &Path) -> anyhow::Result<(ffmpeg::format::context::Input, usize)> {
-    crate::encode::init();
+    super::init();
     let input = ffmpeg::format::input(path)
         .with_context(|| format!("cannot open {} as a video", path.display()))?;
     let index = input

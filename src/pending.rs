@@ -1,0 +1,94 @@
+//! Outputs that appear whole or not at all: every file gpucast writes (a video, a project, a
+//! PNG, a folder of images) is made under a hidden `.NAME.PID.partial` name beside its target,
+//! synced, and renamed into place; an unfinished one is removed on error, on drop, and by
+//! `remove_pending_files` when a second signal ends the process at once.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+/// A file (or a folder of images) that exists under its final name only once `commit` is
+/// called.
+pub struct PendingFile {
+    target: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl PendingFile {
+    pub fn new(target: &Path) -> PendingFile {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let temp = target.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+        pending_files().push(temp.clone());
+        PendingFile {
+            target: target.to_path_buf(),
+            temp,
+            committed: false,
+        }
+    }
+
+    pub fn temp(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Moves the finished file into place. Its data reaches the disk before the rename, and the
+    /// rename before this returns, so a crash right after "done" never leaves a truncated video.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        // A signal that arrived while the file was being finished still wins.
+        crate::cancel::check()?;
+        std::fs::File::open(&self.temp)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot write {}", self.target.display()))?;
+        std::fs::rename(&self.temp, &self.target).with_context(|| {
+            format!(
+                "cannot move {} into place as {}",
+                self.temp.display(),
+                self.target.display()
+            )
+        })?;
+        self.committed = true;
+        let dir = match self.target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        // A directory opened read-only can be synced on Linux; elsewhere this may be refused,
+        // which costs only the guarantee, not the file.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            remove(&self.temp);
+        }
+        pending_files().retain(|p| p != &self.temp);
+    }
+}
+
+/// Removes an unfinished output: a file, or a folder of images.
+fn remove(temp: &Path) {
+    if temp.is_dir() {
+        let _ = std::fs::remove_dir_all(temp);
+    } else {
+        let _ = std::fs::remove_file(temp);
+    }
+}
+
+fn pending_files() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    static FILES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    FILES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every unfinished output, for an exit that cannot unwind (a second Ctrl-C).
+pub fn remove_pending_files() {
+    for p in pending_files().iter() {
+        remove(p);
+    }
+}

@@ -1,0 +1,269 @@
+//! Slides and their words: timed words checked and repaired (ends clamped to the next start),
+//! plain `text` slides spread over their time.
+
+use std::path::Path;
+
+use super::backgrounds::background;
+use super::limits;
+use super::model::*;
+use super::problems::Checker;
+use super::raw;
+use super::raw::{RawSlide, RawStyle};
+use super::style::style;
+
+pub(super) fn time_ok(t: f64) -> bool {
+    t.is_finite() && t >= 0.0
+}
+
+pub(super) fn slides(
+    c: &mut Checker,
+    raw: Option<Vec<RawSlide>>,
+    project_style: &RawStyle,
+    base: &Path,
+    size: (u32, u32),
+    audio_duration: Option<f64>,
+) -> Vec<Slide> {
+    let project = style(c, "style", project_style, base, size);
+    let Some(raw) = raw else {
+        c.err("slides", "required: a list of slides");
+        return Vec::new();
+    };
+    if raw.is_empty() {
+        c.err("slides", "the list is empty; give at least one slide");
+    }
+    if raw.len() > limits::SLIDES {
+        c.err(
+            "slides",
+            format!(
+                "{} slides is over the limit of {}",
+                raw.len(),
+                limits::SLIDES
+            ),
+        );
+        return Vec::new();
+    }
+    let words: usize = raw
+        .iter()
+        .map(|s| s.words.as_ref().map_or(0, Vec::len))
+        .sum();
+    if words > limits::WORDS {
+        c.err(
+            "slides",
+            format!("{words} words is over the limit of {}", limits::WORDS),
+        );
+        return Vec::new();
+    }
+    let mut out: Vec<Slide> = Vec::new();
+    let mut prev_end: Option<f64> = None;
+    for (i, s) in raw.iter().enumerate() {
+        let path = format!("slides[{i}]");
+        let style = match &s.style {
+            Some(over) => {
+                let mut st = style(
+                    c,
+                    &format!("{path}.style"),
+                    &project_style.merged(over),
+                    base,
+                    size,
+                );
+                if over.font.is_none() && over.bold_font.is_none() {
+                    st.field = project.field.clone();
+                }
+                st
+            }
+            None => project.clone(),
+        };
+        let Some(start) = s.start else {
+            c.err(format!("{path}.start"), "required");
+            continue;
+        };
+        if !time_ok(start) {
+            c.err(
+                format!("{path}.start"),
+                format!("{start} must be 0 or more seconds"),
+            );
+            continue;
+        }
+        let next_start = raw.get(i + 1).and_then(|n| n.start);
+        let end = match s.end.or(next_start).or(audio_duration) {
+            Some(e) => e,
+            None => continue, // the audio problem is already reported
+        };
+        if !end.is_finite() || end <= start {
+            c.err(
+                format!("{path}.end"),
+                format!("{end:.3} s is not after start {start:.3} s"),
+            );
+            continue;
+        }
+        if let Some(pe) = prev_end {
+            if start < pe - TIME_EPSILON {
+                c.err(
+                    format!("{path}.start"),
+                    format!(
+                        "{start:.3} s overlaps slides[{}], which ends at {pe:.3} s",
+                        i - 1
+                    ),
+                );
+            }
+        }
+        prev_end = Some(end);
+        if let Some(d) = audio_duration {
+            if start >= d {
+                c.warn(
+                    &path,
+                    format!("starts at {start:.3} s, after the audio ends at {d:.3} s; it is never shown"),
+                );
+            }
+        }
+        let words = match (&s.words, &s.text) {
+            (Some(_), Some(_)) => {
+                c.err(&path, "give either `words` or `text`, not both");
+                Vec::new()
+            }
+            (None, None) => {
+                c.err(&path, "needs `words` (timed) or `text` (timings estimated)");
+                Vec::new()
+            }
+            (None, Some(text)) if text.chars().count() > limits::TEXT_CHARS => {
+                c.err(
+                    format!("{path}.text"),
+                    format!("over the limit of {} characters", limits::TEXT_CHARS),
+                );
+                Vec::new()
+            }
+            (None, Some(text)) => estimate_words(text, start, end),
+            (Some(words), None) => timed_words(c, &path, words, start, end),
+        };
+        let background = s
+            .background
+            .clone()
+            .map(|b| background(c, &format!("{path}.background"), Some(b), base));
+        out.push(Slide {
+            start,
+            end,
+            words,
+            style,
+            background,
+        });
+    }
+    out
+}
+
+pub(super) fn timed_words(
+    c: &mut Checker,
+    path: &str,
+    raw: &[raw::RawWord],
+    slide_start: f64,
+    slide_end: f64,
+) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::with_capacity(raw.len());
+    let mut prev_start: Option<f64> = None;
+    let mut last_pushed: Option<usize> = None;
+    for (j, w) in raw.iter().enumerate() {
+        let wpath = format!("{path}.words[{j}]");
+        let text = w.text.as_deref().map(str::trim).unwrap_or("");
+        let mut ok = true;
+        if text.is_empty() {
+            c.err(
+                &wpath,
+                "empty word: `text` must hold at least one visible character",
+            );
+            ok = false;
+        }
+        if text.chars().count() > limits::WORD_CHARS {
+            c.err(
+                &wpath,
+                format!(
+                    "over the limit of {} characters for a word",
+                    limits::WORD_CHARS
+                ),
+            );
+            ok = false;
+        }
+        let (Some(start), Some(end)) = (w.start, w.end) else {
+            c.err(&wpath, "needs both `start` and `end`");
+            continue;
+        };
+        if !time_ok(start) || !time_ok(end) {
+            c.err(&wpath, "start and end must be 0 or more seconds");
+            continue;
+        }
+        if end < start - TIME_EPSILON {
+            c.err(
+                &wpath,
+                format!("end {end:.3} s is before start {start:.3} s"),
+            );
+            ok = false;
+        }
+        if start < slide_start - TIME_EPSILON || end > slide_end + TIME_EPSILON {
+            c.err(
+                &wpath,
+                format!(
+                    "{start:.3}-{end:.3} s is outside its slide ({slide_start:.3}-{slide_end:.3} s)"
+                ),
+            );
+            ok = false;
+        }
+        if let Some(prev_start) = prev_start {
+            if start < prev_start - TIME_EPSILON {
+                c.err(
+                    &wpath,
+                    format!(
+                        "start {start:.3} s is before the previous word's start {prev_start:.3} s (words must be in spoken order)"
+                    ),
+                );
+                ok = false;
+            }
+        }
+        prev_start = Some(start);
+        if let (true, Some(prev)) = (
+            ok && last_pushed == Some(j.wrapping_sub(1)),
+            words.last_mut(),
+        ) {
+            if prev.end > start + TIME_EPSILON {
+                c.warn(
+                    format!("{path}.words[{}]", j - 1),
+                    format!(
+                        "end {:.3} s overlaps the next word's start; clamped to {start:.3} s",
+                        prev.end
+                    ),
+                );
+                prev.end = start;
+            }
+        }
+        if ok {
+            last_pushed = Some(j);
+            words.push(Word {
+                text: text.to_string(),
+                start,
+                end: end.max(start),
+            });
+        }
+    }
+    words
+}
+
+/// Spreads a slide's plain text over its time, each word's share proportional to its length.
+/// Chinese and Japanese are cut into words by `segment::words`.
+pub(super) fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
+    let parts = crate::segment::words(text);
+    // The space after a word counts toward its share, as speech pauses between words.
+    let weight = |w: &str| w.chars().count() as f64 + 1.0;
+    let total: f64 = parts.iter().map(|w| weight(w)).sum();
+    let span = end - start;
+    let mut t = start;
+    parts
+        .iter()
+        .map(|w| {
+            let d = span * weight(w) / total;
+            let word = Word {
+                text: w.clone(),
+                start: t,
+                end: (t + d).min(end),
+            };
+            t += d;
+            word
+        })
+        .collect()
+}
