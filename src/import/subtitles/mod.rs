@@ -630,13 +630,13 @@ fn strip_label(s: &str) -> &str {
 mod tests {
     use super::*;
 
-    const SRT_CUES: &str = include_str!("../../tests/data/import/srt-cues.srt");
-    const SRT_WORDS: &str = include_str!("../../tests/data/import/srt-words.srt");
-    const SRT_HIGHLIGHT: &str = include_str!("../../tests/data/import/srt-highlight.srt");
-    const SRT_MESSY: &str = include_str!("../../tests/data/import/srt-messy.srt");
-    const VTT_CUES: &str = include_str!("../../tests/data/import/vtt-cues.vtt");
-    const VTT_YOUTUBE: &str = include_str!("../../tests/data/import/vtt-youtube.vtt");
-    const VTT_HIGHLIGHT: &str = include_str!("../../tests/data/import/vtt-highlight.vtt");
+    const SRT_CUES: &str = include_str!("../../../tests/data/import/srt-cues.srt");
+    const SRT_WORDS: &str = include_str!("../../../tests/data/import/srt-words.srt");
+    const SRT_HIGHLIGHT: &str = include_str!("../../../tests/data/import/srt-highlight.srt");
+    const SRT_MESSY: &str = include_str!("../../../tests/data/import/srt-messy.srt");
+    const VTT_CUES: &str = include_str!("../../../tests/data/import/vtt-cues.vtt");
+    const VTT_YOUTUBE: &str = include_str!("../../../tests/data/import/vtt-youtube.vtt");
+    const VTT_HIGHLIGHT: &str = include_str!("../../../tests/data/import/vtt-highlight.vtt");
 
     use crate::import::testing::{assert_tokens as check, timed};
 

@@ -966,28 +966,30 @@ mod tests {
         (format(name).parse)(&input)
     }
 
-    const ELEVENLABS: &str = include_str!("../../tests/data/import/elevenlabs.json");
-    const ELEVENLABS_STREAM: &str = include_str!("../../tests/data/import/elevenlabs-stream.jsonl");
-    const ELEVENLABS_WS: &str = include_str!("../../tests/data/import/elevenlabs-ws.jsonl");
-    const ELEVENLABS_MESSY: &str = include_str!("../../tests/data/import/elevenlabs-messy.json");
-    const EDGE_TTS: &str = include_str!("../../tests/data/import/azure-edge-tts.jsonl");
+    const ELEVENLABS: &str = include_str!("../../../tests/data/import/elevenlabs.json");
+    const ELEVENLABS_STREAM: &str =
+        include_str!("../../../tests/data/import/elevenlabs-stream.jsonl");
+    const ELEVENLABS_WS: &str = include_str!("../../../tests/data/import/elevenlabs-ws.jsonl");
+    const ELEVENLABS_MESSY: &str = include_str!("../../../tests/data/import/elevenlabs-messy.json");
+    const EDGE_TTS: &str = include_str!("../../../tests/data/import/azure-edge-tts.jsonl");
     const EDGE_TTS_SENTENCES: &str =
-        include_str!("../../tests/data/import/azure-edge-tts-sentences.jsonl");
-    const AZURE_SDK: &str = include_str!("../../tests/data/import/azure-sdk.json");
-    const AZURE_JS: &str = include_str!("../../tests/data/import/azure-js.json");
-    const AZURE_METADATA: &str = include_str!("../../tests/data/import/azure-metadata.jsonl");
-    const AZURE_MESSY: &str = include_str!("../../tests/data/import/azure-messy.json");
-    const POLLY: &str = include_str!("../../tests/data/import/polly.marks");
-    const POLLY_SCRIPT: &str = include_str!("../../tests/data/import/polly-script.txt");
-    const POLLY_SSML: &str = include_str!("../../tests/data/import/polly-ssml.marks");
-    const POLLY_SSML_SCRIPT: &str = include_str!("../../tests/data/import/polly-ssml-script.ssml");
-    const POLLY_MESSY: &str = include_str!("../../tests/data/import/polly-messy.json");
-    const GOOGLE: &str = include_str!("../../tests/data/import/google.json");
-    const GOOGLE_SCRIPT: &str = include_str!("../../tests/data/import/google-script.ssml");
-    const GOOGLE_PLAIN: &str = include_str!("../../tests/data/import/google-plain.json");
+        include_str!("../../../tests/data/import/azure-edge-tts-sentences.jsonl");
+    const AZURE_SDK: &str = include_str!("../../../tests/data/import/azure-sdk.json");
+    const AZURE_JS: &str = include_str!("../../../tests/data/import/azure-js.json");
+    const AZURE_METADATA: &str = include_str!("../../../tests/data/import/azure-metadata.jsonl");
+    const AZURE_MESSY: &str = include_str!("../../../tests/data/import/azure-messy.json");
+    const POLLY: &str = include_str!("../../../tests/data/import/polly.marks");
+    const POLLY_SCRIPT: &str = include_str!("../../../tests/data/import/polly-script.txt");
+    const POLLY_SSML: &str = include_str!("../../../tests/data/import/polly-ssml.marks");
+    const POLLY_SSML_SCRIPT: &str =
+        include_str!("../../../tests/data/import/polly-ssml-script.ssml");
+    const POLLY_MESSY: &str = include_str!("../../../tests/data/import/polly-messy.json");
+    const GOOGLE: &str = include_str!("../../../tests/data/import/google.json");
+    const GOOGLE_SCRIPT: &str = include_str!("../../../tests/data/import/google-script.ssml");
+    const GOOGLE_PLAIN: &str = include_str!("../../../tests/data/import/google-plain.json");
     const GOOGLE_PLAIN_SCRIPT: &str =
-        include_str!("../../tests/data/import/google-plain-script.txt");
-    const GOOGLE_MESSY: &str = include_str!("../../tests/data/import/google-messy.json");
+        include_str!("../../../tests/data/import/google-plain-script.txt");
+    const GOOGLE_MESSY: &str = include_str!("../../../tests/data/import/google-messy.json");
 
     fn ok(name: &str, raw: &str, script: Option<&str>) -> Vec<Token> {
         parse(name, raw, script).unwrap_or_else(|b| panic!("{}: {}", b.at, b.problem))

@@ -598,16 +598,16 @@ fn aeneas_fragments(list: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
 mod tests {
     use super::*;
 
-    const GENTLE: &str = include_str!("../../tests/data/import/gentle.json");
-    const MFA: &str = include_str!("../../tests/data/import/mfa.TextGrid");
-    const MFA_SHORT: &str = include_str!("../../tests/data/import/mfa-short.TextGrid");
-    const MFA_JSON: &str = include_str!("../../tests/data/import/mfa.json");
-    const MFA_SPEAKERS: &str = include_str!("../../tests/data/import/mfa-speakers.json");
-    const AENEAS: &str = include_str!("../../tests/data/import/aeneas.json");
-    const AENEAS_PLAIN: &str = include_str!("../../tests/data/import/aeneas-plain.json");
-    const REMOTION: &str = include_str!("../../tests/data/import/remotion.json");
-    const CSV: &str = include_str!("../../tests/data/import/csv-header.csv");
-    const TSV: &str = include_str!("../../tests/data/import/csv-plain.tsv");
+    const GENTLE: &str = include_str!("../../../tests/data/import/gentle.json");
+    const MFA: &str = include_str!("../../../tests/data/import/mfa.TextGrid");
+    const MFA_SHORT: &str = include_str!("../../../tests/data/import/mfa-short.TextGrid");
+    const MFA_JSON: &str = include_str!("../../../tests/data/import/mfa.json");
+    const MFA_SPEAKERS: &str = include_str!("../../../tests/data/import/mfa-speakers.json");
+    const AENEAS: &str = include_str!("../../../tests/data/import/aeneas.json");
+    const AENEAS_PLAIN: &str = include_str!("../../../tests/data/import/aeneas-plain.json");
+    const REMOTION: &str = include_str!("../../../tests/data/import/remotion.json");
+    const CSV: &str = include_str!("../../../tests/data/import/csv-header.csv");
+    const TSV: &str = include_str!("../../../tests/data/import/csv-plain.tsv");
 
     use crate::import::testing::{assert_tokens, bad, timed, with};
 
