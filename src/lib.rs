@@ -14,6 +14,7 @@ pub mod frame;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
+pub mod inputs;
 pub mod job;
 pub mod layout;
 pub mod media;

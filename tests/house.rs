@@ -14,6 +14,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("segment", 0),
     ("frame", 0),
     ("media", 0),
+    ("inputs", 0),
     ("cancel", 0),
     ("pending", 0),
     ("project", 1),

@@ -86,7 +86,7 @@ pub(crate) fn decode(
 ) -> anyhow::Result<Damage> {
     super::init();
     let declared_wav = wav_declared_duration(path);
-    let mut input = format::input(path).context("FFmpeg cannot open it")?;
+    let mut input = super::open_input(path)?;
     let stream = input
         .streams()
         .best(media::Type::Audio)

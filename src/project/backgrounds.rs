@@ -71,8 +71,8 @@ pub(super) fn background(
         return video_background(c, field, base.join(video), fit, b.looped, b.start);
     }
     let path = base.join(b.image.expect("one of the three is given"));
-    let readable = image::ImageReader::open(&path)
-        .map_err(anyhow::Error::from)
+    let readable = crate::inputs::plain_file(&path)
+        .and_then(|()| Ok(image::ImageReader::open(&path)?))
         .and_then(|r| Ok(r.with_guessed_format()?))
         .and_then(|r| Ok(r.into_dimensions()?));
     match readable {
@@ -115,11 +115,8 @@ pub(super) fn video_background(
         c.err(format!("{field}.start"), "must be 0 or more seconds");
         return fallback;
     }
-    if !path.is_file() {
-        c.err(
-            format!("{field}.video"),
-            format!("file not found: {}", path.display()),
-        );
+    if let Some(problem) = crate::inputs::problem(&path) {
+        c.err(format!("{field}.video"), problem);
         return fallback;
     }
     let clip = match crate::media::clip::probe(&path) {

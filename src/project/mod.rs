@@ -149,8 +149,8 @@ pub(crate) fn resolve(
             c.err("audio", "required: the narration file to render against");
             None
         }
-        Some(p) if !p.is_file() => {
-            c.err("audio", format!("file not found: {}", p.display()));
+        Some(p) if crate::inputs::problem(p).is_some() => {
+            c.err("audio", crate::inputs::problem(p).unwrap_or_default());
             None
         }
         Some(p) => match probe(p) {

@@ -23,8 +23,8 @@ pub(super) fn music(
         }
         Some(f) => {
             let p = base.join(f);
-            if !p.is_file() {
-                c.err("music.file", format!("file not found: {}", p.display()));
+            if let Some(problem) = crate::inputs::problem(&p) {
+                c.err("music.file", problem);
                 None
             } else {
                 match probe(&p) {

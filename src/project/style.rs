@@ -157,11 +157,8 @@ pub(super) fn style(
             None
         } else if looks_like_file {
             let p = base.join(v);
-            if !p.is_file() {
-                c.err(
-                    format!("{path}.{field}"),
-                    format!("font file not found: {}", p.display()),
-                );
+            if let Some(problem) = crate::inputs::problem(&p) {
+                c.err(format!("{path}.{field}"), format!("font {problem}"));
             }
             Some(FontChoice::File(p))
         } else {

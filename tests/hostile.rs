@@ -1,0 +1,149 @@
+//! Inputs a shared project can hold to make gpucast reach what it does not name: names that
+//! FFmpeg would read as URLs or protocols, and special files that block whoever opens them.
+//! Every path a project names is a local file, opened as that file only.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::fixture;
+
+/// `gpucast validate NAME` run inside `dir` (so a relative project path leaves the names in it
+/// as written), failing the test if it takes more than 60 s (a hang).
+fn validate_in(dir: &Path, name: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args(["validate", name])
+        .current_dir(dir)
+        .env("RUST_LOG", "gpucast=warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gpucast runs");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("gpucast validate hung");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn set_background(project: &Path, background: serde_json::Value) {
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project).unwrap()).unwrap();
+    json["background"] = background;
+    std::fs::write(project, json.to_string()).unwrap();
+}
+
+fn footage() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/footage/footage.mp4"
+    ))
+}
+
+/// A background video named like a URL is the local file of that name: nothing connects to
+/// the listener it names. A `concat:` name is the one file of that name, not the files listed
+/// in it.
+#[test]
+fn names_are_local_files_not_urls_or_protocols() {
+    let fx = fixture(320, 180, 2.0, "");
+    let d = fx.dir.path();
+    let name = fx
+        .project
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let local = d.join(format!("http:/127.0.0.1:{port}/x.mp4"));
+    std::fs::create_dir_all(local.parent().unwrap()).unwrap();
+    std::fs::copy(footage(), &local).unwrap();
+    set_background(
+        &fx.project,
+        serde_json::json!({ "video": format!("http://127.0.0.1:{port}/x.mp4") }),
+    );
+    let out = validate_in(d, &name);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the local file is a good clip: {err}");
+    match listener.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Ok((_, peer)) => panic!("gpucast connected to the listener (from {peer})"),
+        Err(e) => panic!("{e}"),
+    }
+
+    std::fs::copy(footage(), d.join("clip.mp4")).unwrap();
+    std::fs::write(d.join("concat:clip.mp4|clip.mp4"), b"not a video").unwrap();
+    set_background(
+        &fx.project,
+        serde_json::json!({ "video": "concat:clip.mp4|clip.mp4" }),
+    );
+    let out = validate_in(d, &name);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("background.video") && err.contains("concat:clip.mp4|clip.mp4"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// A FIFO (or a folder, or a device) where a file should be is refused by what it is, at once:
+/// opening a FIFO would wait for a writer forever.
+#[test]
+fn special_files_are_refused_by_type_without_waiting() {
+    let fx = fixture(320, 180, 2.0, "");
+    let d = fx.dir.path();
+    let name = fx
+        .project
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let fifo = d.join("pipe.png");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let cases = [
+        (
+            serde_json::json!({ "image": "pipe.png" }),
+            "background.image",
+            "FIFO",
+        ),
+        (
+            serde_json::json!({ "video": "pipe.png" }),
+            "background.video",
+            "FIFO",
+        ),
+        (
+            serde_json::json!({ "image": "." }),
+            "background.image",
+            "a folder",
+        ),
+        (
+            serde_json::json!({ "video": "/dev/zero" }),
+            "background.video",
+            "a device",
+        ),
+    ];
+    for (background, field, what) in cases {
+        set_background(&fx.project, background.clone());
+        let out = validate_in(d, &name);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{background}: {err}");
+        assert!(
+            err.contains(field) && err.contains(what),
+            "{background}: {err}"
+        );
+    }
+}
