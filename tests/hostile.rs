@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::fixture;
+use common::{fixture, Fixture};
 
 /// `gpucast validate NAME` run inside `dir` (so a relative project path leaves the names in it
 /// as written), failing the test if it takes more than 60 s (a hang).
@@ -40,6 +40,18 @@ fn set_background(project: &Path, background: serde_json::Value) {
     std::fs::write(project, json.to_string()).unwrap();
 }
 
+/// A small fixture and its project's file name, for running gpucast inside its folder.
+fn small_fixture() -> (Fixture, String) {
+    let fx = fixture(320, 180, 2.0, "");
+    let name = fx
+        .project
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    (fx, name)
+}
+
 fn footage() -> &'static Path {
     Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -52,15 +64,8 @@ fn footage() -> &'static Path {
 /// in it.
 #[test]
 fn names_are_local_files_not_urls_or_protocols() {
-    let fx = fixture(320, 180, 2.0, "");
+    let (fx, name) = small_fixture();
     let d = fx.dir.path();
-    let name = fx
-        .project
-        .file_name()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -101,15 +106,8 @@ fn names_are_local_files_not_urls_or_protocols() {
 /// opening a FIFO would wait for a writer forever.
 #[test]
 fn special_files_are_refused_by_type_without_waiting() {
-    let fx = fixture(320, 180, 2.0, "");
+    let (fx, name) = small_fixture();
     let d = fx.dir.path();
-    let name = fx
-        .project
-        .file_name()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
     let fifo = d.join("pipe.png");
     let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     // SAFETY: a valid NUL-terminated path.
