@@ -44,13 +44,13 @@ pub fn run(
 ) -> anyhow::Result<Stats> {
     let started = Instant::now();
     let runs: Arc<Vec<Run>> = Arc::new(timeline.runs.clone());
-    // Video backgrounds' frames are decoded ahead, in the order these runs will be drawn.
     anyhow::ensure!(
         renderer.format() == sink.format(),
         "the renderer draws {:?} frames but the output takes {:?}",
         renderer.format(),
         sink.format()
     );
+    // Video backgrounds' frames are decoded ahead, in the order these runs will be drawn.
     renderer.decode_ahead(&mut runs.iter().map(|r| &r.key));
     let (tx, rx) = mpsc::sync_channel::<(SharedFrame, usize)>(CHANNEL_FRAMES);
     let render_runs = runs.clone();

@@ -129,9 +129,18 @@ impl ImageWriter {
             transparent,
         })
     }
+}
 
-    /// `img` is frame `start` and the `count - 1` after it.
-    pub fn write(&mut self, img: &image::RgbaImage, start: u64, count: u64) -> anyhow::Result<()> {
+impl super::FrameSink for ImageWriter {
+    fn format(&self) -> Format {
+        Format::Rgba {
+            transparent: self.transparent,
+        }
+    }
+
+    /// `frame` is frame `start` and the `count - 1` after it.
+    fn write(&mut self, frame: &Frame, start: u64, count: u64) -> anyhow::Result<()> {
+        let img = frame.rgba()?;
         let first = self.folder.temp().join(self.seq.file_name(start));
         img.save_with_format(&first, image::ImageFormat::Png)
             .with_context(|| format!("cannot write {}", first.display()))?;
@@ -146,28 +155,12 @@ impl ImageWriter {
     }
 
     /// Moves the finished folder into place (replacing an empty one of that name).
-    pub fn commit(self) -> anyhow::Result<()> {
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
         if self.seq.dir.is_dir() {
             std::fs::remove_dir(&self.seq.dir)
                 .with_context(|| format!("cannot replace {}", self.seq.dir.display()))?;
         }
         self.folder.commit()
-    }
-}
-
-impl super::FrameSink for ImageWriter {
-    fn format(&self) -> Format {
-        Format::Rgba {
-            transparent: self.transparent,
-        }
-    }
-
-    fn write(&mut self, frame: &Frame, start: u64, count: u64) -> anyhow::Result<()> {
-        ImageWriter::write(self, frame.rgba()?, start, count)
-    }
-
-    fn finish(self: Box<Self>) -> anyhow::Result<()> {
-        self.commit()
     }
 }
 

@@ -84,7 +84,6 @@ pub(crate) fn decode(
     path: &Path,
     mut on_frame: impl FnMut(&mut frame::Audio) -> anyhow::Result<()>,
 ) -> anyhow::Result<Damage> {
-    super::init();
     let declared_wav = wav_declared_duration(path);
     let mut input = super::open_input(path)?;
     let stream = input

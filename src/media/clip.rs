@@ -119,7 +119,6 @@ pub fn probe(path: &Path) -> anyhow::Result<ClipInfo> {
 
 /// The file opened, and the index of the video stream FFmpeg picks as its best.
 fn open_video(path: &Path) -> anyhow::Result<(ffmpeg::format::context::Input, usize)> {
-    super::init();
     let input = super::open_input(path)
         .with_context(|| format!("cannot open {} as a video", path.display()))?;
     let index = input

@@ -149,20 +149,22 @@ pub(crate) fn resolve(
             c.err("audio", "required: the narration file to render against");
             None
         }
-        Some(p) if crate::inputs::problem(p).is_some() => {
-            c.err("audio", crate::inputs::problem(p).unwrap_or_default());
-            None
-        }
-        Some(p) => match probe(p) {
-            Ok(info) if info.duration > 0.0 => Some(info),
-            Ok(_) => {
-                c.err("audio", format!("{} holds no audio samples", p.display()));
+        Some(p) => match crate::inputs::problem(p) {
+            Some(problem) => {
+                c.err("audio", problem);
                 None
             }
-            Err(e) => {
-                c.err("audio", format!("cannot decode {}: {e:#}", p.display()));
-                None
-            }
+            None => match probe(p) {
+                Ok(info) if info.duration > 0.0 => Some(info),
+                Ok(_) => {
+                    c.err("audio", format!("{} holds no audio samples", p.display()));
+                    None
+                }
+                Err(e) => {
+                    c.err("audio", format!("cannot decode {}: {e:#}", p.display()));
+                    None
+                }
+            },
         },
     };
 
