@@ -4,6 +4,7 @@
 //! from now is skipped, so a retried task never redoes finished work; a failing line never stops
 //! the others; the outcome of every line is reported.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -14,6 +15,7 @@ use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
 use crate::encode::{AudioQuality, Codec, Container, RepeatFrames, Repeats, Speed, VideoSettings};
+use crate::inputs::same_file;
 use crate::job::{Checks, Output, RenderJob, Source};
 use crate::render::{Backend, RenderOptions};
 
@@ -110,11 +112,23 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
     })
 }
 
+/// The largest manifest read (a million lines of a typical 60 bytes).
+pub const MANIFEST_BYTES: u64 = 64 << 20;
+
 /// Reads a manifest: every non-blank line, each a render or the reason it is not one. Paths in
-/// it are relative to the manifest's folder.
-pub fn read(manifest: &Path) -> anyhow::Result<Vec<Entry>> {
-    let text = std::fs::read_to_string(manifest)
-        .with_context(|| format!("cannot read manifest {}", manifest.display()))?;
+/// it are relative to the manifest's folder. The plan is checked whole before anything runs
+/// (`check_plan`): a line that would write over what another line (or the run, through
+/// `report`) reads or writes is refused.
+pub fn read(manifest: &Path, report: Option<&Path>) -> anyhow::Result<Vec<Entry>> {
+    let cannot = || format!("cannot read manifest {}", manifest.display());
+    crate::inputs::plain_file(manifest).with_context(cannot)?;
+    let size = std::fs::metadata(manifest).with_context(cannot)?.len();
+    anyhow::ensure!(
+        size <= MANIFEST_BYTES,
+        "manifest {} is {size} bytes, over the limit of {MANIFEST_BYTES}",
+        manifest.display()
+    );
+    let text = std::fs::read_to_string(manifest).with_context(cannot)?;
     let base = manifest
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -135,7 +149,105 @@ pub fn read(manifest: &Path) -> anyhow::Result<Vec<Entry>> {
         "manifest {} has no lines",
         manifest.display()
     );
+    let mut entries = entries;
+    check_plan(&mut entries, manifest, report);
     Ok(entries)
+}
+
+/// Refuses, before any render, each line whose output is another line's output (both lines,
+/// each naming the other), is a file another line reads (a project, timings, narration, image,
+/// clip, music or font), or is the manifest or the report. Such a line would corrupt a file
+/// or change another render's input mid-batch.
+fn check_plan(entries: &mut [Entry], manifest: &Path, report: Option<&Path>) {
+    let mut writers: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    let mut readers: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    for e in entries.iter() {
+        let Ok(job) = &e.job else { continue };
+        if let Output::File(out) = &job.output {
+            writers.entry(same_file(out)).or_default().push(e.line);
+        }
+        for input in inputs_of(&job.project) {
+            readers.entry(same_file(&input)).or_default().push(e.line);
+        }
+    }
+    let own: Vec<(PathBuf, &str)> = std::iter::once((same_file(manifest), "the manifest"))
+        .chain(report.map(|r| (same_file(r), "the report (--report)")))
+        .collect();
+    let lines = |ls: &[usize]| {
+        ls.iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for e in entries.iter_mut() {
+        let Ok(RenderJob {
+            output: Output::File(out),
+            ..
+        }) = &e.job
+        else {
+            continue;
+        };
+        let key = same_file(out);
+        let shown = out.display();
+        let others = |ls: &[usize]| {
+            ls.iter()
+                .copied()
+                .filter(|&l| l != e.line)
+                .collect::<Vec<_>>()
+        };
+        let other_writers = writers.get(&key).map(|ls| others(ls)).unwrap_or_default();
+        let other_readers = readers.get(&key).map(|ls| others(ls)).unwrap_or_default();
+        let problem = if let Some((_, what)) = own.iter().find(|(k, _)| *k == key) {
+            Some(format!("its output {shown} is {what}"))
+        } else if !other_writers.is_empty() {
+            Some(format!(
+                "its output {shown} is also the output of line {}",
+                lines(&other_writers)
+            ))
+        } else if !other_readers.is_empty() {
+            Some(format!(
+                "its output {shown} is an input of line {}",
+                lines(&other_readers)
+            ))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            e.job = Err(format!("{p}; nothing was rendered for this line"));
+        }
+    }
+}
+
+/// The files a render of `source` reads, as far as can be told without resolving it: a
+/// project and the files it names, or timings and narration.
+fn inputs_of(source: &Source) -> Vec<PathBuf> {
+    match source {
+        Source::Project(project) => {
+            let base = project.parent().unwrap_or(Path::new(""));
+            let named = crate::inputs::plain_file(project)
+                .ok()
+                .and_then(|()| std::fs::metadata(project).ok())
+                .filter(|m| m.len() <= crate::project::limits::PROJECT_BYTES)
+                .and_then(|_| std::fs::read_to_string(project).ok())
+                .and_then(|text| crate::project::parse(project, &text).ok())
+                .map(|raw| raw.files().iter().map(|f| base.join(f)).collect())
+                .unwrap_or_default();
+            [vec![project.clone()], named].concat()
+        }
+        Source::Timings {
+            timings,
+            audio,
+            options,
+        } => [
+            Some(timings.clone()),
+            Some(audio.clone()),
+            options.script.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        Source::Json { .. } => Vec::new(),
+    }
 }
 
 /// What happened to one line.

@@ -646,13 +646,26 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 "--audio: file not found: {}",
                 audio.display()
             );
+            let options = import.options()?;
+            let inputs = [Some(&timings), Some(&audio), options.script.as_ref()];
+            if let Some(input) = inputs
+                .into_iter()
+                .flatten()
+                .find(|i| gpucast::inputs::is_same_file(&output, i))
+            {
+                anyhow::bail!(
+                    "cannot write {}: it is one of the inputs ({}); choose another output",
+                    output.display(),
+                    input.display()
+                );
+            }
             let audio_ref = gpucast::import::relative_path(&audio, &base);
             let imported = gpucast::import::import(
                 &timings,
                 &audio,
                 &audio_ref.to_string_lossy(),
                 &base,
-                &import.options()?,
+                &options,
             )?;
             gpucast::import::write_project(&output, &imported.project, force)?;
             if !quiet {
@@ -671,7 +684,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             jobs,
             report,
         } => {
-            let mut entries = gpucast::batch::read(&manifest)?;
+            let mut entries = gpucast::batch::read(&manifest, report.as_deref())?;
             if let Some(given) = index {
                 let (i, from) = gpucast::batch::index(&given)?;
                 anyhow::ensure!(
@@ -682,6 +695,17 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 log::info!("batch: line index {i}, from {from}");
                 entries = vec![entries.swap_remove(i)];
             }
+            // The report's file is made now, so that one that cannot be written is refused
+            // before the first render rather than after the last.
+            let report_file = match &report {
+                Some(path) => {
+                    let file = gpucast::pending::PendingFile::new(path);
+                    std::fs::File::create(file.temp())
+                        .with_context(|| format!("cannot write the report {}", path.display()))?;
+                    Some((path, file))
+                }
+                None => None,
+            };
             let total = entries.len();
             let outcomes = gpucast::batch::run(&entries, jobs, &|o| {
                 if !quiet || o.status == "failed" {
@@ -701,7 +725,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             gpucast::cancel::check()?;
             let count = |s: &str| outcomes.iter().filter(|o| o.status == s).count();
             let (done, skipped, failed) = (count("done"), count("skipped"), count("failed"));
-            if let Some(path) = &report {
+            if let Some((path, file)) = report_file {
                 let json = serde_json::json!({
                     "manifest": manifest,
                     "lines": total,
@@ -710,7 +734,6 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     "failed": failed,
                     "outcomes": outcomes,
                 });
-                let file = gpucast::pending::PendingFile::new(path);
                 std::fs::write(file.temp(), serde_json::to_string_pretty(&json)? + "\n")
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 file.commit()?;

@@ -6,7 +6,7 @@
 //! files it does not name.
 
 use std::os::unix::fs::FileTypeExt as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Refuses `path` unless it is a regular file (after following links), saying what it is.
 pub fn plain_file(path: &Path) -> anyhow::Result<()> {
@@ -37,6 +37,27 @@ pub fn problem(path: &Path) -> Option<String> {
     plain_file(path)
         .err()
         .map(|e| format!("{}: {e}", path.display()))
+}
+
+/// One name for one file however it is spelled: the real path where it exists, else its
+/// folder's real path and its name.
+pub fn same_file(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (dir.canonicalize(), path.file_name()) {
+        (Ok(d), Some(name)) => d.join(name),
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+/// Whether `a` and `b` name one file (either may not exist yet).
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
+    same_file(a) == same_file(b)
 }
 
 #[cfg(test)]

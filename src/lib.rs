@@ -250,11 +250,7 @@ pub fn join(
     let p = prepare_source(&source)?;
     p.check(checks)?;
     check_output(output, &source, &p.project)?;
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if let Some(part) = parts.iter().find(|part| same(output, part)) {
+    if let Some(part) = parts.iter().find(|part| inputs::is_same_file(output, part)) {
         anyhow::bail!(
             "cannot write {}: it is one of the parts ({}); choose another output",
             output.display(),
@@ -348,11 +344,7 @@ fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Resu
             }
         }
     }
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if let Some(input) = inputs.iter().find(|i| same(path, i)) {
+    if let Some(input) = inputs.iter().find(|i| inputs::is_same_file(path, i)) {
         anyhow::bail!(
             "cannot write {}: it is one of the project's inputs ({}); choose another output",
             path.display(),

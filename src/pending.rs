@@ -1,5 +1,5 @@
 //! Outputs that appear whole or not at all: every file gpucast writes (a video, a project, a
-//! PNG, a folder of images) is made under a hidden `.NAME.PID.partial` name beside its target,
+//! PNG, a folder of images) is made under a hidden `.NAME.PID-N.partial` name beside its target,
 //! synced, and renamed into place; an unfinished one is removed on error, on drop, and by
 //! `remove_pending_files` when a second signal ends the process at once.
 
@@ -21,7 +21,10 @@ impl PendingFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
-        let temp = target.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+        // Unique per output, not per process: two jobs of one batch never share a partial file.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temp = target.with_file_name(format!(".{name}.{}-{n}.partial", std::process::id()));
         pending_files().push(temp.clone());
         PendingFile {
             target: target.to_path_buf(),

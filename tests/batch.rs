@@ -218,3 +218,122 @@ fn an_interrupted_batch_resumes_without_redoing_finished_work() {
         );
     }
 }
+
+/// The plan is checked whole before any render: a line whose output is another line's output,
+/// another line's input (here the project's background clip), the manifest or the report is
+/// refused with the other line's number, and nothing it names is touched; the rest render.
+#[test]
+fn lines_that_would_overwrite_each_other_or_their_inputs_are_refused() {
+    let fx = fixture(160, 90, 2.0, "");
+    let d = fx.dir.path();
+    let background = d.join("clip.mp4");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/assets/footage/footage.mp4"),
+        &background,
+    )
+    .unwrap();
+    let mut project: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fx.project).unwrap()).unwrap();
+    project["background"] = serde_json::json!({ "video": "clip.mp4" });
+    std::fs::write(&fx.project, project.to_string()).unwrap();
+    let image = std::fs::read(&background).unwrap();
+    let manifest = d.join("jobs.jsonl");
+    let line = |output: &str| {
+        format!(
+            "{{\"project\": {}, \"output\": {}}}\n",
+            serde_json::to_string(&fx.project).unwrap(),
+            serde_json::to_string(output).unwrap()
+        )
+    };
+    let text = [
+        line("same.mp4"),
+        line("same.mp4"),
+        line(background.to_str().unwrap()),
+        line("jobs.jsonl"),
+        line("ok.mp4"),
+        line("./status.mkv"),
+    ]
+    .concat();
+    std::fs::write(&manifest, &text).unwrap();
+    // A report named like a video, which line 6 would write.
+    let rep = d.join("status.mkv");
+    let out = batch(
+        &[
+            manifest.to_str().unwrap(),
+            "--jobs",
+            "2",
+            "--report",
+            rep.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("6 lines: 1 done, 0 skipped, 5 failed"),
+        "{err}"
+    );
+    let r = report(&rep);
+    let error = |line: usize| {
+        r["outcomes"][line - 1]["error"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        error(1).contains("is also the output of line 2"),
+        "{}",
+        error(1)
+    );
+    assert!(
+        error(2).contains("is also the output of line 1"),
+        "{}",
+        error(2)
+    );
+    assert!(
+        error(3).contains("is an input of line 1, 2, 5"),
+        "{}",
+        error(3)
+    );
+    // Refused by its extension before the plan is looked at; untouched either way.
+    assert!(error(4).contains("jobs.jsonl"), "{}", error(4));
+    assert!(error(6).contains("is the report"), "{}", error(6));
+    assert_eq!(r["outcomes"][4]["status"], "done");
+    assert_eq!(
+        std::fs::read(&background).unwrap(),
+        image,
+        "the input was not touched"
+    );
+    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), text);
+    assert!(!d.join("same.mp4").exists());
+    assert_eq!(decode_video(&d.join("ok.mp4"), 30.0).frames.len(), 60);
+}
+
+/// A report that cannot be written is refused before the first render, not after the last.
+#[test]
+fn an_unwritable_report_is_refused_before_any_render() {
+    let fx = fixture(160, 90, 2.0, "");
+    let d = fx.dir.path();
+    let manifest = d.join("jobs.jsonl");
+    std::fs::write(
+        &manifest,
+        format!(
+            "{{\"project\": {}, \"output\": \"out.mp4\"}}\n",
+            serde_json::to_string(&fx.project).unwrap()
+        ),
+    )
+    .unwrap();
+    let rep = d.join("no such folder").join("report.json");
+    let out = batch(
+        &[
+            manifest.to_str().unwrap(),
+            "--report",
+            rep.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot write the report"), "{err}");
+    assert!(!d.join("out.mp4").exists(), "nothing was rendered");
+}

@@ -145,3 +145,48 @@ fn special_files_are_refused_by_type_without_waiting() {
         );
     }
 }
+
+/// `import -o` onto one of its own inputs (the narration, the timings, the script) is refused,
+/// even with `--force`, and the input is left as it was.
+#[test]
+fn import_never_writes_over_its_inputs() {
+    let (fx, _) = small_fixture();
+    let d = fx.dir.path();
+    let timings = d.join("talk.srt");
+    std::fs::write(&timings, "1\n00:00:00,000 --> 00:00:01,500\nhello there\n").unwrap();
+    let script = d.join("script.txt");
+    std::fs::write(&script, "hello there\n").unwrap();
+    let audio = d.join("narration.wav");
+    for (output, extra) in [(&audio, None), (&timings, None), (&script, Some(&script))] {
+        let before = std::fs::read(output).unwrap();
+        let mut args = vec![
+            "import".to_string(),
+            timings.display().to_string(),
+            "--audio".into(),
+            audio.display().to_string(),
+            "-o".into(),
+            // Spelled another way: the same file.
+            d.join(".")
+                .join(output.file_name().unwrap())
+                .display()
+                .to_string(),
+            "--force".into(),
+        ];
+        if let Some(s) = extra {
+            args.extend(["--text".into(), s.display().to_string()]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("it is one of the inputs"), "{err}");
+        assert_eq!(
+            std::fs::read(output).unwrap(),
+            before,
+            "{}",
+            output.display()
+        );
+    }
+}

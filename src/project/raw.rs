@@ -305,3 +305,30 @@ impl RawStyle {
         }
     }
 }
+
+impl RawProject {
+    /// Every file the project names (narration, backgrounds, clips, music, fonts), as written:
+    /// relative names are relative to the project's folder. For checks that need a project's
+    /// inputs without resolving it (a batch's plan).
+    pub fn files(&self) -> Vec<&str> {
+        fn background(b: &Option<RawBackground>) -> impl Iterator<Item = &str> {
+            b.iter()
+                .flat_map(|b| [b.image.as_deref(), b.video.as_deref()])
+                .flatten()
+        }
+        fn fonts(s: &Option<RawStyle>) -> impl Iterator<Item = &str> {
+            s.iter()
+                .flat_map(|s| [s.font.as_deref(), s.bold_font.as_deref()])
+                .flatten()
+        }
+        let mut out: Vec<&str> = self.audio.iter().map(String::as_str).collect();
+        out.extend(background(&self.background));
+        out.extend(self.music.iter().filter_map(|m| m.file.as_deref()));
+        out.extend(fonts(&self.style));
+        for slide in self.slides.iter().flatten() {
+            out.extend(background(&slide.background));
+            out.extend(fonts(&slide.style));
+        }
+        out
+    }
+}
