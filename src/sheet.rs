@@ -85,6 +85,9 @@ fn time_code(seconds: f64) -> String {
 }
 
 /// Draws the sheet of a prepared project.
+/// The largest sheet drawn, in pixels (300 MB as RGB): checked before it is allocated.
+pub const SHEET_PIXELS: u64 = 100_000_000;
+
 pub fn draw(
     p: &Prepared,
     backend: Backend,
@@ -106,11 +109,17 @@ pub fn draw(
     let rows = (frames.len() as u32).div_ceil(cols);
     let label_lines = if tw < ONE_LINE_LABEL { 2 } else { 1 };
     let (cell_w, cell_h) = (tw + GAP, th + label_lines * (LABEL - 6) + 6 + GAP);
-    let mut sheet = image::RgbImage::from_pixel(
-        GAP + cols * cell_w,
-        GAP + rows * cell_h,
-        image::Rgb(SHEET_BG),
+    let (sw, sh) = (
+        GAP as u64 + cols as u64 * cell_w as u64,
+        GAP as u64 + rows as u64 * cell_h as u64,
     );
+    anyhow::ensure!(
+        sw * sh <= SHEET_PIXELS,
+        "the sheet would be {sw} x {sh} pixels, over the limit of {} million: ask for fewer \
+         frames (--limit), narrower thumbnails (--width) or more --columns",
+        SHEET_PIXELS / 1_000_000
+    );
+    let mut sheet = image::RgbImage::from_pixel(sw as u32, sh as u32, image::Rgb(SHEET_BG));
     let mut renderer = render::create(backend, p.scene.clone(), render_opts, Format::Yuv420)?;
     let mut labels = Labeler::new();
     let batch = renderer.batch_size().max(1);

@@ -190,3 +190,76 @@ fn import_never_writes_over_its_inputs() {
         );
     }
 }
+
+/// Inputs are refused by type or size before they are read: a FIFO as the project or the
+/// timings (which would block), a sparse 300 MB font, and a contact sheet too large to allocate.
+#[test]
+fn inputs_and_outputs_are_bounded_before_any_work() {
+    let (fx, name) = small_fixture();
+    let d = fx.dir.path();
+    let mkfifo = |p: &Path| {
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    };
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+            .args(args)
+            .current_dir(d)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("gpucast {args:?} hung");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    mkfifo(&d.join("fifo.json"));
+    let err = run(&["validate", "fifo.json"]);
+    assert!(err.contains("FIFO"), "{err}");
+    mkfifo(&d.join("fifo.srt"));
+    let err = run(&[
+        "import",
+        "fifo.srt",
+        "--audio",
+        "narration.wav",
+        "-o",
+        "p2.json",
+    ]);
+    assert!(err.contains("FIFO"), "{err}");
+
+    let font = std::fs::File::create(d.join("huge.ttf")).unwrap();
+    font.set_len(300 << 20).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fx.project).unwrap()).unwrap();
+    json["style"]["font"] = "huge.ttf".into();
+    std::fs::write(&fx.project, json.to_string()).unwrap();
+    let err = run(&["validate", &name]);
+    assert!(
+        err.contains("style.font") && err.contains("over the 256 MB limit for fonts"),
+        "{err}"
+    );
+
+    let big = fixture(7680, 4320, 6.0, "");
+    let project = big.project.to_str().unwrap().to_string();
+    let err = run(&[
+        "sheet",
+        &project,
+        "-o",
+        "sheet.png",
+        "--width",
+        "7680",
+        "--columns",
+        "1",
+    ]);
+    assert!(err.contains("over the limit of 100 million"), "{err}");
+    assert!(!d.join("sheet.png").exists());
+}

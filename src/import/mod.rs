@@ -477,10 +477,8 @@ fn format_names() -> String {
 
 /// The file as UTF-8 text without BOM and with `\n` line ends; UTF-16 with a BOM is converted.
 fn read_text(path: &Path) -> Result<String, String> {
+    crate::inputs::plain_file(path).map_err(|e| e.to_string())?;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.is_dir() {
-        return Err("is a folder, not a file".into());
-    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "{} MB is over the {} MB limit for timing files",

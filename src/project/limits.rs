@@ -4,6 +4,8 @@
 
 /// Project file size.
 pub const PROJECT_BYTES: u64 = 256 << 20;
+/// A font file's size (the largest CJK collections are about 120 MB).
+pub const FONT_BYTES: u64 = 256 << 20;
 /// Frame width and height, in pixels.
 pub const SIDE: i64 = 8192;
 /// Video (audio) length, in seconds: 24 hours.

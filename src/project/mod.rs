@@ -29,7 +29,12 @@ pub use style::{parse_color, resolve_style};
 
 /// Reads and validates a project file. Audio is decoded once here to learn its exact length.
 pub fn load(path: &Path) -> anyhow::Result<Project> {
-    // Refused by size before reading, so a huge file costs neither time nor memory.
+    // Refused by type and size before reading: a FIFO would block, a huge file cost time and
+    // memory.
+    if path.exists() {
+        crate::inputs::plain_file(path)
+            .with_context(|| format!("cannot read project file {}", path.display()))?;
+    }
     if let Ok(meta) = std::fs::metadata(path) {
         anyhow::ensure!(
             meta.len() <= limits::PROJECT_BYTES,

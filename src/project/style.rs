@@ -157,8 +157,19 @@ pub(super) fn style(
             None
         } else if looks_like_file {
             let p = base.join(v);
+            let size = std::fs::metadata(&p).map_or(0, |m| m.len());
             if let Some(problem) = crate::inputs::problem(&p) {
                 c.err(format!("{path}.{field}"), format!("font {problem}"));
+            } else if size > limits::FONT_BYTES {
+                c.err(
+                    format!("{path}.{field}"),
+                    format!(
+                        "{}: {} MB is over the {} MB limit for fonts",
+                        p.display(),
+                        size >> 20,
+                        limits::FONT_BYTES >> 20
+                    ),
+                );
             }
             Some(FontChoice::File(p))
         } else {
