@@ -263,3 +263,39 @@ fn inputs_and_outputs_are_bounded_before_any_work() {
     assert!(err.contains("over the limit of 100 million"), "{err}");
     assert!(!d.join("sheet.png").exists());
 }
+
+/// A script that is not the recording's is said to be so, not aligned word against word.
+#[test]
+fn a_script_that_does_not_match_is_named_as_such() {
+    let (fx, _) = small_fixture();
+    let d = fx.dir.path();
+    let timings = d.join("talk.srt");
+    std::fs::write(
+        &timings,
+        "1\n00:00:00,000 --> 00:00:01,500\nnarrated slides turn bold exactly when spoken\n",
+    )
+    .unwrap();
+    let script = d.join("script.txt");
+    let other: Vec<String> = (0..300).map(|i| format!("other{}", i % 37)).collect();
+    std::fs::write(&script, other.join(" ")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args([
+            "import",
+            "talk.srt",
+            "--audio",
+            "narration.wav",
+            "--text",
+            "script.txt",
+        ])
+        .args(["-o", "p.json"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the script and the timings do not match: only 0 of the script's 300 words"),
+        "{err}"
+    );
+    assert!(!d.join("p.json").exists());
+}

@@ -325,6 +325,23 @@ pub fn from_text(
                 n += s.len();
             }
             let (tokens, report) = script::reconcile(&all, &heard);
+            // A script that is not this recording's would get times made up from nothing.
+            let matched = report.exact + report.approximate;
+            if matched == 0 || (all.len() >= 50 && matched * 5 < all.len()) {
+                return Err(error(
+                    Some(format.name),
+                    Bad::new(
+                        "--text",
+                        format!(
+                            "the script and the timings do not match: only {matched} of the \
+                             script's {} words were found in what was heard (is it the script \
+                             of this recording?)",
+                            all.len()
+                        ),
+                    ),
+                )
+                .into());
+            }
             let (words, _) =
                 normalize::normalize(tokens, 0.0).map_err(|b| error(Some(format.name), b))?;
             // Punctuation-only script words were joined to neighbours: breaks move with them.

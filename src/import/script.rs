@@ -1,10 +1,13 @@
 //! The user's script over the recogniser's words: the script's spelling, the recogniser's times.
 //!
 //! Words are compared by a key (lower case, letters and digits only), so case, punctuation,
-//! apostrophes and hyphens never matter. A diff of the keys pairs the long equal stretches in
-//! linear time; each stretch where they differ is then aligned word by word with a small dynamic
+//! apostrophes and hyphens never matter. A diff of the keys (patience: anchored on words unique
+//! to both sides, so near-linear whatever the texts) pairs the long equal stretches; each stretch where they differ is then aligned word by word with a small dynamic
 //! program that also accepts near spellings (recognition errors), one script word heard as
 //! several (`well-known` / `well known`, `2024` / `twenty twenty four`) and the reverse.
+
+use std::collections::HashMap;
+use std::ops::Range;
 
 use similar::{capture_diff_slices, Algorithm, DiffTag};
 
@@ -66,8 +69,7 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
     let mut times: Vec<Option<(f64, f64)>> = vec![None; script.len()];
     let mut report = Report::default();
     let mut weak: Vec<(f64, String)> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &s, &h) {
-        let (tag, sr, hr) = op.as_tag_tuple();
+    for (tag, sr, hr) in diff(&s, &h) {
         if tag == DiffTag::Equal {
             for (a, b) in sr.zip(hr) {
                 let w = &heard[hidx[b]];
@@ -134,6 +136,91 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
         })
         .collect();
     (tokens, report)
+}
+
+/// Cells (script words × heard words) of a stretch that Myers' diff may take on as it is: its
+/// cost is at most about this many steps.
+const MAX_DIFF_CELLS: usize = 4_000_000;
+
+/// The stretches where two key lists are equal and where they differ, in near-linear time
+/// whatever the input (patience diff). Words found exactly once on each side are anchors (the
+/// longest run of them in the same order); the stretches between anchors are diffed the same
+/// way, and Myers' diff, whose cost grows with the product of the sides where they differ,
+/// runs only on stretches small enough for that to be cheap. A large stretch with no anchor
+/// left (the texts do not match there) is one differing stretch.
+fn diff(s: &[&str], h: &[&str]) -> Vec<(DiffTag, Range<usize>, Range<usize>)> {
+    let mut out = Vec::new();
+    diff_into(s, h, (0, 0), &mut out);
+    out
+}
+
+fn diff_into(
+    s: &[&str],
+    h: &[&str],
+    (si, hi): (usize, usize),
+    out: &mut Vec<(DiffTag, Range<usize>, Range<usize>)>,
+) {
+    let (n, m) = (s.len(), h.len());
+    if n == 0 && m == 0 {
+        return;
+    }
+    if n * m <= MAX_DIFF_CELLS {
+        for op in capture_diff_slices(Algorithm::Myers, s, h) {
+            let (tag, x, y) = op.as_tag_tuple();
+            out.push((tag, x.start + si..x.end + si, y.start + hi..y.end + hi));
+        }
+        return;
+    }
+    // Each key's (count, position) on either side.
+    let mut seen: HashMap<&str, [(u32, usize); 2]> = HashMap::new();
+    for (side, list) in [s, h].into_iter().enumerate() {
+        for (i, k) in list.iter().enumerate() {
+            let e = &mut seen.entry(k).or_default()[side];
+            *e = (e.0 + 1, i);
+        }
+    }
+    let mut unique: Vec<(usize, usize)> = seen
+        .values()
+        .filter(|[a, b]| a.0 == 1 && b.0 == 1)
+        .map(|[a, b]| (a.1, b.1))
+        .collect();
+    if unique.is_empty() {
+        out.push((DiffTag::Replace, si..si + n, hi..hi + m));
+        return;
+    }
+    unique.sort_unstable();
+    let (mut a0, mut b0) = (0, 0);
+    for (a, b) in increasing_run(&unique) {
+        diff_into(&s[a0..a], &h[b0..b], (si + a0, hi + b0), out);
+        out.push((DiffTag::Equal, si + a..si + a + 1, hi + b..hi + b + 1));
+        (a0, b0) = (a + 1, b + 1);
+    }
+    diff_into(&s[a0..], &h[b0..], (si + a0, hi + b0), out);
+}
+
+/// The longest run of `pairs` (sorted by their first) whose seconds also increase, in
+/// O(n log n).
+fn increasing_run(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    // tails[k]: the index in `pairs` ending the best run of length k + 1 found so far.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut before: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (i, &(_, y)) in pairs.iter().enumerate() {
+        let k = tails.partition_point(|&t| pairs[t].1 < y);
+        before[i] = k.checked_sub(1).map(|k| tails[k]);
+        if k == tails.len() {
+            tails.push(i);
+        } else {
+            tails[k] = i;
+        }
+    }
+    let mut run = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(i) = at {
+        run.push(pairs[i]);
+        at = before[i];
+    }
+    run.reverse();
+    run
 }
 
 /// The comparison key: lower case, letters and digits only (`%` read as `percent`).
@@ -402,5 +489,64 @@ mod tests {
         // In, the, Hello exact; 2024, well-known, said approximate; Kernel/colonel too far apart.
         assert_eq!((r.exact, r.approximate, r.unmatched), (3, 3, 2), "{r:?}");
         assert!(r.worst.iter().any(|w| w.contains("Goodbye.")), "{r:?}");
+    }
+
+    /// Words from a small vocabulary (so most repeat) with a fraction of unique ones.
+    fn text(n: usize, seed: u64, unique_every: usize) -> Vec<String> {
+        let mut x = seed;
+        (0..n)
+            .map(|i| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if i % unique_every == 0 {
+                    format!("w{seed}x{i}")
+                } else {
+                    format!("v{}", (x >> 33) % 50)
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn long_scripts_align_through_their_unique_words() {
+        // 60,000 words, every 20th unique, 3% of them changed in the recognition.
+        let script = text(60_000, 1, 20);
+        let mut said = script.clone();
+        for (i, w) in said.iter_mut().enumerate() {
+            if i % 33 == 7 {
+                *w = format!("zz{i}");
+            }
+        }
+        let h: Vec<Timed> = said
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Timed {
+                text: w.clone(),
+                start: i as f64,
+                end: i as f64 + 0.5,
+            })
+            .collect();
+        let (tokens, r) = reconcile(&script, &h);
+        let changed = (0..60_000).filter(|i| i % 33 == 7).count();
+        assert_eq!(r.exact, 60_000 - changed, "{r:?}");
+        for (i, t) in tokens.iter().enumerate() {
+            if i % 33 != 7 {
+                assert_eq!(t.start, Some(i as f64), "word {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn scripts_that_do_not_match_end_without_aligning_everything_with_everything() {
+        // Two unrelated texts of 200,000 words: no anchor; the old whole-file diff took minutes.
+        let script = text(200_000, 2, 1_000_000);
+        let said = text(200_000, 3, 1_000_000);
+        let ops = diff(
+            &script.iter().map(String::as_str).collect::<Vec<_>>(),
+            &said.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let covered: usize = ops.iter().map(|(_, a, _)| a.len()).sum();
+        assert_eq!(covered, 200_000, "every script word is in one stretch");
     }
 }
