@@ -10,6 +10,34 @@
 use icu_segmenter::options::{LineBreakOptions, WordBreakInvariantOptions};
 use icu_segmenter::{LineSegmenter, WordSegmenter};
 
+/// Characters a word never keeps: bidirectional embeddings, overrides and isolates (U+202A to
+/// U+202E, U+2066 to U+2069), whose effect would run past the word into the rest of its slide
+/// (layout orders each line's words by the bidirectional algorithm itself), and control
+/// characters (C0, DEL, C1), which have no place on screen or in captions.
+fn is_unwanted(c: char) -> bool {
+    matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069) || c.is_control()
+}
+
+/// A word's text with the characters no word keeps removed, and whether any were.
+pub fn clean(text: &str) -> (String, bool) {
+    if !text.chars().any(is_unwanted) {
+        return (text.to_string(), false);
+    }
+    (text.chars().filter(|&c| !is_unwanted(c)).collect(), true)
+}
+
+/// Whether text shows anything: a character that is not a space, a control, or one of the
+/// invisible format characters (zero-width spaces and joiners, marks, variation selectors).
+pub fn is_visible(text: &str) -> bool {
+    text.chars().any(|c| {
+        !c.is_whitespace()
+            && !c.is_control()
+            && !matches!(c as u32,
+                0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFE00..=0xFE0F
+                | 0xE0100..=0xE01EF | 0x180E | 0x00AD)
+    })
+}
+
 /// Whether a character belongs to the scripts written without spaces between words: Han,
 /// kana, their punctuation and full-width forms. Hangul is not among them (Korean is written
 /// with spaces).
@@ -232,5 +260,14 @@ mod tests {
         assert_eq!(breaks(&["ab", "cd"]), [true]);
         // A small kana may not start a line (strict).
         assert_eq!(breaks(&["ちょ", "っと"]), [false]);
+    }
+
+    #[test]
+    fn words_are_cleaned_of_what_they_never_keep() {
+        assert_eq!(clean("plain"), ("plain".to_string(), false));
+        assert_eq!(clean("ab\u{202E}cd\u{0}"), ("abcd".to_string(), true));
+        assert_eq!(clean("\u{2067}שלום\u{2069}"), ("שלום".to_string(), true));
+        assert!(is_visible("a") && is_visible("😀") && is_visible("中"));
+        assert!(!is_visible("\u{200B}\u{200D}\u{FE0F} \u{AD}"));
     }
 }

@@ -299,3 +299,62 @@ fn a_script_that_does_not_match_is_named_as_such() {
     );
     assert!(!d.join("p.json").exists());
 }
+
+/// Text is cleaned at the door: a bidirectional override or a control character inside a word
+/// is removed with a warning (an error under --strict) and never reaches the captions; a word
+/// with nothing visible is refused.
+#[test]
+fn words_are_cleaned_of_controls_and_invisible_words_refused() {
+    let (fx, name) = small_fixture();
+    let d = fx.dir.path();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fx.project).unwrap()).unwrap();
+    json["slides"][0]["words"][0]["text"] = "nar\u{202E}ra\u{1b}ted".into();
+    std::fs::write(&fx.project, json.to_string()).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gpucast"))
+            .args(args)
+            .current_dir(d)
+            .env("RUST_LOG", "gpucast=warn")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["validate", &name]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("slides[0].words[0]") && err.contains("control characters removed"),
+        "{err}"
+    );
+    let out = run(&["validate", &name, "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&[
+        "render",
+        &name,
+        "-o",
+        "v.mp4",
+        "--backend",
+        "cpu",
+        "--captions",
+        "c.vtt",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let vtt = std::fs::read_to_string(d.join("c.vtt")).unwrap();
+    assert!(vtt.contains("narrated"), "{vtt}");
+    assert!(!vtt.chars().any(|c| c.is_control() && c != '\n'), "{vtt:?}");
+    assert!(!vtt.contains('\u{202E}'), "{vtt:?}");
+
+    json["slides"][0]["words"][0]["text"] = "\u{200B}\u{FE0F}".into();
+    std::fs::write(&fx.project, json.to_string()).unwrap();
+    let out = run(&["validate", &name]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("slides[0].words[0]") && err.contains("visible character"),
+        "{err}"
+    );
+}

@@ -117,8 +117,11 @@ fn attach_punctuation(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut pending_open = String::new();
     for mut t in tokens {
+        // As a project would take them: no control characters, nothing invisible.
+        let (cleaned, _) = crate::segment::clean(&t.text);
+        t.text = cleaned;
         let trimmed = t.text.trim();
-        if trimmed.is_empty() {
+        if !crate::segment::is_visible(trimmed) {
             continue;
         }
         if trimmed.len() != t.text.len() {

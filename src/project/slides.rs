@@ -132,7 +132,13 @@ pub(super) fn slides(
                 );
                 Vec::new()
             }
-            (None, Some(text)) => estimate_words(text, start, end),
+            (None, Some(text)) => {
+                let (text, removed) = crate::segment::clean(text);
+                if removed {
+                    c.warn(format!("{path}.text"), "control characters removed");
+                }
+                estimate_words(&text, start, end)
+            }
             (Some(words), None) => timed_words(c, &path, words, start, end),
         };
         let background = s
@@ -162,9 +168,17 @@ pub(super) fn timed_words(
     let mut last_pushed: Option<usize> = None;
     for (j, w) in raw.iter().enumerate() {
         let wpath = format!("{path}.words[{j}]");
-        let text = w.text.as_deref().map(str::trim).unwrap_or("");
+        let (cleaned, removed) = crate::segment::clean(w.text.as_deref().unwrap_or(""));
+        if removed {
+            c.warn(
+                &wpath,
+                "control characters removed (bidirectional overrides and isolates act on the \
+                 whole line; layout orders words itself)",
+            );
+        }
+        let text = cleaned.trim();
         let mut ok = true;
-        if text.is_empty() {
+        if !crate::segment::is_visible(text) {
             c.err(
                 &wpath,
                 "empty word: `text` must hold at least one visible character",
@@ -247,7 +261,8 @@ pub(super) fn timed_words(
 /// Spreads a slide's plain text over its time, each word's share proportional to its length.
 /// Chinese and Japanese are cut into words by `segment::words`.
 pub(super) fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
-    let parts = crate::segment::words(text);
+    let mut parts = crate::segment::words(text);
+    parts.retain(|w| crate::segment::is_visible(w));
     // The space after a word counts toward its share, as speech pauses between words.
     let weight = |w: &str| w.chars().count() as f64 + 1.0;
     let total: f64 = parts.iter().map(|w| weight(w)).sum();
