@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Instant;
 
 use crate as gpucast;
@@ -301,7 +301,7 @@ enum Command {
         manifest: PathBuf,
         /// Render only this line (0-based over non-blank lines), or `auto`: the Slurm array task
         /// (SLURM_ARRAY_TASK_ID) or Kubernetes indexed job (JOB_COMPLETION_INDEX) index.
-        #[arg(long)]
+        #[arg(long, value_parser = index_arg)]
         index: Option<String>,
         /// Lines rendered at once on this machine.
         #[arg(long, default_value_t = 1)]
@@ -350,10 +350,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Err(e) => {
             let signal = STOPPED_BY.load(Ordering::SeqCst);
             if signal != 0 && gpucast::cancel::CANCELLED.load(Ordering::SeqCst) {
-                eprintln!(
-                    "gpucast: stopped by {}; no output was written",
-                    signal_name(signal)
-                );
+                let what = match BATCH_KEPT.load(Ordering::SeqCst) {
+                    true => {
+                        "the lines finished before it are kept, the one being written was removed"
+                    }
+                    false => "no output was written",
+                };
+                eprintln!("gpucast: stopped by {}; {what}", signal_name(signal));
                 return 128 + signal as u8;
             }
             if is_closed_pipe(&e) {
@@ -367,8 +370,21 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     }
 }
 
+/// `--index`: a line number or `auto`, checked as the command line is read (a bad one is a
+/// usage error, exit 2).
+fn index_arg(given: &str) -> Result<String, String> {
+    match given == "auto" || given.parse::<usize>().is_ok() {
+        true => Ok(given.to_string()),
+        false => Err("give a line number from 0, or auto".into()),
+    }
+}
+
 /// The signal that stopped the work, 0 if none.
 static STOPPED_BY: AtomicI32 = AtomicI32::new(0);
+
+/// Set when a stopped batch keeps the lines it finished, so the last word does not say that
+/// nothing was written.
+static BATCH_KEPT: AtomicBool = AtomicBool::new(false);
 
 fn signal_name(signal: i32) -> &'static str {
     match signal {
@@ -722,9 +738,23 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             });
-            gpucast::cancel::check()?;
+            // After a signal the report and the summary still say exactly what was written:
+            // lines finished before it are kept, the one being rendered was removed.
+            let stopped = gpucast::cancel::CANCELLED.load(Ordering::SeqCst);
+            let mut outcomes = outcomes;
+            if stopped {
+                for o in outcomes.iter_mut().filter(|o| o.status == "failed") {
+                    if o.error
+                        .as_deref()
+                        .is_some_and(|e| e.contains("interrupted"))
+                    {
+                        o.status = "stopped";
+                    }
+                }
+            }
             let count = |s: &str| outcomes.iter().filter(|o| o.status == s).count();
             let (done, skipped, failed) = (count("done"), count("skipped"), count("failed"));
+            let not_run = total - outcomes.len() + count("stopped");
             if let Some((path, file)) = report_file {
                 let json = serde_json::json!({
                     "manifest": manifest,
@@ -732,11 +762,21 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     "done": done,
                     "skipped": skipped,
                     "failed": failed,
+                    "stopped": stopped,
+                    "not_run": not_run,
                     "outcomes": outcomes,
                 });
                 std::fs::write(file.temp(), serde_json::to_string_pretty(&json)? + "\n")
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                file.commit()?;
+                file.commit_after_stop()?;
+            }
+            let summary = format!(
+                "{total} lines: {done} done, {skipped} skipped, {failed} failed, {not_run} not run"
+            );
+            if stopped {
+                BATCH_KEPT.store(true, Ordering::SeqCst);
+                eprintln!("gpucast batch: stopped; {summary}");
+                gpucast::cancel::check()?;
             }
             if !quiet {
                 eprintln!(

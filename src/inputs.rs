@@ -31,8 +31,13 @@ pub fn plain_file(path: &Path) -> anyhow::Result<()> {
 /// What is wrong with `path` as an input file, as a project's problem says it: missing, or
 /// not a regular file (and what it is instead).
 pub fn problem(path: &Path) -> Option<String> {
-    if !path.exists() {
-        return Some(format!("file not found: {}", path.display()));
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(format!("file not found: {}", path.display()));
+        }
+        // A loop of links, a folder that cannot be entered: say so, not "not found".
+        Err(e) => return Some(format!("{}: cannot read it: {e}", path.display())),
+        Ok(_) => {}
     }
     plain_file(path)
         .err()

@@ -39,9 +39,15 @@ impl PendingFile {
 
     /// Moves the finished file into place. Its data reaches the disk before the rename, and the
     /// rename before this returns, so a crash right after "done" never leaves a truncated video.
-    pub fn commit(mut self) -> anyhow::Result<()> {
+    pub fn commit(self) -> anyhow::Result<()> {
         // A signal that arrived while the file was being finished still wins.
         crate::cancel::check()?;
+        self.commit_after_stop()
+    }
+
+    /// `commit`, also after a signal: for the record of what a stopped run did (a batch's
+    /// report), which must be written then most of all.
+    pub fn commit_after_stop(mut self) -> anyhow::Result<()> {
         std::fs::File::open(&self.temp)
             .and_then(|f| f.sync_all())
             .with_context(|| format!("cannot write {}", self.target.display()))?;

@@ -337,3 +337,61 @@ fn an_unwritable_report_is_refused_before_any_render() {
     assert!(err.contains("cannot write the report"), "{err}");
     assert!(!d.join("out.mp4").exists(), "nothing was rendered");
 }
+
+/// Stopped by SIGTERM, a batch still writes its report, and both the report and its last words
+/// say exactly which outputs were written.
+#[test]
+fn a_stopped_batch_reports_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fx: Vec<Fixture> = (0..12).map(|_| fixture(320, 180, 3.0, "")).collect();
+    let manifest = d.join("jobs.jsonl");
+    let lines: Vec<String> = fx
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            format!(
+                r#"{{"project": "{}", "output": "v{i}.mp4", "backend": "cpu", "repeat_frames": "encode"}}"#,
+                f.project.display()
+            )
+        })
+        .collect();
+    std::fs::write(&manifest, lines.join("\n")).unwrap();
+    let rep = d.join("report.json");
+    let child = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+        .args(["batch", manifest.to_str().unwrap(), "--report"])
+        .arg(&rep)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !d.join("v1.mp4").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no output appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    let written = files_in(d).iter().filter(|f| f.ends_with(".mp4")).count();
+    let r = report(&rep);
+    assert_eq!(r["stopped"], true);
+    assert_eq!(r["done"].as_u64(), Some(written as u64), "{r}");
+    assert_eq!(
+        r["not_run"].as_u64(),
+        Some(12 - written as u64 - r["failed"].as_u64().unwrap()),
+        "{r}"
+    );
+    assert!(
+        err.contains(&format!("stopped; 12 lines: {written} done")),
+        "{err}"
+    );
+    assert!(
+        err.contains("the lines finished before it are kept"),
+        "{err}"
+    );
+    assert!(!err.contains("no output was written"), "{err}");
+}

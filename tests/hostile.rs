@@ -358,3 +358,50 @@ fn words_are_cleaned_of_controls_and_invisible_words_refused() {
         "{err}"
     );
 }
+
+/// Messages say what happened: a loop of links is not "not found", a device is named as one,
+/// one plain background too large for the frame size is not "too many backgrounds", and a bad
+/// `--index` is a usage error.
+#[test]
+fn messages_say_what_happened() {
+    let (fx, name) = small_fixture();
+    let d = fx.dir.path();
+    std::os::unix::fs::symlink(d.join("loop-b.wav"), d.join("loop-a.wav")).unwrap();
+    std::os::unix::fs::symlink(d.join("loop-a.wav"), d.join("loop-b.wav")).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fx.project).unwrap()).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_gpucast"))
+            .args(args)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for (audio, expect) in [
+        ("loop-a.wav", "cannot read it"),
+        ("/dev/urandom", "a device"),
+    ] {
+        json["audio"] = audio.into();
+        std::fs::write(&fx.project, json.to_string()).unwrap();
+        let (code, err) = run(&["validate", &name]);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains(expect) && !err.contains("not found"), "{err}");
+    }
+    json["audio"] = "narration.wav".into();
+    json["video"]["width"] = 8192.into();
+    json["video"]["height"] = 4320.into();
+    json["background"] = serde_json::json!({ "color": "#203040" });
+    std::fs::write(&fx.project, json.to_string()).unwrap();
+    let (code, err) = run(&["validate", &name]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("the background takes") && !err.contains("different backgrounds"),
+        "{err}"
+    );
+    let (code, err) = run(&["batch", "jobs.jsonl", "--index", "one"]);
+    assert_eq!(code, Some(2), "{err}");
+}

@@ -231,12 +231,23 @@ pub(crate) fn resolve(
         c.err(
             "slides",
             format!(
-                "{} different backgrounds at {width}x{height} take {} MiB, over the limit of {} MiB \
-                 ({} at this size); let slides share backgrounds",
-                distinct.len(),
+                "{} at {width}x{height} {} MiB, over the limit of {} MiB for all \
+                 backgrounds together ({}): {}",
+                match distinct.len() {
+                    1 => "the background takes".to_string(),
+                    n => format!("{n} different backgrounds take"),
+                },
                 bytes >> 20,
                 limits::BACKGROUND_BYTES >> 20,
-                limits::BACKGROUND_BYTES / (width as u64 * height as u64 * 4).max(1)
+                match limits::BACKGROUND_BYTES / (width as u64 * height as u64 * 4).max(1) {
+                    0 => "not one at this size".to_string(),
+                    n => format!("{n} at this size"),
+                },
+                if distinct.len() == 1 {
+                    "choose a smaller video size"
+                } else {
+                    "let slides share backgrounds, or choose a smaller video size"
+                }
             ),
         );
     }
