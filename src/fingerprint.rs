@@ -12,7 +12,6 @@ use sha2::{Digest, Sha256};
 
 use crate::job::{RenderJob, Source};
 use crate::prepare::Prepared;
-use crate::project::FontChoice;
 
 /// The metadata key the fingerprint is stored under.
 pub const KEY: &str = "gpucast_input";
@@ -35,35 +34,15 @@ pub fn of(p: &Prepared, job: &RenderJob) -> anyhow::Result<String> {
 /// video record it, and the join compares it with the project it is given.
 pub fn content(p: &Prepared, source: &Source) -> anyhow::Result<String> {
     let mut h = Sha256::new();
-    let mut files: Vec<&Path> = vec![&p.project.audio];
     match source {
-        Source::Project(path) => files.push(path),
         Source::Json { text, .. } => field(&mut h, "json", text.as_bytes()),
-        Source::Timings {
-            timings, options, ..
-        } => {
-            files.push(timings);
-            if let Some(s) = &options.script {
-                files.push(s);
-            }
-            field(&mut h, "import", format!("{options:?}").as_bytes());
+        Source::Timings { options, .. } => {
+            field(&mut h, "import", format!("{options:?}").as_bytes())
         }
+        Source::Project(_) => {}
     }
-    let backgrounds = p.project.backgrounds().0;
-    files.extend(backgrounds.iter().filter_map(|b| b.file()));
-    if let Some(m) = &p.project.music {
-        files.push(&m.file);
-    }
-    for slide in &p.project.slides {
-        for f in [Some(&slide.style.font), slide.style.bold_font.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            if let FontChoice::File(path) = f {
-                files.push(path);
-            }
-        }
-    }
+    let mut files = p.project.files();
+    files.extend(source.files());
     files.sort();
     files.dedup();
     for path in files {

@@ -35,6 +35,21 @@ pub enum Source {
     },
 }
 
+impl Source {
+    /// The files it is read from: a project file, or timings (and a script).
+    pub fn files(&self) -> Vec<&Path> {
+        match self {
+            Source::Project(path) => vec![path],
+            Source::Json { .. } => Vec::new(),
+            Source::Timings {
+                timings, options, ..
+            } => std::iter::once(timings.as_path())
+                .chain(options.script.as_deref())
+                .collect(),
+        }
+    }
+}
+
 impl From<PathBuf> for Source {
     fn from(path: PathBuf) -> Source {
         Source::Project(path)

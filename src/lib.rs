@@ -324,26 +324,8 @@ fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Resu
         path.display(),
         dir.display()
     );
-    let mut inputs: Vec<&Path> = vec![&project.audio];
-    match source {
-        Source::Project(p) => inputs.push(p),
-        Source::Timings { timings, .. } => inputs.push(timings),
-        Source::Json { .. } => {}
-    }
-    inputs.extend(project.backgrounds().0.iter().filter_map(|b| b.file()));
-    if let Some(m) = &project.music {
-        inputs.push(&m.file);
-    }
-    for slide in &project.slides {
-        for font in [Some(&slide.style.font), slide.style.bold_font.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            if let project::FontChoice::File(f) = font {
-                inputs.push(f);
-            }
-        }
-    }
+    let mut inputs = project.files();
+    inputs.extend(source.files());
     if let Some(input) = inputs.iter().find(|i| inputs::is_same_file(path, i)) {
         anyhow::bail!(
             "cannot write {}: it is one of the project's inputs ({}); choose another output",

@@ -250,7 +250,24 @@ impl Project {
         self.audio_info.duration
     }
 
-    /// round(duration × fps), as the format requires.
+    /// Every file the project reads: the narration, background images and clips, the music,
+    /// font files (each once).
+    pub fn files(&self) -> Vec<&Path> {
+        let mut files: Vec<&Path> = vec![&self.audio];
+        files.extend(self.backgrounds().0.iter().filter_map(|b| b.file()));
+        files.extend(self.music.iter().map(|m| m.file.as_path()));
+        for slide in &self.slides {
+            for font in [Some(&slide.style.font), slide.style.bold_font.as_ref()] {
+                if let Some(FontChoice::File(f)) = font {
+                    files.push(f);
+                }
+            }
+        }
+        files.sort();
+        files.dedup();
+        files
+    }
+
     /// The distinct backgrounds, the project's first, and which one each slide shows.
     pub fn backgrounds(&self) -> (Vec<&Background>, Vec<u16>) {
         let mut all = vec![&self.background];
@@ -269,6 +286,7 @@ impl Project {
         (all, per_slide)
     }
 
+    /// round(duration × fps), as the format requires.
     pub fn frame_count(&self) -> u64 {
         (self.duration() * self.fps.as_f64()).round() as u64
     }
