@@ -221,33 +221,24 @@ fn check_plan(entries: &mut [Entry], manifest: &Path, report: Option<&Path>) {
 /// The files a render of `source` reads, as far as can be told without resolving it: a
 /// project and the files it names, or timings and narration.
 fn inputs_of(source: &Source) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = source.files().into_iter().map(Path::to_path_buf).collect();
     match source {
         Source::Project(project) => {
             let base = project.parent().unwrap_or(Path::new(""));
-            let named = crate::inputs::plain_file(project)
+            let raw = crate::inputs::plain_file(project)
                 .ok()
                 .and_then(|()| std::fs::metadata(project).ok())
                 .filter(|m| m.len() <= crate::project::limits::PROJECT_BYTES)
                 .and_then(|_| std::fs::read_to_string(project).ok())
-                .and_then(|text| crate::project::parse(project, &text).ok())
-                .map(|raw| raw.files().iter().map(|f| base.join(f)).collect())
-                .unwrap_or_default();
-            [vec![project.clone()], named].concat()
+                .and_then(|text| crate::project::parse(project, &text).ok());
+            if let Some(raw) = raw {
+                files.extend(raw.files().iter().map(|f| base.join(f)));
+            }
         }
-        Source::Timings {
-            timings,
-            audio,
-            options,
-        } => [
-            Some(timings.clone()),
-            Some(audio.clone()),
-            options.script.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
-        Source::Json { .. } => Vec::new(),
+        Source::Timings { audio, .. } => files.push(audio.clone()),
+        Source::Json { .. } => {}
     }
+    files
 }
 
 /// What happened to one line.
@@ -255,7 +246,7 @@ fn inputs_of(source: &Source) -> Vec<PathBuf> {
 pub struct Outcome {
     pub line: usize,
     pub output: Option<PathBuf>,
-    /// done, skipped (already made from the same inputs) or failed.
+    /// done, skipped (already made from the same inputs), failed, or stopped (by a signal).
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
