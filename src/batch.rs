@@ -292,7 +292,11 @@ fn run_one(e: &Entry) -> Outcome {
         Err(err) => Outcome {
             line: e.line,
             output,
-            status: "failed",
+            // A render ended by a signal did not fail: its line was not run to the end.
+            status: match crate::cancel::CANCELLED.load(Ordering::Relaxed) {
+                true => "stopped",
+                false => "failed",
+            },
             error: Some(format!("{err:#}")),
             seconds,
         },

@@ -730,7 +730,9 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                         .as_ref()
                         .map_or(String::new(), |p| format!(" {}", p.display()));
                     match &o.error {
-                        Some(e) => eprintln!("gpucast batch: line {}{what}: failed: {e}", o.line),
+                        Some(e) => {
+                            eprintln!("gpucast batch: line {}{what}: {}: {e}", o.line, o.status)
+                        }
                         None => eprintln!(
                             "gpucast batch: line {}{what}: {} ({:.1} s)",
                             o.line, o.status, o.seconds
@@ -741,17 +743,6 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             // After a signal the report and the summary still say exactly what was written:
             // lines finished before it are kept, the one being rendered was removed.
             let stopped = gpucast::cancel::CANCELLED.load(Ordering::SeqCst);
-            let mut outcomes = outcomes;
-            if stopped {
-                for o in outcomes.iter_mut().filter(|o| o.status == "failed") {
-                    if o.error
-                        .as_deref()
-                        .is_some_and(|e| e.contains("interrupted"))
-                    {
-                        o.status = "stopped";
-                    }
-                }
-            }
             let count = |s: &str| outcomes.iter().filter(|o| o.status == s).count();
             let (done, skipped, failed) = (count("done"), count("skipped"), count("failed"));
             let not_run = total - outcomes.len() + count("stopped");
