@@ -155,11 +155,10 @@ fn a_manifest_renders_skips_what_is_done_and_reports_failures() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("neither SLURM_ARRAY_TASK_ID"));
 }
 
-#[test]
-fn an_interrupted_batch_resumes_without_redoing_finished_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let fx: Vec<Fixture> = (0..20).map(|_| fixture(320, 180, 3.0, "")).collect();
+/// A manifest of `n` renders slow enough to stop midway (every frame encoded), outputs
+/// `v0.mp4`... in `d`; the fixtures must live as long as the batch.
+fn slow_manifest(d: &Path, n: usize) -> (Vec<Fixture>, std::path::PathBuf) {
+    let fx: Vec<Fixture> = (0..n).map(|_| fixture(320, 180, 3.0, "")).collect();
     let manifest = d.join("jobs.jsonl");
     let lines: Vec<String> = fx
         .iter()
@@ -172,6 +171,14 @@ fn an_interrupted_batch_resumes_without_redoing_finished_work() {
         })
         .collect();
     std::fs::write(&manifest, lines.join("\n")).unwrap();
+    (fx, manifest)
+}
+
+#[test]
+fn an_interrupted_batch_resumes_without_redoing_finished_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (_fx, manifest) = slow_manifest(d, 20);
     let m = manifest.to_str().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_gpucast"))
         .args(["batch", m])
@@ -344,19 +351,7 @@ fn an_unwritable_report_is_refused_before_any_render() {
 fn a_stopped_batch_reports_what_it_wrote() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let fx: Vec<Fixture> = (0..12).map(|_| fixture(320, 180, 3.0, "")).collect();
-    let manifest = d.join("jobs.jsonl");
-    let lines: Vec<String> = fx
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            format!(
-                r#"{{"project": "{}", "output": "v{i}.mp4", "backend": "cpu", "repeat_frames": "encode"}}"#,
-                f.project.display()
-            )
-        })
-        .collect();
-    std::fs::write(&manifest, lines.join("\n")).unwrap();
+    let (_fx, manifest) = slow_manifest(d, 12);
     let rep = d.join("report.json");
     let child = Command::new(env!("CARGO_BIN_EXE_gpucast"))
         .args(["batch", manifest.to_str().unwrap(), "--report"])
