@@ -79,7 +79,7 @@ fn field(h: &mut Sha256, name: &str, bytes: &[u8]) {
 /// The fingerprint recorded in an existing output, if it has one.
 pub fn recorded(output: &Path) -> Option<String> {
     crate::media::init();
-    let input = ffmpeg_next::format::input(output).ok()?;
+    let input = crate::media::open_input(output).ok()?;
     let value = input.metadata().get(KEY).map(str::to_string);
     value
 }

@@ -102,6 +102,48 @@ fn names_are_local_files_not_urls_or_protocols() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// A file whose content is a concatenation list or a playlist, whatever its name, is not
+/// followed to the files it lists: FFmpeg would read them although the project names only the
+/// list. The narration and the music are refused the same way.
+#[test]
+fn lists_of_other_files_are_refused_whatever_their_name() {
+    let (fx, name) = small_fixture();
+    let d = fx.dir.path();
+    std::fs::copy(footage(), d.join("real.mp4")).unwrap();
+    let lists = [
+        ("concat", "ffconcat version 1.0\nfile real.mp4\n"),
+        (
+            "hls",
+            "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nreal.mp4\n#EXT-X-ENDLIST\n",
+        ),
+    ];
+    for (format, text) in lists {
+        std::fs::write(d.join("clip.mp4"), text).unwrap();
+        set_background(&fx.project, serde_json::json!({ "video": "clip.mp4" }));
+        let out = validate_in(d, &name);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {err}");
+        assert!(
+            err.contains("background.video") && err.contains(&format!("\"{format}\" file")),
+            "{format}: {err}"
+        );
+    }
+
+    // The same list as the narration.
+    set_background(&fx.project, serde_json::json!({ "color": "#102030" }));
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fx.project).unwrap()).unwrap();
+    json["audio"] = "clip.mp4".into();
+    std::fs::write(&fx.project, json.to_string()).unwrap();
+    let out = validate_in(d, &name);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("audio") && err.contains("\"hls\" file"),
+        "{err}"
+    );
+}
+
 /// A FIFO (or a folder, or a device) where a file should be is refused by what it is, at once:
 /// opening a FIFO would wait for a writer forever.
 #[test]

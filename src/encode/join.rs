@@ -20,7 +20,8 @@ use crate::shard::{PartFile, PartTags};
 /// Reads a part's tags, its video stream's parameters and the frame number of every packet.
 pub fn read_part(path: &Path, fps: Fps) -> anyhow::Result<PartFile> {
     crate::media::init();
-    let input = format::input(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let input = crate::media::open_input(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let tags = {
         let meta = input.metadata();
         PartTags::from_metadata(&|k| meta.get(k).map(str::to_string))
@@ -124,7 +125,7 @@ pub fn join(
 ) -> anyhow::Result<()> {
     crate::media::init();
     let first = parts.first().context("no parts to join")?;
-    let first_input = format::input(&first.path)
+    let first_input = crate::media::open_input(&first.path)
         .with_context(|| format!("cannot read {}", first.path.display()))?;
     let first_stream = first_input
         .streams()
@@ -213,8 +214,8 @@ fn copy_part(
     out_tb: Rational,
 ) -> anyhow::Result<()> {
     let name: PathBuf = part.path.clone();
-    let mut input =
-        format::input(&name).with_context(|| format!("cannot read {}", name.display()))?;
+    let mut input = crate::media::open_input(&name)
+        .with_context(|| format!("cannot read {}", name.display()))?;
     let index = input
         .streams()
         .best(media::Type::Video)
