@@ -849,6 +849,12 @@ fn print_import_summary(
             r.interpolated
         );
     }
+    if r.phrases > 0 {
+        out!(
+            "  {} entries held several words and were cut into words, sharing their time by length",
+            r.phrases
+        );
+    }
     if r.punctuation > 0 {
         out!(
             "  {} punctuation marks joined to their words",

@@ -542,7 +542,11 @@ pub(crate) fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
 fn clean_text(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        // `\r\r\n` is one line end too: text with Windows line ends written again through a
+        // Windows text stream (edge-tts's WebVTT on Windows).
+        text.replace("\r\r\n", "\n")
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
     } else {
         text.to_string()
     }

@@ -25,6 +25,8 @@ pub struct Repairs {
     pub interpolated: usize,
     /// Punctuation-only tokens joined to a word.
     pub punctuation: usize,
+    /// Entries that held several words (a sentence, a segment), cut into words.
+    pub phrases: usize,
 }
 
 /// Characters that open a phrase: a token of only these joins the word after it.
@@ -46,7 +48,7 @@ pub fn is_punctuation(text: &str) -> bool {
 /// Cleans `tokens` (see the module comment) and shifts them by `offset` seconds.
 pub fn normalize(tokens: Vec<Token>, offset: f64) -> Result<(Vec<Timed>, Repairs), Bad> {
     let mut repairs = Repairs::default();
-    let words = attach_punctuation(tokens, &mut repairs);
+    let words = attach_punctuation(split_phrases(tokens, &mut repairs), &mut repairs);
     if words.is_empty() {
         return Err(Bad::new("top level", "no words in the file"));
     }
@@ -109,6 +111,58 @@ pub fn normalize(tokens: Vec<Token>, offset: f64) -> Result<(Vec<Timed>, Repairs
 pub fn describe(index: usize, text: &str) -> String {
     let short: String = text.chars().take(40).collect();
     format!("word {} (\"{short}\")", index + 1)
+}
+
+/// Cuts each entry that holds several words (a sentence tier, a segment-level table row, a
+/// caption of a whole phrase) into its words, as subtitle cues are cut: the entry's time is
+/// shared out by length, so that the words follow one another without gaps. An entry known
+/// only by its start (or its end) gives that time to its first (or last) word, and the words
+/// between get theirs by interpolation. Only whitespace separates words here: a Chinese or
+/// Japanese token without spaces is a word as its tool gave it.
+fn split_phrases(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
+    let several = |t: &Token| t.text.split_whitespace().nth(1).is_some();
+    if !tokens.iter().any(several) {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        if !several(&t) {
+            out.push(t);
+            continue;
+        }
+        let words = crate::segment::words(&t.text);
+        repairs.phrases += 1;
+        let n = words.len();
+        let (Some(start), Some(end)) = (t.start, t.end) else {
+            for (k, word) in words.into_iter().enumerate() {
+                out.push(Token {
+                    text: word,
+                    start: t.start.filter(|_| k == 0),
+                    end: t.end.filter(|_| k + 1 == n),
+                });
+            }
+            continue;
+        };
+        let weights: Vec<f64> = words.iter().map(|w| pace(w)).collect();
+        let total: f64 = weights.iter().sum();
+        let mut done = 0.0;
+        let mut from = start;
+        for (k, (word, w)) in words.into_iter().zip(weights).enumerate() {
+            done += w;
+            let to = if k + 1 == n {
+                end
+            } else {
+                start + (end - start) * done / total
+            };
+            out.push(Token {
+                text: word,
+                start: Some(from),
+                end: Some(to),
+            });
+            from = to;
+        }
+    }
+    out
 }
 
 /// Trims every token, drops empty ones and joins punctuation-only tokens to a neighbour:

@@ -109,14 +109,40 @@ fn detect_cpp(input: &Input<'_>) -> bool {
 }
 
 /// `{word, start, end}` objects into tokens; missing times stay missing.
+///
+/// openai-whisper and faster-whisper cut words at the spaces of the decoded text, each word with
+/// its leading space, but a token the decoder emitted without one (`" L" "'esquelet"`,
+/// `" impulsar" "-los"`) comes out as a "word" of its own: it continues the word before, which
+/// takes its end. That holds only in lists where words do carry their spaces: the API's words,
+/// and Chinese or Japanese words, have none, and each stands alone.
 fn words_of(list: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
-    for w in list.items()? {
+    let items = list.items()?;
+    let mut read = Vec::with_capacity(items.len());
+    for w in &items {
         let text = w.field("word")?.str()?;
-        out.push(Token {
+        read.push(Token {
             text: text.to_string(),
             start: w.opt_time("start")?,
             end: w.opt_time("end")?,
         });
+    }
+    let spaced = read
+        .iter()
+        .filter(|t| t.text.starts_with(char::is_whitespace))
+        .count();
+    let glued = spaced * 2 > read.len();
+    let first = out.len();
+    for t in read {
+        let continues = glued && out.len() > first && !t.text.starts_with(char::is_whitespace);
+        match out.last_mut() {
+            Some(prev) if continues => {
+                prev.text.push_str(&t.text);
+                if t.end.is_some() {
+                    prev.end = t.end;
+                }
+            }
+            _ => out.push(t),
+        }
     }
     Ok(())
 }

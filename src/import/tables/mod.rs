@@ -341,6 +341,18 @@ fn is_numeric(rows: &[Record], col: usize, delim: char) -> bool {
     !filled.is_empty() && filled.len() * 2 >= rows.len() && numbers * 5 >= filled.len() * 4
 }
 
+/// Every cell is a name made of letters then digits (`f000001`, `seg12`), and they differ:
+/// identifiers of the rows, not words.
+fn is_id_column(rows: &[Record], col: usize) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    !rows.is_empty()
+        && rows.iter().all(|r| {
+            let c = cell(r, col);
+            let digits = c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic() || ch == '_');
+            !digits.is_empty() && digits.chars().all(|ch| ch.is_ascii_digit()) && seen.insert(c)
+        })
+}
+
 fn layout(text: &str) -> Result<Layout, Bad> {
     let (delim, sample) = delimiter(text)?;
     let Some(first) = sample.first() else {
@@ -393,8 +405,16 @@ fn layout(text: &str) -> Result<Layout, Bad> {
         },
     };
     let kind = named(Role::Kind).map(|(i, _)| i);
+    let candidates: Vec<usize> = (0..width)
+        .filter(|&c| c != start && c != end && Some(c) != kind && !numeric.contains(&c))
+        .collect();
+    // aeneas writes `f000001,0.000,2.680,"text"`: a column of fragment ids before the words.
     let word = named(Role::Word).map(|(i, _)| i).or_else(|| {
-        (0..width).find(|&c| c != start && c != end && Some(c) != kind && !numeric.contains(&c))
+        candidates
+            .iter()
+            .copied()
+            .find(|&c| !is_id_column(data, c))
+            .or(candidates.first().copied())
     });
     let Some(word) = word else {
         return Err(Bad::new("top level", "no column of words found"));

@@ -36,7 +36,14 @@ impl Mark {
 
 pub(super) fn polly_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
     let mut marks = Vec::new();
-    for e in entries(input)? {
+    let entries = entries(input)?;
+    let last = entries.len().saturating_sub(1);
+    for (i, e) in entries.iter().enumerate() {
+        // Scripts that collect marks from a stream sometimes close the list with a sentinel
+        // string ("END"): it is not a mark.
+        if i == last && i > 0 && e.node.value.as_str() == Some("END") {
+            continue;
+        }
         marks.extend(polly_mark(e.object()?).map_err(|b| e.locate(b))?);
     }
     // The script Polly read, if it is the one given: every mark's bytes must spell its value
@@ -275,6 +282,25 @@ mod tests {
                 r#"[{"time":925,"type":"word","value":"a"}, "b"]"#,
                 None
             ),
+            ("[1]".into(), "expected an object, found text".into())
+        );
+    }
+
+    #[test]
+    fn polly_array_closed_by_an_end_sentinel() {
+        let marks = r#"[{"time":6,"type":"word","start":0,"end":5,"value":"Rivers"},
+            {"time":410,"type":"word","start":6,"end":10,"value":"flow"}, "END"]"#;
+        check(
+            &ok("polly", marks, None),
+            &[
+                ("Rivers", Some(0.006), Some(0.41)),
+                ("flow", Some(0.41), None),
+            ],
+        );
+        // Only as the last entry: anywhere else a string is a broken file.
+        let early = r#"[{"time":6,"type":"word","value":"a"}, "END", {"time":9,"type":"word","value":"b"}]"#;
+        assert_eq!(
+            err("polly", early, None),
             ("[1]".into(), "expected an object, found text".into())
         );
     }
