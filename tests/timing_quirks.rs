@@ -10,8 +10,12 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-/// Imports `content` (saved as `name`) against 10 s of silence; the words, or the error.
-fn import(name: &str, content: &[u8]) -> Result<(Vec<(String, f64, f64)>, String), String> {
+/// A word of the written project: text, start, end.
+type Word = (String, f64, f64);
+
+/// Imports `content` (saved as `name`) against 10 s of silence: the words and the summary, or
+/// the error.
+fn import(name: &str, content: &[u8]) -> Result<(Vec<Word>, String), String> {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let timings = d.join(name);
@@ -37,7 +41,7 @@ fn import(name: &str, content: &[u8]) -> Result<(Vec<(String, f64, f64)>, String
     ))
 }
 
-fn words(project: &Path) -> Vec<(String, f64, f64)> {
+fn words(project: &Path) -> Vec<Word> {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(project).unwrap()).unwrap();
     v["slides"]
         .as_array()
@@ -54,7 +58,7 @@ fn words(project: &Path) -> Vec<(String, f64, f64)> {
         .collect()
 }
 
-fn texts(words: &[(String, f64, f64)]) -> Vec<&str> {
+fn texts(words: &[Word]) -> Vec<&str> {
     words.iter().map(|w| w.0.as_str()).collect()
 }
 
@@ -64,7 +68,7 @@ fn near(a: f64, b: f64) -> bool {
 
 /// The words of one entry follow one another without gaps, from its start to its end, each
 /// with a share that grows with its length.
-fn spread_over(words: &[(String, f64, f64)], start: f64, end: f64) {
+fn spread_over(words: &[Word], start: f64, end: f64) {
     assert!(near(words[0].1, start), "{words:?}");
     assert!(near(words[words.len() - 1].2, end), "{words:?}");
     for w in words.windows(2) {
