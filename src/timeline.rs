@@ -489,6 +489,7 @@ mod tests {
                             text: "w".into(),
                             start: s,
                             end: e,
+                            speaker: None,
                         })
                         .collect(),
                     style: style(fade),

@@ -6,8 +6,11 @@
 //! that fit the frame (`slides`), and written as the same raw project the JSON parser produces.
 
 mod aligners;
+mod captions;
+mod cloud;
 mod json;
 pub mod normalize;
+mod recognisers;
 pub mod script;
 pub mod slides;
 mod subtitles;
@@ -31,6 +34,8 @@ pub struct Token {
     pub text: String,
     pub start: Option<f64>,
     pub end: Option<f64>,
+    /// Who says it, where the format tells (a diarized transcript's `SPEAKER_00`, `A`, `spk_1`).
+    pub speaker: Option<String>,
 }
 
 impl Token {
@@ -39,6 +44,7 @@ impl Token {
             text: text.into(),
             start: Some(start),
             end: Some(end),
+            speaker: None,
         }
     }
 }
@@ -92,8 +98,11 @@ pub struct Format {
 pub fn formats() -> impl Iterator<Item = &'static Format> {
     whisper::FORMATS
         .iter()
+        .chain(recognisers::FORMATS)
+        .chain(cloud::FORMATS)
         .chain(tts::FORMATS)
         .chain(aligners::FORMATS)
+        .chain(captions::FORMATS)
         .chain(subtitles::FORMATS)
         .chain(tables::FORMATS)
 }
@@ -114,6 +123,9 @@ pub fn find_format(name: &str) -> Option<&'static Format> {
     let lower = name.to_ascii_lowercase();
     let name = ALIASES
         .iter()
+        .chain(recognisers::ALIASES)
+        .chain(cloud::ALIASES)
+        .chain(captions::ALIASES)
         .find(|(alias, _)| *alias == lower)
         .map_or(lower.as_str(), |(_, n)| n);
     formats().find(|f| f.name == name)

@@ -12,6 +12,7 @@ pub struct Timed {
     pub text: String,
     pub start: f64,
     pub end: f64,
+    pub speaker: Option<String>,
 }
 
 /// What normalizing repaired, for the summary.
@@ -139,6 +140,7 @@ fn split_phrases(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
                     text: word,
                     start: t.start.filter(|_| k == 0),
                     end: t.end.filter(|_| k + 1 == n),
+                    speaker: t.speaker.clone(),
                 });
             }
             continue;
@@ -158,6 +160,7 @@ fn split_phrases(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
                 text: word,
                 start: Some(from),
                 end: Some(to),
+                speaker: t.speaker.clone(),
             });
             from = to;
         }
@@ -323,6 +326,7 @@ fn interpolate(words: Vec<Token>, repairs: &mut Repairs) -> Result<Vec<Timed>, B
             text: words[i].text.clone(),
             start: s,
             end: e.max(s),
+            speaker: words[i].speaker.clone(),
         });
     }
     Ok(out)
@@ -342,6 +346,7 @@ mod tests {
             text: text.into(),
             start,
             end,
+            speaker: None,
         }
     }
 

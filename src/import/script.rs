@@ -133,6 +133,7 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
             text: w.clone(),
             start: t.map(|t| t.0),
             end: t.map(|t| t.1),
+            speaker: None,
         })
         .collect();
     (tokens, report)
@@ -435,6 +436,7 @@ mod tests {
                 text: t.into(),
                 start: s,
                 end: e,
+                speaker: None,
             })
             .collect()
     }
@@ -525,6 +527,7 @@ mod tests {
                 text: w.clone(),
                 start: i as f64,
                 end: i as f64 + 0.5,
+                speaker: None,
             })
             .collect();
         let (tokens, r) = reconcile(&script, &h);

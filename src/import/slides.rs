@@ -4,7 +4,7 @@
 //! measured with the layout the renderer uses, or more words than allowed). It is then cut at
 //! the best place inside it: a sentence end, else a clause end, else the longest pause, as
 //! late as keeps the slide at least a third full. A long pause always starts a new slide, and
-//! so does every slide break of the user's script.
+//! so does every slide break of the user's script, and a change of speaker.
 
 use std::ops::Range;
 
@@ -35,7 +35,9 @@ pub fn split(
     let mut i = 0;
     while i < words.len() {
         let pause = i > 0 && words[i].start - words[i - 1].end >= LONG_PAUSE;
-        if i > start && (breaks.binary_search(&i).is_ok() || pause) {
+        // Another voice starts a slide of its own.
+        let turn = i > 0 && words[i].speaker != words[i - 1].speaker;
+        if i > start && (breaks.binary_search(&i).is_ok() || pause || turn) {
             out.push(start..i);
             start = i;
         }
@@ -191,6 +193,7 @@ fn time_slides(
                         text: Some(w.text.clone()),
                         start: Some(round(w.start)),
                         end: Some(round(w.end)),
+                        speaker: w.speaker.clone(),
                     })
                     .collect(),
             ),

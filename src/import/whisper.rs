@@ -124,6 +124,7 @@ fn words_of(list: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
             text: text.to_string(),
             start: w.opt_time("start")?,
             end: w.opt_time("end")?,
+            speaker: None,
         });
     }
     let spaced = read
@@ -228,6 +229,7 @@ fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                     text: p.to_string(),
                     start: (i == 0).then_some(from),
                     end: (i + 1 == n).then_some(to),
+                    speaker: None,
                 });
             }
             continue;
@@ -262,6 +264,7 @@ fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                     text: text.to_string(),
                     start: dtw.or(from),
                     end: to,
+                    speaker: None,
                 }),
             }
         }

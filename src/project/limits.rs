@@ -15,6 +15,8 @@ pub const SLIDES: usize = 100_000;
 /// The distinct backgrounds, fitted at output size, together (16 at 1920x1080): they are
 /// held in memory and in one GPU storage buffer, whose size adapters limit to 128 MiB.
 pub const BACKGROUND_BYTES: u64 = 128 << 20;
+/// Characters in a word's `speaker`.
+pub const SPEAKER_CHARS: usize = 100;
 /// Words in a project.
 pub const WORDS: usize = 1_000_000;
 /// Characters in one word, and in one slide's `text`.

@@ -205,6 +205,8 @@ pub struct Word {
     pub text: String,
     pub start: f64,
     pub end: f64,
+    /// Who says it, when the project says (`None` for most projects).
+    pub speaker: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -226,6 +226,9 @@ pub struct RawWord {
     pub start: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
+    /// Who says the word (from a diarized transcript); kept for exports and captions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
 }
 
 impl RawLook {

@@ -195,6 +195,21 @@ pub(super) fn timed_words(
             );
             ok = false;
         }
+        let speaker = w.speaker.as_deref().and_then(|name| {
+            let (cleaned, _) = crate::segment::clean(name);
+            let name = cleaned.trim();
+            if name.chars().count() > limits::SPEAKER_CHARS {
+                c.err(
+                    format!("{wpath}.speaker"),
+                    format!(
+                        "over the limit of {} characters for a speaker's name",
+                        limits::SPEAKER_CHARS
+                    ),
+                );
+                return None;
+            }
+            crate::segment::is_visible(name).then(|| name.to_string())
+        });
         let (Some(start), Some(end)) = (w.start, w.end) else {
             c.err(&wpath, "needs both `start` and `end`");
             continue;
@@ -252,6 +267,7 @@ pub(super) fn timed_words(
                 text: text.to_string(),
                 start,
                 end: end.max(start),
+                speaker,
             });
         }
     }
@@ -276,6 +292,7 @@ pub(super) fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
                 text: w.clone(),
                 start: t,
                 end: (t + d).min(end),
+                speaker: None,
             };
             t += d;
             word

@@ -18,6 +18,7 @@ fn spread(out: &mut Vec<Token>, words: &[&str], start: f64, end: f64) {
             text: (*w).to_string(),
             start: (i == 0).then_some(start),
             end: (i == last).then_some(end),
+            speaker: None,
         });
     }
 }

@@ -13,6 +13,7 @@ fn untimed(text: impl Into<String>) -> Token {
         text: text.into(),
         start: None,
         end: None,
+        speaker: None,
     }
 }
 
@@ -57,6 +58,7 @@ pub(super) fn parse_gentle(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 text: text.to_string(),
                 start,
                 end,
+                speaker: None,
             },
             offsets,
         ));

@@ -224,6 +224,7 @@ fn read_highlighted(cues: &[Cue<'_>], out: &mut Vec<Token>) {
                 text: word,
                 start: None,
                 end: None,
+                speaker: None,
             });
         }
     };

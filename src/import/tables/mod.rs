@@ -96,6 +96,7 @@ fn parse_remotion(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                     text: word.to_string(),
                     start: (j == 0).then_some(start),
                     end,
+                    speaker: None,
                 }),
             }
         }
@@ -537,6 +538,7 @@ fn parse_csv(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 text: text.to_string(),
                 start,
                 end,
+                speaker: None,
             }
         })
         .collect())

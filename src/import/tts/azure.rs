@@ -80,6 +80,7 @@ pub(super) fn azure_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 text: e.text,
                 start: Some(e.start),
                 end,
+                speaker: None,
             });
             continue;
         }
@@ -90,6 +91,7 @@ pub(super) fn azure_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 text: w.to_string(),
                 start: (i == 0).then_some(e.start),
                 end: if i == last { end } else { None },
+                speaker: None,
             });
         }
     }

@@ -104,6 +104,7 @@ pub(super) fn google_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
             text,
             start,
             end: end.filter(|&e| start.is_none_or(|s| e >= s)),
+            speaker: None,
         });
     }
     Ok(tokens)

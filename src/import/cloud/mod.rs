@@ -1,0 +1,7 @@
+//! Speech-to-text services' JSON responses (filled in by the formats that follow).
+
+use super::Format;
+
+pub const FORMATS: &[Format] = &[];
+/// Other names people use for these formats.
+pub const ALIASES: &[(&str, &str)] = &[];
