@@ -863,9 +863,10 @@ fn print_import_summary(
     }
     if let Some(rep) = &s.script {
         out!(
-            "  script: {} words matched exactly, {} approximately, {} not at all",
+            "  script: {} words matched exactly, {} approximately, {} heard as other words (their times kept), {} not at all",
             rep.exact,
             rep.approximate,
+            rep.substituted,
             rep.unmatched
         );
         for w in &rep.worst {

@@ -194,3 +194,44 @@ fn sentinels_and_doubled_line_ends_are_tolerated() {
     assert_eq!(texts(&w), ["first", "cue", "here", "second", "one"]);
     assert!(near(w[0].1, 0.1) && near(w[3].1, 1.5), "{w:?}");
 }
+
+#[test]
+fn a_script_word_heard_as_another_keeps_that_words_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let timings = d.join("heard.csv");
+    std::fs::write(
+        &timings,
+        "word,start,end\nthe,0.50,0.70\nkwizzical,0.70,1.25\nbrown,1.31,1.60\nfox,1.60,2.00\n",
+    )
+    .unwrap();
+    let script = d.join("script.txt");
+    std::fs::write(&script, "The quick brown fox.\n").unwrap();
+    let audio = d.join("narration.wav");
+    write_wav(&audio, 4.0, &[]);
+    let project = d.join("project.json");
+    let out = gpucast(&[
+        "import",
+        timings.to_str().unwrap(),
+        "--audio",
+        audio.to_str().unwrap(),
+        "--text",
+        script.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let w = words(&project);
+    assert_eq!(texts(&w), ["The", "quick", "brown", "fox."]);
+    // The recogniser heard a word exactly there: its span, not one made up between neighbours.
+    assert!(near(w[1].1, 0.70) && near(w[1].2, 1.25), "{w:?}");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("1 heard as other words") && summary.contains("0 not at all"),
+        "{summary}"
+    );
+}

@@ -42,6 +42,9 @@ pub fn slides(text: &str) -> Vec<Vec<String>> {
 pub struct Report {
     pub exact: usize,
     pub approximate: usize,
+    /// Script words heard as something else entirely, that took the time of what was heard in
+    /// their place (between the same matched words).
+    pub substituted: usize,
     pub unmatched: usize,
     /// The weakest pairings and the script words with no partner, worst first.
     pub worst: Vec<String>,
@@ -66,14 +69,15 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
     let s: Vec<&str> = sidx.iter().map(|&i| skeys[i].as_str()).collect();
     let h: Vec<&str> = hidx.iter().map(|&i| hkeys[i].as_str()).collect();
 
-    let mut times: Vec<Option<(f64, f64)>> = vec![None; script.len()];
+    // Each script word's times and the heard word (the first, for a group) they come from.
+    let mut times: Vec<Option<(f64, f64, usize)>> = vec![None; script.len()];
     let mut report = Report::default();
     let mut weak: Vec<(f64, String)> = Vec::new();
     for (tag, sr, hr) in diff(&s, &h) {
         if tag == DiffTag::Equal {
             for (a, b) in sr.zip(hr) {
                 let w = &heard[hidx[b]];
-                times[sidx[a]] = Some((w.start, w.end));
+                times[sidx[a]] = Some((w.start, w.end, hidx[b]));
                 report.exact += 1;
             }
             continue;
@@ -92,12 +96,32 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
             ));
             continue;
         }
-        for pair in align_block(&sa, &hb, &skeys, &hkeys) {
+        // Script and heard words that paired with nothing since the last pairing: heard
+        // words in the place of script words are what the recogniser made of them.
+        let mut lone: (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        let mut pairs = align_block(&sa, &hb, &skeys, &hkeys);
+        pairs.push(Pairing::End);
+        for pair in pairs {
             match pair {
-                Pairing::Unmatched(a) => {
-                    report.unmatched += 1;
-                    weak.push((0.0, format!("\"{}\" was not heard", script[a])));
-                }
+                Pairing::Unmatched(a) => lone.0.push(a),
+                Pairing::Skipped(b) => lone.1.push(b),
+                Pairing::End => {}
+                Pairing::Matched { .. } => {}
+            }
+            if !matches!(pair, Pairing::Unmatched(_) | Pairing::Skipped(_)) {
+                let (said, got) = std::mem::take(&mut lone);
+                substitute(
+                    script,
+                    heard,
+                    &said,
+                    &got,
+                    &mut times,
+                    &mut report,
+                    &mut weak,
+                );
+            }
+            match pair {
+                Pairing::Unmatched(_) | Pairing::Skipped(_) | Pairing::End => {}
                 Pairing::Matched {
                     script: sw,
                     heard: hw,
@@ -110,33 +134,104 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
                         similarity,
                         format!("\"{}\" heard as \"{}\"", said.join(" "), got.join(" ")),
                     ));
-                    let start = heard[hw[0]].start;
-                    let end = heard[hw[hw.len() - 1]].end;
-                    // Several script words for one heard word share its time by length.
-                    let total: usize = sw.iter().map(|&a| script[a].chars().count()).sum();
-                    let mut t = start;
-                    for &a in &sw {
-                        let d = (end - start) * script[a].chars().count() as f64 / total as f64;
-                        times[a] = Some((t, t + d));
-                        t += d;
-                    }
+                    share(script, heard, &sw, &hw, &mut times);
                 }
             }
         }
     }
     weak.sort_by(|a, b| a.0.total_cmp(&b.0));
     report.worst = weak.into_iter().take(8).map(|(_, s)| s).collect();
+    // A word with no time of its own is said by whoever said the word before it.
+    let mut speaker = None;
     let tokens = script
         .iter()
         .zip(times)
-        .map(|(w, t)| Token {
-            text: w.clone(),
-            start: t.map(|t| t.0),
-            end: t.map(|t| t.1),
-            speaker: None,
+        .map(|(w, t)| {
+            if let Some((.., b)) = t {
+                speaker = heard[b].speaker.clone();
+            }
+            Token {
+                text: w.clone(),
+                start: t.map(|t| t.0),
+                end: t.map(|t| t.1),
+                speaker: speaker.clone(),
+            }
         })
         .collect();
     (tokens, report)
+}
+
+/// Script words `sw` said as heard words `hw`: they share the heard words' span by length
+/// (one for one when the counts agree, as each then gets its partner's span exactly).
+fn share(
+    script: &[String],
+    heard: &[Timed],
+    sw: &[usize],
+    hw: &[usize],
+    times: &mut [Option<(f64, f64, usize)>],
+) {
+    if sw.len() == hw.len() {
+        for (&a, &b) in sw.iter().zip(hw) {
+            times[a] = Some((heard[b].start, heard[b].end, b));
+        }
+        return;
+    }
+    let (Some(&first), Some(&last)) = (hw.first(), hw.last()) else {
+        return;
+    };
+    let (start, end) = (heard[first].start, heard[last].end.max(heard[first].start));
+    let total: usize = sw.iter().map(|&a| script[a].chars().count()).sum();
+    let mut t = start;
+    for &a in sw {
+        let d = (end - start) * script[a].chars().count() as f64 / total.max(1) as f64;
+        // The heard word under the middle of this script word's share, for its speaker.
+        let mid = t + d / 2.0;
+        let b = hw
+            .iter()
+            .copied()
+            .find(|&b| heard[b].end >= mid)
+            .unwrap_or(last);
+        times[a] = Some((t, t + d, b));
+        t += d;
+    }
+}
+
+/// Between two pairings (or a pairing and the edge of a differing stretch), the script words
+/// `said` that paired with nothing and the heard words `got` that did not either: the heard
+/// words are what the recogniser made of the script words, so these take their times, in order.
+/// Script words with no heard word in their place are left to interpolation.
+fn substitute(
+    script: &[String],
+    heard: &[Timed],
+    said: &[usize],
+    got: &[usize],
+    times: &mut [Option<(f64, f64, usize)>],
+    report: &mut Report,
+    weak: &mut Vec<(f64, String)>,
+) {
+    if said.is_empty() {
+        return;
+    }
+    if got.is_empty() {
+        report.unmatched += said.len();
+        for &a in said {
+            weak.push((0.0, format!("\"{}\" was not heard", script[a])));
+        }
+        return;
+    }
+    report.substituted += said.len();
+    let words = |list: &[usize], text: &dyn Fn(usize) -> String| {
+        list.iter().map(|&i| text(i)).collect::<Vec<_>>().join(" ")
+    };
+    weak.push((
+        0.1,
+        format!(
+            "\"{}\" heard as \"{}\" (timed by what was heard there)",
+            words(said, &|a| script[a].clone()),
+            words(got, &|b| heard[b].text.clone())
+        ),
+    ));
+    share(script, heard, said, got, times);
 }
 
 /// Cells (script words × heard words) of a stretch that Myers' diff may take on as it is: its
@@ -238,7 +333,12 @@ pub fn key(word: &str) -> String {
 }
 
 enum Pairing {
+    /// A script word paired with nothing.
     Unmatched(usize),
+    /// A heard word paired with nothing.
+    Skipped(usize),
+    /// The end of the stretch (never made by `align_block`).
+    End,
     Matched {
         script: Vec<usize>,
         heard: Vec<usize>,
@@ -299,6 +399,7 @@ fn align_block(sa: &[usize], hb: &[usize], skeys: &[String], hkeys: &[String]) -
         let (ks, kh) = (ks as usize, kh as usize);
         match (ks, kh) {
             (1, 0) => out.push(Pairing::Unmatched(sa[i])),
+            (0, 1) => out.push(Pairing::Skipped(hb[j])),
             (0, _) => {}
             _ => out.push(Pairing::Matched {
                 script: sa[i..i + ks].to_vec(),
@@ -488,8 +589,15 @@ mod tests {
         assert_eq!(got[5], ("said:", Some(2.0), Some(2.3)));
         assert_eq!(got[6], ("“Hello!”", Some(2.5), Some(3.0)));
         assert_eq!(got[7], ("Goodbye.", None, None));
-        // In, the, Hello exact; 2024, well-known, said approximate; Kernel/colonel too far apart.
-        assert_eq!((r.exact, r.approximate, r.unmatched), (3, 3, 2), "{r:?}");
+        // Kernel/colonel are too far apart to pair, but "colonel" was heard where "Kernel" was
+        // said, between the same two pairings: its time is Kernel's.
+        assert_eq!(got[4], ("Kernel", Some(1.6), Some(2.0)));
+        // In, the, Hello exact; 2024, well-known, said approximate; Kernel substituted.
+        assert_eq!(
+            (r.exact, r.approximate, r.substituted, r.unmatched),
+            (3, 3, 1, 1),
+            "{r:?}"
+        );
         assert!(r.worst.iter().any(|w| w.contains("Goodbye.")), "{r:?}");
     }
 
@@ -533,11 +641,65 @@ mod tests {
         let (tokens, r) = reconcile(&script, &h);
         let changed = (0..60_000).filter(|i| i % 33 == 7).count();
         assert_eq!(r.exact, 60_000 - changed, "{r:?}");
+        assert_eq!(r.substituted + r.approximate, changed, "{r:?}");
+        // The changed words took the times of what was heard in their place.
         for (i, t) in tokens.iter().enumerate() {
-            if i % 33 != 7 {
-                assert_eq!(t.start, Some(i as f64), "word {i}");
-            }
+            assert_eq!(t.start, Some(i as f64), "word {i}");
         }
+    }
+
+    #[test]
+    fn substitutions_keep_the_recognisers_time() {
+        let h = heard(&[
+            ("the", 0.0, 0.2),
+            ("kwizzical", 0.2, 0.6),
+            ("brown", 0.6, 0.9),
+            ("fox", 0.9, 1.2),
+            ("jumped", 1.2, 1.5),
+            ("zz", 1.5, 1.7),
+            ("qq", 1.7, 2.1),
+            ("dog", 2.1, 2.4),
+        ]);
+        // One for one, then two script words heard as three, then a word with nothing heard.
+        let s = words("the quick brown fox jumped over lazy dog barked");
+        let (t, r) = reconcile(&s, &h);
+        let got: Vec<(&str, Option<f64>, Option<f64>)> = t
+            .iter()
+            .map(|t| (t.text.as_str(), t.start, t.end))
+            .collect();
+        assert_eq!(got[1], ("quick", Some(0.2), Some(0.6)));
+        // "over lazy" over "zz qq" (1.5-2.1): one for one, as the counts agree.
+        assert_eq!(got[5], ("over", Some(1.5), Some(1.7)));
+        assert_eq!(got[6], ("lazy", Some(1.7), Some(2.1)));
+        assert_eq!(got[8], ("barked", None, None));
+        assert_eq!((r.substituted, r.unmatched), (3, 1), "{r:?}");
+
+        // Counts that differ share the heard span by length.
+        let h = heard(&[
+            ("a", 0.0, 0.5),
+            ("xx", 0.5, 0.8),
+            ("yy", 0.8, 1.4),
+            ("b", 1.4, 2.0),
+        ]);
+        let (t, _) = reconcile(&words("a one two three b"), &h);
+        let (one, three) = (&t[1], &t[3]);
+        assert_eq!(one.start, Some(0.5));
+        assert!(
+            (one.end.unwrap() - 0.5 - 0.9 * 3.0 / 11.0).abs() < 1e-9,
+            "{one:?}"
+        );
+        assert!((three.end.unwrap() - 1.4).abs() < 1e-9, "{three:?}");
+    }
+
+    #[test]
+    fn script_words_take_the_speaker_of_what_was_heard() {
+        let mut h = heard(&[("hi", 0.0, 0.5), ("there", 0.5, 1.0), ("bye", 1.5, 2.0)]);
+        h[0].speaker = Some("A".into());
+        h[1].speaker = Some("A".into());
+        h[2].speaker = Some("B".into());
+        let (t, _) = reconcile(&words("Hi there, friend. Bye!"), &h);
+        let who: Vec<Option<&str>> = t.iter().map(|t| t.speaker.as_deref()).collect();
+        assert_eq!(who, [Some("A"), Some("A"), Some("A"), Some("B")]);
     }
 
     #[test]
