@@ -280,18 +280,22 @@ enum Command {
     /// Make a project from another tool's word timings (WhisperX, ElevenLabs, SRT, ...).
     Import {
         /// The timings file.
-        timings: PathBuf,
+        #[arg(required_unless_present = "list_formats")]
+        timings: Option<PathBuf>,
         /// The narration the timings belong to.
-        #[arg(long)]
-        audio: PathBuf,
+        #[arg(long, required_unless_present = "list_formats")]
+        audio: Option<PathBuf>,
         /// The project file to write.
-        #[arg(short, long)]
-        output: PathBuf,
+        #[arg(short, long, required_unless_present = "list_formats")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         import: ImportArgs,
         /// Overwrite the project file if it exists.
         #[arg(long)]
         force: bool,
+        /// List the formats `--format` takes, with what writes each, and stop.
+        #[arg(long, exclusive = true)]
+        list_formats: bool,
     },
     /// Render many videos from a manifest: JSON lines, one render each (`{"project": ..., "output":
     /// ..., options}`, or `{"timings": ..., "audio": ..., ...}`). Outputs already made from the
@@ -641,11 +645,26 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import {
-            timings,
-            audio,
-            output,
+            list_formats: true, ..
+        } => {
+            for f in gpucast::import::formats() {
+                let aliases = gpucast::import::aliases_of(f.name);
+                let aliases = if aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also {})", aliases.join(", "))
+                };
+                out!("{:<20} {}{aliases}", f.name, f.title);
+            }
+            Ok(())
+        }
+        Command::Import {
+            timings: Some(timings),
+            audio: Some(audio),
+            output: Some(output),
             import,
             force,
+            ..
         } => {
             let base = match output.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -693,6 +712,9 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             Ok(())
+        }
+        Command::Import { .. } => {
+            anyhow::bail!("import needs a timings file, --audio and -o (or --list-formats)")
         }
         Command::Batch {
             manifest,

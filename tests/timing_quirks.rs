@@ -235,3 +235,21 @@ fn a_script_word_heard_as_another_keeps_that_words_time() {
         "{summary}"
     );
 }
+
+#[test]
+fn list_formats_names_every_format_once_with_its_aliases() {
+    let out = gpucast(&["import", "--list-formats"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for name in ["whisper", "whisperx", "srt", "vtt", "csv", "mfa", "polly"] {
+        assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{text}");
+    }
+    assert!(text.contains("(also edge-tts)"), "{text}");
+    // Nothing else may come with it.
+    let out = gpucast(&["import", "--list-formats", "x.json"]);
+    assert_eq!(out.status.code(), Some(2));
+}

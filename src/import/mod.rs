@@ -119,6 +119,18 @@ const ALIASES: &[(&str, &str)] = &[
     ("tsv", "csv"),
 ];
 
+/// The other names `--format` takes for the format `name`.
+pub fn aliases_of(name: &str) -> Vec<&'static str> {
+    ALIASES
+        .iter()
+        .chain(recognisers::ALIASES)
+        .chain(cloud::ALIASES)
+        .chain(captions::ALIASES)
+        .filter(|(_, n)| *n == name)
+        .map(|(alias, _)| *alias)
+        .collect()
+}
+
 pub fn find_format(name: &str) -> Option<&'static Format> {
     let lower = name.to_ascii_lowercase();
     let name = ALIASES
