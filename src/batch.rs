@@ -327,8 +327,9 @@ pub fn run(entries: &[Entry], jobs: usize, each: &(dyn Fn(&Outcome) + Sync)) -> 
     all
 }
 
-/// The line a scheduler task renders: `I`, or from `SLURM_ARRAY_TASK_ID` or
-/// `JOB_COMPLETION_INDEX` (Kubernetes indexed jobs) with `auto`; 0-based over non-blank lines.
+/// The line a scheduler task renders: `I`, or with `auto` from `SLURM_ARRAY_TASK_ID`,
+/// `JOB_COMPLETION_INDEX` (Kubernetes indexed jobs) or `AWS_BATCH_JOB_ARRAY_INDEX`; 0-based over
+/// non-blank lines.
 pub fn index(given: &str) -> anyhow::Result<(usize, String)> {
     if given != "auto" {
         let i = given

@@ -210,7 +210,8 @@ enum Command {
         #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
         progress_interval: f64,
         /// Render only part I of N (from 0) as a video-only .mkv for `gpucast join`; auto/N takes
-        /// I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX. A part already rendered from the
+        /// I from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX. A part
+        /// already rendered from the
         /// same inputs and settings is kept.
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
@@ -304,7 +305,8 @@ enum Command {
         /// The manifest (paths in it are relative to its folder).
         manifest: PathBuf,
         /// Render only this line (0-based over non-blank lines), or `auto`: the Slurm array task
-        /// (SLURM_ARRAY_TASK_ID) or Kubernetes indexed job (JOB_COMPLETION_INDEX) index.
+        /// (SLURM_ARRAY_TASK_ID), Kubernetes indexed job (JOB_COMPLETION_INDEX) or AWS Batch array
+        /// job (AWS_BATCH_JOB_ARRAY_INDEX) index.
         #[arg(long, value_parser = index_arg)]
         index: Option<String>,
         /// Lines rendered at once on this machine.
@@ -327,7 +329,8 @@ enum Command {
 /// Signal handlers and the logger are installed for the whole process: call it once, from a
 /// process that exists to run it.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
-    quiet_native_libraries();
+    // First, while the process has a single thread.
+    crate::native::quiet();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -404,22 +407,6 @@ fn is_closed_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-/// Native libraries that print to stderr on their own, silenced unless the user set them.
-/// Done first in `main`, while the process has a single thread.
-fn quiet_native_libraries() {
-    let defaults = [
-        // Mesa's Vulkan device-select layer complains about Wayland on headless machines.
-        ("NODEVICE_SELECT", "1"),
-        // SVT-AV1 prints its configuration banner at info level.
-        ("SVT_LOG", "1"),
-    ];
-    for (key, value) in defaults {
-        if std::env::var_os(key).is_none() {
-            std::env::set_var(key, value);
-        }
-    }
 }
 
 /// Ctrl-C, and the SIGTERM and SIGHUP that schedulers (Kubernetes, Slurm) and closing

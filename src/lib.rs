@@ -18,6 +18,7 @@ pub mod inputs;
 pub mod job;
 pub mod layout;
 pub mod media;
+pub mod native;
 pub mod pending;
 pub mod pipeline;
 pub mod prepare;

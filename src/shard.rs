@@ -58,10 +58,14 @@ impl Shard {
     }
 }
 
-/// The index a scheduler gave this task: Slurm's array task id, or a Kubernetes Indexed Job's
-/// completion index; `what` names the option in errors.
+/// The index a scheduler gave this task: Slurm's array task id, a Kubernetes Indexed Job's
+/// completion index, or an AWS Batch array job's child index; `what` names the option in errors.
 pub fn scheduler_index(what: &str) -> anyhow::Result<(usize, &'static str)> {
-    for var in ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"] {
+    for var in [
+        "SLURM_ARRAY_TASK_ID",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ] {
         if let Ok(v) = std::env::var(var) {
             let i = v
                 .trim()
@@ -71,8 +75,8 @@ pub fn scheduler_index(what: &str) -> anyhow::Result<(usize, &'static str)> {
         }
     }
     anyhow::bail!(
-        "{what}: neither SLURM_ARRAY_TASK_ID (Slurm array job) nor JOB_COMPLETION_INDEX \
-         (Kubernetes indexed job) is set"
+        "{what}: none of SLURM_ARRAY_TASK_ID (Slurm array job), JOB_COMPLETION_INDEX \
+         (Kubernetes indexed job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job) is set"
     )
 }
 

@@ -141,6 +141,12 @@ fn a_manifest_renders_skips_what_is_done_and_reports_failures() {
     let out = batch(&[m, "--index", "auto"], &[("JOB_COMPLETION_INDEX", "5")]);
     assert_ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("from JOB_COMPLETION_INDEX"));
+    let out = batch(
+        &[m, "--index", "auto"],
+        &[("AWS_BATCH_JOB_ARRAY_INDEX", "1")],
+    );
+    assert_ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from AWS_BATCH_JOB_ARRAY_INDEX"));
     let out = batch(&[m, "--index", "auto"], &[("JOB_COMPLETION_INDEX", "9")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr)
@@ -149,10 +155,11 @@ fn a_manifest_renders_skips_what_is_done_and_reports_failures() {
         .args(["batch", m, "--index", "auto"])
         .env_remove("SLURM_ARRAY_TASK_ID")
         .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("neither SLURM_ARRAY_TASK_ID"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("none of SLURM_ARRAY_TASK_ID"));
 }
 
 /// A manifest of `n` renders slow enough to stop midway (every frame encoded), outputs

@@ -194,7 +194,11 @@ fn the_scheduler_index_picks_the_part() {
     let fx = fixture(160, 90, 3.0, "");
     let d = fx.dir.path();
     let project = fx.project.to_str().unwrap();
-    for (var, i) in [("SLURM_ARRAY_TASK_ID", "1"), ("JOB_COMPLETION_INDEX", "0")] {
+    // (JOB_COMPLETION_INDEX is read the same way: tests/batch.rs.)
+    for (var, i) in [
+        ("SLURM_ARRAY_TASK_ID", "1"),
+        ("AWS_BATCH_JOB_ARRAY_INDEX", "0"),
+    ] {
         let part = d.join(format!("part-{i}.mkv"));
         let o = Command::new(env!("CARGO_BIN_EXE_gpucast"))
             .args([
@@ -209,6 +213,7 @@ fn the_scheduler_index_picks_the_part() {
             .arg(&part)
             .env_remove("SLURM_ARRAY_TASK_ID")
             .env_remove("JOB_COMPLETION_INDEX")
+            .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
             .env(var, i)
             .output()
             .unwrap();
@@ -238,6 +243,7 @@ fn bad_shards_and_bad_joins_are_refused_and_write_nothing() {
             .args(args)
             .env_remove("SLURM_ARRAY_TASK_ID")
             .env_remove("JOB_COMPLETION_INDEX")
+            .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
@@ -249,7 +255,7 @@ fn bad_shards_and_bad_joins_are_refused_and_write_nothing() {
         ("3/3", "part 3 does not exist: parts are numbered 0 to 2"),
         ("0/0", "N must be at least 1"),
         ("1", "give I/N"),
-        ("auto/2", "neither SLURM_ARRAY_TASK_ID"),
+        ("auto/2", "none of SLURM_ARRAY_TASK_ID"),
         ("0/100", "too few for 100 parts"),
     ] {
         refused(&["render", project, "--shard", spec, "-o", xs], says);

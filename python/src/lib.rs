@@ -403,6 +403,8 @@ fn cli(py: Python<'_>, args: Vec<OsString>) -> u8 {
 
 #[pymodule]
 fn _gpucast(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Before any thread of ours runs: Mesa and SVT-AV1 read these when they load.
+    gpucast::native::quiet();
     let py = m.py();
     m.add("Error", py.get_type::<Error>())?;
     m.add("ProjectError", py.get_type::<ProjectError>())?;

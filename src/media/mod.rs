@@ -87,6 +87,8 @@ const DEMUXERS: &str = "wav,w64,mp3,flac,ogg,aac,ac3,eac3,aiff,caf,au,amr,ape,wv
 pub fn init() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
+        // SVT-AV1 reads its log level when an encoder is opened.
+        crate::native::quiet();
         let _ = ffmpeg::init();
         let level = if log::log_enabled!(log::Level::Trace) {
             ffmpeg::util::log::Level::Info

@@ -121,6 +121,22 @@ def test_render_is_a_correct_video_with_progress(fx, tmp_path):
     assert cli.read_bytes() == out.read_bytes()
 
 
+def test_a_healthy_headless_render_prints_nothing(fx, tmp_path):
+    """Mesa's device-select layer says "error: XDG_RUNTIME_DIR is invalid" on machines without a
+    desktop session, and SVT-AV1 prints a banner, unless the package silences them as the CLI
+    does: a render through the package, GPU first as a user's would be, leaves stderr empty."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NODEVICE_SELECT", "SVT_LOG", "XDG_RUNTIME_DIR", "WAYLAND_DISPLAY")}
+    code = ("import sys, gpucast\n"
+            "gpucast.render(gpucast.Project.load(sys.argv[1]), sys.argv[2])\n"
+            "gpucast.render(gpucast.Project.load(sys.argv[1]), sys.argv[3])\n")
+    r = subprocess.run([sys.executable, "-c", code, str(fx / "project.json"),
+                        str(tmp_path / "quiet.mp4"), str(tmp_path / "quiet.webm")],
+                       env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "", r.stderr
+
+
 def test_webm_by_extension(fx, tmp_path):
     out = tmp_path / "out.webm"
     gpucast.render(fx / "project.json", out, backend="cpu")

@@ -7,6 +7,7 @@
 use anyhow::Context as _;
 
 pub(super) fn instance() -> wgpu::Instance {
+    crate::native::quiet();
     // From the environment so that WGPU_BACKEND etc. work for debugging.
     wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env())
 }
