@@ -331,6 +331,7 @@ enum Command {
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     // First, while the process has a single thread.
     crate::native::quiet();
+    crate::native::steady_heap();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {

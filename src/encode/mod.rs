@@ -397,15 +397,18 @@ impl FileWriter {
         let count = self.durations.remove(&pts).unwrap_or(1);
         let data = p.data().context("the encoder wrote an empty picture")?;
         let fail = |e: String| anyhow::anyhow!("cannot insert repeated frames: {e}");
-        let mut first = Packet::copy(&repeater.picture(data).map_err(fail)?);
-        first.set_flags(p.flags());
-        let mut pictures = vec![first];
-        for _ in 1..count {
-            pictures.push(Packet::copy(&repeater.repeat().map_err(fail)?));
-        }
-        for (i, mut q) in pictures.into_iter().enumerate() {
-            q.set_pts(Some(pts + i as i64));
-            q.set_dts(Some(pts + i as i64));
+        let mut first = Some(Packet::copy(&repeater.picture(data).map_err(fail)?));
+        // Each written as it is made: a frame shown for an hour is 100,000 repeats.
+        for i in 0..count {
+            let mut q = match first.take() {
+                Some(mut q) => {
+                    q.set_flags(p.flags());
+                    q
+                }
+                None => Packet::copy(&repeater.repeat().map_err(fail)?),
+            };
+            q.set_pts(Some(pts + i));
+            q.set_dts(Some(pts + i));
             q.set_duration(1);
             q.set_stream(self.video_stream);
             q.rescale_ts(self.video.time_base, self.video_tb);

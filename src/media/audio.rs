@@ -134,8 +134,10 @@ pub(crate) fn decode(
             }
         }
     };
-    let mut packet = Packet::empty();
     loop {
+        // A new packet each time: `av_read_frame` does not release the packet it is given, so
+        // one packet read into again and again keeps every buffer it ever held (the whole file).
+        let mut packet = Packet::empty();
         match packet.read(&mut input) {
             Ok(()) => {}
             Err(ffmpeg::Error::Eof) => break,
