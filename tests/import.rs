@@ -55,24 +55,6 @@ fn render_timings(
     gpucast(&args)
 }
 
-/// The words of a written project: (text, start, end), in order.
-fn project_words(project: &Path) -> Vec<(String, f64, f64)> {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(project).unwrap()).unwrap();
-    v["slides"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["words"].as_array().unwrap().iter())
-        .map(|w| {
-            (
-                w["text"].as_str().unwrap().to_string(),
-                w["start"].as_f64().unwrap(),
-                w["end"].as_f64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// What an import of one sample must give.
 struct Case {
     file: &'static str,

@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
-use serde_json::Value;
 
 /// A word of the written project: text, start, end.
 type Word = (String, f64, f64);
@@ -16,6 +13,15 @@ type Word = (String, f64, f64);
 /// Imports `content` (saved as `name`) against 10 s of silence: the words and the summary, or
 /// the error.
 fn import(name: &str, content: &[u8]) -> Result<(Vec<Word>, String), String> {
+    import_with(name, content, None)
+}
+
+/// `import`, with a script (`--text`) beside the timings when given.
+fn import_with(
+    name: &str,
+    content: &[u8],
+    script: Option<&str>,
+) -> Result<(Vec<Word>, String), String> {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let timings = d.join(name);
@@ -23,39 +29,28 @@ fn import(name: &str, content: &[u8]) -> Result<(Vec<Word>, String), String> {
     let audio = d.join("narration.wav");
     write_wav(&audio, 10.0, &[]);
     let project = d.join("project.json");
-    let out = gpucast(&[
+    let script_file = d.join("script.txt");
+    let mut args = vec![
         "import",
         timings.to_str().unwrap(),
         "--audio",
         audio.to_str().unwrap(),
         "-o",
         project.to_str().unwrap(),
-    ]);
+    ];
+    if let Some(text) = script {
+        std::fs::write(&script_file, text).unwrap();
+        args.extend(["--text", script_file.to_str().unwrap()]);
+    }
+    let out = gpucast(&args);
     if !out.status.success() {
         assert!(!project.exists(), "a refused import writes nothing");
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
     Ok((
-        words(&project),
+        project_words(&project),
         String::from_utf8_lossy(&out.stdout).into_owned(),
     ))
-}
-
-fn words(project: &Path) -> Vec<Word> {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(project).unwrap()).unwrap();
-    v["slides"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["words"].as_array().unwrap().iter())
-        .map(|w| {
-            (
-                w["text"].as_str().unwrap().to_string(),
-                w["start"].as_f64().unwrap(),
-                w["end"].as_f64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn texts(words: &[Word]) -> Vec<&str> {
@@ -197,39 +192,12 @@ fn sentinels_and_doubled_line_ends_are_tolerated() {
 
 #[test]
 fn a_script_word_heard_as_another_keeps_that_words_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let timings = d.join("heard.csv");
-    std::fs::write(
-        &timings,
-        "word,start,end\nthe,0.50,0.70\nkwizzical,0.70,1.25\nbrown,1.31,1.60\nfox,1.60,2.00\n",
-    )
-    .unwrap();
-    let script = d.join("script.txt");
-    std::fs::write(&script, "The quick brown fox.\n").unwrap();
-    let audio = d.join("narration.wav");
-    write_wav(&audio, 4.0, &[]);
-    let project = d.join("project.json");
-    let out = gpucast(&[
-        "import",
-        timings.to_str().unwrap(),
-        "--audio",
-        audio.to_str().unwrap(),
-        "--text",
-        script.to_str().unwrap(),
-        "-o",
-        project.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let w = words(&project);
+    let heard =
+        b"word,start,end\nthe,0.50,0.70\nkwizzical,0.70,1.25\nbrown,1.31,1.60\nfox,1.60,2.00\n";
+    let (w, summary) = import_with("heard.csv", heard, Some("The quick brown fox.\n")).unwrap();
     assert_eq!(texts(&w), ["The", "quick", "brown", "fox."]);
     // The recogniser heard a word exactly there: its span, not one made up between neighbours.
     assert!(near(w[1].1, 0.70) && near(w[1].2, 1.25), "{w:?}");
-    let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
         summary.contains("1 heard as other words") && summary.contains("0 not at all"),
         "{summary}"

@@ -563,3 +563,22 @@ pub fn assert_invalid(project: &Path, needle: &str) {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains(needle), "{needle}: {err}");
 }
+
+/// The words of a written project: (text, start, end), in order.
+pub fn project_words(project: &Path) -> Vec<(String, f64, f64)> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project).unwrap()).unwrap();
+    v["slides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["words"].as_array().unwrap().iter())
+        .map(|w| {
+            (
+                w["text"].as_str().unwrap().to_string(),
+                w["start"].as_f64().unwrap(),
+                w["end"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
