@@ -17,6 +17,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("inputs", 0),
     ("cancel", 0),
     ("pending", 0),
+    ("native", 0),
     ("project", 1),
     ("timeline", 2),
     ("layout", 2),
