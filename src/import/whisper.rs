@@ -112,8 +112,8 @@ fn detect_cpp(input: &Input<'_>) -> bool {
         })
 }
 
-/// `{word, start, end}` objects into tokens; missing times stay missing. A word's `speaker`
-/// (WhisperX after diarization) is read, else `speaker` is the word's (its segment's).
+/// `{word, start, end}` objects into tokens; missing times stay missing. A word's own `speaker`
+/// (WhisperX after diarization) is read; a word without one takes `speaker`, its segment's.
 ///
 /// openai-whisper and faster-whisper cut words at the spaces of the decoded text, each word with
 /// its leading space, but a token the decoder emitted without one (`" L" "'esquelet"`,

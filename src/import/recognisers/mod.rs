@@ -29,13 +29,13 @@ pub const FORMATS: &[Format] = &[
     },
     Format {
         name: "stable-ts",
-        title: "stable-ts JSON (save_as_json)",
+        title: "stable-ts JSON",
         detect: stable_ts::detect,
         parse: stable_ts::parse,
     },
     Format {
         name: "vosk",
-        title: "Vosk recognizer results (JSON, JSON lines, videogrep)",
+        title: "Vosk recognizer results",
         detect: vosk::detect,
         parse: vosk::parse,
     },
@@ -47,7 +47,7 @@ pub const FORMATS: &[Format] = &[
     },
     Format {
         name: "hf-asr",
-        title: "Hugging Face transformers ASR pipeline (word timestamps)",
+        title: "Hugging Face transformers ASR pipeline",
         detect: hf_asr::detect,
         parse: hf_asr::parse,
     },

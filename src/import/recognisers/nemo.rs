@@ -22,7 +22,7 @@
 use serde_json::Value;
 
 use super::{entries, peek, speaker};
-use crate::import::json::Node;
+use crate::import::json::{kind, Node};
 use crate::import::{Bad, Input, Token};
 
 /// An entry of a `timestamp` list: a word (segment, character) with frame offsets.
@@ -124,10 +124,7 @@ fn entry(node: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
         return Ok(());
     }
     if !node.value.is_object() {
-        return Err(node.bad(format!(
-            "expected an object, found {}",
-            crate::import::json::kind(node.value)
-        )));
+        return Err(node.bad(format!("expected an object, found {}", kind(node.value))));
     }
     let offset = match node.get("offset") {
         Some(o) => o.time()?,
@@ -158,7 +155,12 @@ pub(super) fn parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
         if let Some(node) = e.node.get("audio_filepath") {
             let path = node.str().map_err(|b| e.locate(b))?;
             match &audio {
-                None => audio = Some((path, e.locate(e.node.bad("")).at)),
+                None => {
+                    let at = e
+                        .line
+                        .map_or_else(|| e.node.path(), |n| format!("line {n}"));
+                    audio = Some((path, at));
+                }
                 Some((first, first_at)) if *first != path => {
                     return Err(e.locate(node.bad(format!(
                         "{path} is another audio file than {first} ({first_at}): import one \

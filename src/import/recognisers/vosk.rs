@@ -107,11 +107,11 @@ pub(super) fn detect(input: &Input<'_>) -> bool {
 /// another; the first few kilobytes are enough to tell.
 fn looks_printed(text: &str) -> bool {
     let head = text.trim_start();
-    let end = (0..=head.len().min(4096))
-        .rev()
-        .find(|&i| head.is_char_boundary(i))
-        .unwrap_or(0);
-    let head = &head[..end];
+    let mut end = head.len().min(4096);
+    while !head.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = head.get(..end).unwrap_or("");
     head.starts_with('{')
         && [
             "{\n  \"result\" : [",
