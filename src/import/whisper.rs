@@ -60,6 +60,10 @@ fn is_whisper_segment(s: &Value) -> bool {
 
 fn detect_whisper(input: &Input<'_>) -> bool {
     let Some(v) = input.json else { return false };
+    // stable-ts saves Whisper's shape too, with keys of its own: it has a format of its own.
+    if super::recognisers::is_stable_ts(v) {
+        return false;
+    }
     // OpenAI API verbose_json: top-level `words` of {word, start, end} (Gentle's have `case`).
     if let Some(w) = v
         .get("words")
@@ -108,14 +112,19 @@ fn detect_cpp(input: &Input<'_>) -> bool {
         })
 }
 
-/// `{word, start, end}` objects into tokens; missing times stay missing.
+/// `{word, start, end}` objects into tokens; missing times stay missing. A word's own `speaker`
+/// (WhisperX after diarization) is read; a word without one takes `speaker`, its segment's.
 ///
 /// openai-whisper and faster-whisper cut words at the spaces of the decoded text, each word with
 /// its leading space, but a token the decoder emitted without one (`" L" "'esquelet"`,
 /// `" impulsar" "-los"`) comes out as a "word" of its own: it continues the word before, which
 /// takes its end. That holds only in lists where words do carry their spaces: the API's words,
 /// and Chinese or Japanese words, have none, and each stands alone.
-fn words_of(list: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
+pub(super) fn words_of(
+    list: &Node<'_>,
+    speaker: Option<&str>,
+    out: &mut Vec<Token>,
+) -> Result<(), Bad> {
     let items = list.items()?;
     let mut read = Vec::with_capacity(items.len());
     for w in &items {
@@ -124,7 +133,8 @@ fn words_of(list: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
             text: text.to_string(),
             start: w.opt_time("start")?,
             end: w.opt_time("end")?,
-            speaker: None,
+            speaker: super::recognisers::speaker(w, "speaker")?
+                .or_else(|| speaker.map(str::to_string)),
         });
     }
     let spaced = read
@@ -156,7 +166,7 @@ fn parse_whisper(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
     );
     let mut out = Vec::new();
     if let Some(words) = root.get("words") {
-        words_of(&words, &mut out)?;
+        words_of(&words, None, &mut out)?;
         return Ok(out);
     }
     let segs = match root.value {
@@ -165,7 +175,7 @@ fn parse_whisper(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
     };
     for seg in segs.items()? {
         match seg.get("words") {
-            Some(words) => words_of(&words, &mut out)?,
+            Some(words) => words_of(&words, None, &mut out)?,
             None if seg.value.is_object() => {
                 return Err(seg.bad(
                     "no word timings: run whisper with --word_timestamps True (faster-whisper: word_timestamps=True)",
@@ -185,17 +195,19 @@ fn parse_whisperx(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
     );
     let mut out = Vec::new();
     // The segments keep each word where WhisperX put it, timed or not; `word_segments` is the
-    // same words flattened, read only when there are no segments.
+    // same words flattened, read only when there are no segments. `assign_word_speakers` gives
+    // a speaker only to words with a time: the others take their segment's.
     if let Some(segs) = root.get("segments") {
         for seg in segs.items()? {
             if let Some(words) = seg.get("words") {
-                words_of(&words, &mut out)?;
+                let speaker = super::recognisers::speaker(&seg, "speaker")?;
+                words_of(&words, speaker.as_deref(), &mut out)?;
             }
         }
     }
     if out.is_empty() {
         if let Some(words) = root.get("word_segments") {
-            words_of(&words, &mut out)?;
+            words_of(&words, None, &mut out)?;
         }
     }
     Ok(out)
@@ -292,6 +304,8 @@ mod tests {
     const GENTLE: &str = include_str!("../../tests/data/import/gentle.json");
     const REMOTION: &str = include_str!("../../tests/data/import/remotion.json");
     const ELEVEN: &str = include_str!("../../tests/data/import/elevenlabs.json");
+    const SPEAKERS: &str = include_str!("../../tests/data/import/whisperx-speakers.json");
+    const STABLE_TS: &str = include_str!("../../tests/data/import/stable-ts.json");
 
     #[test]
     fn each_sample_is_claimed_by_its_format_alone() {
@@ -300,6 +314,7 @@ mod tests {
         assert_eq!(claims(FASTER), ["whisper"]);
         assert_eq!(claims(WHISPERX), ["whisperx"]);
         assert_eq!(claims(CPP), ["whisper.cpp"]);
+        assert_eq!(claims(SPEAKERS), ["whisperx"]);
         for other in [GENTLE, REMOTION, ELEVEN, "{}", "[]", r#"{"segments": []}"#] {
             assert!(claims(other).is_empty(), "{other:.60}");
         }
@@ -327,6 +342,79 @@ mod tests {
         assert_eq!(t[1].text, "2024");
         assert_eq!((t[1].start, t[1].end), (None, None));
         assert!(t[2].start.is_some());
+    }
+
+    #[test]
+    fn whisperx_speakers_are_the_words_else_their_segments() {
+        let t = parse("whisperx", SPEAKERS).unwrap();
+        let texts: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["Ready", "in", "5", "minutes?", "Yes,", "almost", "done."]
+        );
+        let who: Vec<Option<&str>> = t.iter().map(|t| t.speaker.as_deref()).collect();
+        let (a, b) = (Some("SPEAKER_00"), Some("SPEAKER_01"));
+        // `5` has no time, so assign_word_speakers gave it no speaker: its segment's.
+        assert_eq!(who, [a, a, a, a, b, b, b]);
+        assert_eq!((t[2].start, t[2].end), (None, None));
+        // Flattened words only: each its own speaker, none from a segment.
+        let mut v: Value = serde_json::from_str(SPEAKERS).unwrap();
+        v.as_object_mut().unwrap().remove("segments");
+        let flat = parse("whisperx", &v.to_string()).unwrap();
+        let who: Vec<Option<&str>> = flat.iter().map(|t| t.speaker.as_deref()).collect();
+        assert_eq!(who, [a, a, None, a, b, b, b]);
+        // The sample without speakers has them on every word; whisper's have none.
+        assert!(parse("whisperx", WHISPERX)
+            .unwrap()
+            .iter()
+            .all(|t| t.speaker.as_deref() == Some("SPEAKER_00")));
+        assert!(parse("whisper", WHISPER)
+            .unwrap()
+            .iter()
+            .all(|t| t.speaker.is_none()));
+        // A number is a label too; anything else is an error naming the word.
+        let n = r#"{"segments": [{"speaker": 0, "words": [{"word": "a", "start": 0, "end": 1, "score": 0.9}]}]}"#;
+        assert_eq!(
+            parse("whisperx", n).unwrap()[0].speaker.as_deref(),
+            Some("0")
+        );
+        let e = parse(
+            "whisperx",
+            r#"{"segments": [{"words": [{"word": "a", "start": 0, "end": 1, "score": 0.9, "speaker": true}]}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.at, "segments[0].words[0].speaker");
+    }
+
+    #[test]
+    fn stable_ts_is_left_to_its_own_format() {
+        // Whisper's shape with stable-ts's keys: not whisper's, whichever key tells.
+        assert!(claims(STABLE_TS).is_empty());
+        let mut v: Value = serde_json::from_str(STABLE_TS).unwrap();
+        for key in ["ori_dict", "regroup_history", "nonspeech_sections"] {
+            let mut one: Value = serde_json::from_str(WHISPER).unwrap();
+            one[key] = v[key].take();
+            assert!(claims(&one.to_string()).is_empty(), "{key}");
+        }
+        // stable-ts's words read by whisper's rule give what the stable-ts format gives.
+        let mut as_whisper: Value = serde_json::from_str(STABLE_TS).unwrap();
+        for key in [
+            "ori_dict",
+            "regroup_history",
+            "nonspeech_sections",
+            "unfinished",
+        ] {
+            as_whisper.as_object_mut().unwrap().remove(key);
+        }
+        let text = as_whisper.to_string();
+        assert_eq!(claims(&text), ["whisper"]);
+        let stable = crate::import::testing::parse(
+            crate::import::recognisers::FORMATS,
+            "stable-ts",
+            STABLE_TS,
+        )
+        .unwrap();
+        assert_eq!(parse("whisper", &text).unwrap(), stable);
     }
 
     #[test]

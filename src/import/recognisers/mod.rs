@@ -1,7 +1,161 @@
-//! Other speech recognisers' JSON (filled in by the formats that follow).
+//! Other speech recognisers' JSON: whisper-timestamped, stable-ts, Vosk, NVIDIA NeMo (Parakeet)
+//! and the Hugging Face transformers ASR pipeline.
+//!
+//! Each tool has a file of its own; this one lists the formats and holds what they share: reading
+//! a file that is a list of entries (a JSON array, JSON lines, or one object), each problem
+//! naming its entry's line when the file is JSON lines, and speaker labels.
 
-use super::Format;
+mod hf_asr;
+mod nemo;
+mod stable_ts;
+#[cfg(test)]
+mod tests;
+mod vosk;
+mod whisper_timestamped;
 
-pub const FORMATS: &[Format] = &[];
+use serde_json::Value;
+
+use super::json::{kind, Node};
+use super::{Bad, Format, Input};
+
+pub(super) use stable_ts::is_stable_ts;
+
+pub const FORMATS: &[Format] = &[
+    Format {
+        name: "whisper-timestamped",
+        title: "whisper-timestamped JSON",
+        detect: whisper_timestamped::detect,
+        parse: whisper_timestamped::parse,
+    },
+    Format {
+        name: "stable-ts",
+        title: "stable-ts JSON",
+        detect: stable_ts::detect,
+        parse: stable_ts::parse,
+    },
+    Format {
+        name: "vosk",
+        title: "Vosk recognizer results",
+        detect: vosk::detect,
+        parse: vosk::parse,
+    },
+    Format {
+        name: "nemo",
+        title: "NVIDIA NeMo / Parakeet word timestamps",
+        detect: nemo::detect,
+        parse: nemo::parse,
+    },
+    Format {
+        name: "hf-asr",
+        title: "Hugging Face transformers ASR pipeline",
+        detect: hf_asr::detect,
+        parse: hf_asr::parse,
+    },
+];
+
 /// Other names people use for these formats.
-pub const ALIASES: &[(&str, &str)] = &[];
+pub const ALIASES: &[(&str, &str)] = &[
+    ("whisper_timestamped", "whisper-timestamped"),
+    ("stable_ts", "stable-ts"),
+    ("stablets", "stable-ts"),
+    ("parakeet", "nemo"),
+    ("huggingface", "hf-asr"),
+    ("transformers", "hf-asr"),
+    ("hf", "hf-asr"),
+];
+
+/// A speaker label as the tool gives it: text as it is, a number as its digits (`0` is "0").
+/// An empty label is no speaker.
+pub(super) fn speaker(node: &Node<'_>, key: &str) -> Result<Option<String>, Bad> {
+    let Some(n) = node.get(key) else {
+        return Ok(None);
+    };
+    match n.value {
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Number(x) => Ok(Some(x.to_string())),
+        other => Err(n.bad(format!("expected a speaker label, found {}", kind(other)))),
+    }
+}
+
+/// How many entries detection looks at: a stream may open with entries that carry no words.
+const PEEK: usize = 8;
+
+/// The first entries of a file that is a list: a JSON array's items, JSON lines, or one value.
+fn peek<'a>(input: &Input<'a>) -> Vec<&'a Value> {
+    match (input.json, input.lines) {
+        (Some(Value::Array(items)), _) => items.iter().take(PEEK).collect(),
+        (Some(v), _) => vec![v],
+        (None, Some(lines)) => lines.iter().take(PEEK).map(|(_, v)| v).collect(),
+        (None, None) => Vec::new(),
+    }
+}
+
+/// One entry of a list file, with its line when the file is JSON lines.
+struct Entry<'a> {
+    node: Node<'a>,
+    line: Option<usize>,
+}
+
+impl<'a> Entry<'a> {
+    /// Puts the line into a problem found inside this entry.
+    fn locate(&self, bad: Bad) -> Bad {
+        match self.line {
+            None => bad,
+            Some(n) if bad.at == "top level" => Bad::line(n, bad.problem),
+            Some(n) => Bad::new(format!("line {n}, {}", bad.at), bad.problem),
+        }
+    }
+
+    /// Where this entry is, for problems about the entry as a whole.
+    fn bad(&self, problem: impl Into<String>) -> Bad {
+        self.locate(self.node.bad(problem))
+    }
+
+    fn object(&self) -> Result<&Node<'a>, Bad> {
+        if self.node.value.is_object() {
+            Ok(&self.node)
+        } else {
+            Err(self.bad(format!(
+                "expected an object, found {}",
+                kind(self.node.value)
+            )))
+        }
+    }
+}
+
+/// The entries of a JSON array or of JSON lines; a file of one JSON object is a list of one.
+fn entries<'a>(input: &Input<'a>) -> Result<Vec<Entry<'a>>, Bad> {
+    if let Some(v) = input.json {
+        let root = Node::root(v);
+        if !v.is_array() {
+            return Ok(vec![Entry {
+                node: root,
+                line: None,
+            }]);
+        }
+        return Ok(root
+            .items()?
+            .into_iter()
+            .map(|node| Entry { node, line: None })
+            .collect());
+    }
+    match input.lines {
+        Some(lines) => Ok(lines
+            .iter()
+            .map(|(n, v)| Entry {
+                node: Node::root(v),
+                line: Some(*n),
+            })
+            .collect()),
+        None => Err(Bad::new("top level", "expected JSON or JSON lines")),
+    }
+}
+
+/// The file as one JSON document, for the formats that are never a list of entries.
+fn root<'a>(input: &Input<'a>) -> Result<Node<'a>, Bad> {
+    input
+        .json
+        .map(Node::root)
+        .ok_or_else(|| Bad::new("top level", "not JSON"))
+}
