@@ -142,7 +142,7 @@ fn text_style(style: &Style, family: &str) -> String {
 pub(super) fn time(frames: u64, fps: Fps) -> String {
     let num = frames.saturating_mul(fps.den as u64);
     let den = fps.num.max(1) as u64;
-    if num % den == 0 {
+    if num.is_multiple_of(den) {
         format!("{}s", num / den)
     } else {
         format!("{num}/{den}s")
