@@ -2,7 +2,8 @@
 //! `ass` and `subtitles` filters, mpv, VLC) and VSFilter draw it.
 //!
 //! The frame is `PlayResX` x `PlayResY`, the video's size, so that sizes and margins are the
-//! video's pixels. One `[V4+ Styles]` line per distinct slide style: its font (family name;
+//! video's pixels; `YCbCr Matrix: None`, so that renderers draw the colours as written rather
+//! than "correcting" them for a video matrix, as FFmpeg marks the ASS it converts. One `[V4+ Styles]` line per distinct slide style: its font (family name;
 //! `Fontsize` the em times the font's Windows cell, which is how VSFilter and libass size fonts),
 //! `SecondaryColour` the upcoming look's colour (a word before it is said), `PrimaryColour` the
 //! current look's (the colour it turns as it is said), the first outline and shadow the looks
@@ -18,8 +19,9 @@
 //! fade (each slide's own) is `\fad`; a shadow offset that is not the same across and down is `\xshad`/`\yshad`; a
 //! text box whose middle is not the frame's is placed with `\pos`.
 //!
-//! ASS has no escape for braces: `{` and `}` in a word are written as their fullwidth forms, and
-//! a backslash is followed by a word joiner (U+2060) so that it never starts a `\N`.
+//! ASS has no escape mechanism: a `{` in a word is written as its fullwidth form (a `}` outside
+//! a block is plain text), and a backslash is followed by a word joiner (U+2060) so that it
+//! never starts `\N` or swallows the next block's brace.
 
 use std::fmt::Write as _;
 
@@ -44,7 +46,7 @@ pub(super) fn write(doc: &Doc<'_>) -> anyhow::Result<String> {
          ScriptType: v4.00+\n\
          WrapStyle: 2\n\
          ScaledBorderAndShadow: yes\n\
-         YCbCr Matrix: TV.709\n\
+         YCbCr Matrix: None\n\
          PlayResX: {}\n\
          PlayResY: {}\n\n",
         env!("CARGO_PKG_VERSION"),
@@ -285,14 +287,13 @@ fn field(s: &str) -> String {
         .to_string()
 }
 
-/// A word as Dialogue text: braces open and close override blocks and a backslash starts `\N`,
-/// and ASS escapes neither.
+/// A word as Dialogue text: `{` opens an override block and a backslash starts `\N`, and ASS
+/// escapes neither.
 pub(super) fn escape(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
         match c {
             '{' => out.push('\u{FF5B}'),
-            '}' => out.push('\u{FF5D}'),
             '\\' => out.push_str("\\\u{2060}"),
             c => out.push(c),
         }
