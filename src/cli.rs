@@ -298,6 +298,22 @@ enum Command {
         #[arg(long, exclusive = true)]
         list_formats: bool,
     },
+    /// Write the project's words and slides for other tools: subtitles (.srt, .vtt), karaoke
+    /// subtitles (.ass), titles for Final Cut Pro and DaVinci Resolve (.fcpxml), or a WhisperX
+    /// transcript (.json). Nothing is rendered.
+    Export {
+        /// The project file.
+        project: PathBuf,
+        /// The file to write; its extension picks the format unless --format names one.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// srt, vtt, ass, fcpxml or whisperx (default: from the output's extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// Overwrite the output if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Render many videos from a manifest: JSON lines, one render each (`{"project": ..., "output":
     /// ..., options}`, or `{"timings": ..., "audio": ..., ...}`). Outputs already made from the
     /// same inputs and settings are skipped; a failing line does not stop the others.
@@ -703,6 +719,25 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { .. } => {
             anyhow::bail!("import needs a timings file, --audio and -o (or --list-formats)")
+        }
+        Command::Export {
+            project,
+            output,
+            format,
+            force,
+        } => {
+            let done =
+                gpucast::export::export(&project, &output, format.as_deref(), force, &checks)?;
+            if !quiet {
+                eprintln!(
+                    "wrote {} ({}): {} slides, {} words",
+                    output.display(),
+                    done.format.name,
+                    done.cues,
+                    done.words
+                );
+            }
+            Ok(())
         }
         Command::Batch {
             manifest,

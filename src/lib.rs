@@ -9,6 +9,7 @@ pub mod cancel;
 pub mod captions;
 pub mod cli;
 pub mod encode;
+pub mod export;
 pub mod fingerprint;
 pub mod frame;
 #[doc(hidden)]

@@ -32,6 +32,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("prepare", 7),
     ("fingerprint", 8),
     ("sheet", 8),
+    ("export", 8),
     ("", 9),
     ("batch", 10),
     ("cli", 10),
