@@ -9,7 +9,8 @@ The same engine as the ``gpucast`` command, from Python::
 A project comes from a file (:meth:`Project.load`), a dict in the file's JSON shape
 (:meth:`Project.from_dict`), or another tool's word timings (:meth:`Project.from_timings`).
 :func:`render` writes an MP4 (releasing the GIL; Ctrl-C or a ``cancel`` event stops it and leaves
-no file), :func:`frame` returns one frame as a NumPy array. Errors are :class:`ProjectError`
+no file), :func:`frame` returns one frame as a NumPy array, :func:`cli` runs any ``gpucast``
+command line in this process. Errors are :class:`ProjectError`
 (with ``.problems``), :class:`EncoderError` and :class:`RenderError`, all :class:`Error`.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -30,6 +31,7 @@ __all__ = [
     "Frame",
     "render",
     "frame",
+    "cli",
     "Problem",
     "Error",
     "ProjectError",
@@ -206,3 +208,13 @@ def frame(
     )
     # A copy, so that the array is writable like any other.
     return np.frombuffer(data, dtype=np.uint8).reshape(height, width, 3).copy().view(Frame)
+
+
+def cli(args: Sequence[PathLike]) -> int:
+    """Runs the ``gpucast`` command line in this process, as the ``gpucast`` command does, and
+    returns its exit code: ``args[0]`` is the program's name, as in ``sys.argv``
+    (``gpucast.cli(["gpucast", "batch", "manifest.jsonl", "--index", "3"])``). Messages go to
+    standard error; failures are exit codes (1, or 2 for a bad command line), not exceptions."""
+    if isinstance(args, (str, bytes, os.PathLike)):
+        raise TypeError("cli() takes a list of arguments, the program's name first, not one string")
+    return _gpucast.cli([os.fspath(a) for a in args])

@@ -234,6 +234,25 @@ def test_the_command_comes_with_the_package():
     assert bad.returncode == 2 and "PROJECT" in bad.stderr.upper()
 
 
+def test_cli_runs_a_command_in_this_process(fx, tmp_path, capfd):
+    # A batch of one line through gpucast.cli: rendered, then skipped; exit codes, not exceptions.
+    (tmp_path / "m.jsonl").write_text(
+        json.dumps({"project": str(fx / "project.json"), "output": "v.mp4", "backend": "cpu"}) + "\n")
+    report = tmp_path / "r.json"
+    args = ["gpucast", "batch", tmp_path / "m.jsonl", "--index", "0", "--report", report]
+    assert gpucast.cli(args) == 0
+    assert json.loads(report.read_text())["done"] == 1
+    assert int(probe(tmp_path / "v.mp4", "stream=nb_read_frames")["streams"][0]["nb_read_frames"]) == 180
+    assert gpucast.cli(args) == 0
+    assert json.loads(report.read_text())["skipped"] == 1
+    capfd.readouterr()
+    assert gpucast.cli(["gpucast", "validate", str(tmp_path / "missing.json")]) == 1
+    assert "missing.json" in capfd.readouterr().err
+    assert gpucast.cli(["gpucast", "render"]) == 2
+    with pytest.raises(TypeError, match="list of arguments"):
+        gpucast.cli("gpucast --version")
+
+
 def test_examples_run(fx, tmp_path):
     """The examples in examples/python/ do what they say."""
     examples = ROOT / "examples" / "python"
