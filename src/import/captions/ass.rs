@@ -22,16 +22,13 @@ pub(super) fn detect(input: &Input<'_>) -> bool {
     if input.json.is_some() || input.lines.is_some() {
         return false;
     }
-    let mut lines = input.text.lines().map(str::trim).filter(|l| !l.is_empty());
-    if lines
-        .next()
-        .is_some_and(|l| l.eq_ignore_ascii_case("[Script Info]"))
-    {
-        return true;
-    }
-    // Without the header: an `[Events]` section with a Format or Dialogue line.
+    let lines = input.text.lines().map(str::trim).filter(|l| !l.is_empty());
     let mut events = false;
-    for line in lines.take(2000) {
+    for (k, line) in lines.take(2000).enumerate() {
+        if k == 0 && line.eq_ignore_ascii_case("[Script Info]") {
+            return true;
+        }
+        // Without the header: an `[Events]` section with a Format or Dialogue line.
         if line.starts_with('[') {
             events = line.eq_ignore_ascii_case("[Events]");
         } else if events && (line.starts_with("Format:") || line.starts_with("Dialogue:")) {

@@ -37,7 +37,7 @@ pub(super) fn clock(s: &str, parts: usize) -> Option<f64> {
 
 /// The digits after a decimal point as a fraction: `"05"` is 0.05.
 pub(super) fn fraction_of(digits: &str) -> Option<f64> {
-    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     Some(digits.parse::<f64>().ok()? / 10f64.powi(digits.len() as i32))

@@ -59,17 +59,15 @@ pub(super) fn detect(input: &Input<'_>) -> bool {
     if input.json.is_some() || input.lines.is_some() {
         return false;
     }
+    let timed =
+        |l: &str| bracket(l).is_some_and(|(inside, _)| matches!(tag_time(inside), Some(Ok(_))));
     let mut lines = input.text.lines().filter(|l| !l.trim().is_empty()).take(50);
-    let starts_lrc = lines.next().and_then(bracket).is_some_and(|(inside, _)| {
-        matches!(tag_time(inside), Some(Ok(_))) || id_tag(inside).is_some()
-    });
-    starts_lrc
-        && input
-            .text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .take(50)
-            .any(|l| bracket(l).is_some_and(|(inside, _)| matches!(tag_time(inside), Some(Ok(_)))))
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    // ID tags come first, or the lyrics do; a time tag must follow soon.
+    timed(first)
+        || (bracket(first).is_some_and(|(inside, _)| id_tag(inside).is_some()) && lines.any(timed))
 }
 
 struct Line {
