@@ -317,7 +317,11 @@ pub fn from_text(
             problem,
         })?,
     };
-    if input.json.is_none() && input.lines.is_none() && looks_like_json(text) {
+    if input.json.is_none()
+        && input.lines.is_none()
+        && looks_like_json(text)
+        && !(format.detect)(&input)
+    {
         // A JSON format chosen by name, or a JSON file too broken to detect.
         if let Err(bad) = &json {
             return Err(error(Some(format.name), bad.clone()).into());

@@ -1,7 +1,8 @@
 //! The markup inside cue text: tags (`<i>`, `<c.yellow>`, `<v Speaker>`, inline timestamps),
 //! ruby annotations, the ASS override blocks (`{\an8}`) that SubRip files carry, character
-//! references, and speaker labels. A `<` that does not open a tag is text, and a reference that is
-//! not known stays as written: subtitle text is often not well-formed markup.
+//! references, and speaker labels (WhisperX's `[SPEAKER_00]: `, WebVTT's `<v Name>`). A `<` that
+//! does not open a tag is text, and a reference that is not known stays as written: subtitle
+//! text is often not well-formed markup.
 
 pub(super) enum Bit<'a> {
     Text(&'a str),
@@ -139,17 +140,31 @@ fn entity(name: &str) -> Option<String> {
     Some(text.to_string())
 }
 
-/// Text after a leading speaker label such as WhisperX's `[SPEAKER_00]: `.
-pub(super) fn strip_label(s: &str) -> &str {
+/// A leading speaker label such as WhisperX's `[SPEAKER_00]: `, and the text after it.
+pub(super) fn split_label(s: &str) -> (Option<&str>, &str) {
     let t = s.trim_start();
     let Some(inside) = t.strip_prefix('[') else {
-        return s;
+        return (None, s);
     };
     match inside.find(']') {
         Some(k) if !inside[..k].contains(['[', '\n']) => match inside[k + 1..].strip_prefix(':') {
-            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => rest,
-            _ => s,
+            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
+                let label = inside[..k].trim();
+                (Some(label).filter(|l| !l.is_empty()), rest)
+            }
+            _ => (None, s),
         },
-        _ => s,
+        _ => (None, s),
     }
+}
+
+/// The name a WebVTT voice tag gives (`v Dr. Okafor`, `v.loud Esme`), if the tag is one.
+pub(super) fn voice(tag: &str) -> Option<&str> {
+    let rest = tag.strip_prefix('v')?;
+    if !rest.starts_with([' ', '\t', '.']) {
+        return None;
+    }
+    // Classes (`v.loud`) come before the name.
+    let name = rest.split_once([' ', '\t']).map_or("", |(_, n)| n).trim();
+    (!name.is_empty()).then_some(name)
 }

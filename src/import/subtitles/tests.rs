@@ -212,15 +212,16 @@ fn whisper_highlight_words_vtt_with_line_breaks_and_a_pause() {
 }
 
 #[test]
-fn whisperx_highlight_keeps_unaligned_words_untimed_and_drops_the_speaker() {
+fn whisperx_highlight_keeps_unaligned_words_untimed_and_the_speaker() {
     // WhisperX joins words with spaces, prefixes the speaker, and gives no cue to a word it
     // could not align ("1984" here).
     let raw = "1\n00:00:01,000 --> 00:00:01,400\n[SPEAKER_00]: <u>Back</u> in 1984 computers\n\n\
                2\n00:00:01,400 --> 00:00:01,600\n[SPEAKER_00]: Back <u>in</u> 1984 computers\n\n\
                3\n00:00:01,600 --> 00:00:02,500\n[SPEAKER_00]: Back in 1984 computers\n\n\
                4\n00:00:02,500 --> 00:00:03,100\n[SPEAKER_00]: Back in 1984 <u>computers</u>\n\n";
+    let tokens = ok("srt", raw);
     check(
-        &ok("srt", raw),
+        &tokens,
         &[
             ("Back", Some(1.0), Some(1.4)),
             ("in", Some(1.4), Some(1.6)),
@@ -228,6 +229,61 @@ fn whisperx_highlight_keeps_unaligned_words_untimed_and_drops_the_speaker() {
             ("computers", Some(2.5), Some(3.1)),
         ],
     );
+    assert!(tokens
+        .iter()
+        .all(|t| t.speaker.as_deref() == Some("SPEAKER_00")));
+}
+
+#[test]
+fn diarized_cues_keep_their_speaker_label() {
+    // WhisperX and whisper-ctranslate2 put the speaker in front of each cue.
+    let raw = "1\n00:00:00,000 --> 00:00:02,000\n[SPEAKER_01]: Hola, bon dia.\n\n\
+               2\n00:00:02,000 --> 00:00:04,000\n[SPEAKER_00]: Hola!\nEm dic Carme.\n\n\
+               3\n00:00:04,000 --> 00:00:05,000\nNo label here\n";
+    let tokens = ok("srt", raw);
+    assert_eq!(
+        texts(&tokens),
+        ["Hola,", "bon", "dia.", "Hola!", "Em", "dic", "Carme.", "No", "label", "here"]
+    );
+    let speakers: Vec<Option<&str>> = tokens.iter().map(|t| t.speaker.as_deref()).collect();
+    let mut want = vec![Some("SPEAKER_01"); 3];
+    want.extend([Some("SPEAKER_00"); 4]);
+    want.extend([None; 3]);
+    assert_eq!(speakers, want);
+    // A bracket that is not a label stays a word.
+    let raw = "1\n00:00:00,000 --> 00:00:01,000\n[Music] plays\n";
+    assert_eq!(texts(&ok("srt", raw)), ["[Music]", "plays"]);
+    assert_eq!(ok("srt", raw)[0].speaker, None);
+}
+
+#[test]
+fn webvtt_voices_per_line_and_with_classes() {
+    let raw =
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Esme>It's blue!\n<v.loud Mary>No way!</v>\n\n\
+               00:00:03.000 --> 00:00:04.000\n<v Esme>Yes</v> really\n\n\
+               00:00:04.000 --> 00:00:05.000\nnobody\n";
+    let tokens = ok("vtt", raw);
+    assert_eq!(
+        texts(&tokens),
+        ["It's", "blue!", "No", "way!", "Yes", "really", "nobody"]
+    );
+    let speakers: Vec<Option<&str>> = tokens.iter().map(|t| t.speaker.as_deref()).collect();
+    // A voice closed in the middle of a line still names the whole line.
+    assert_eq!(
+        speakers,
+        [
+            Some("Esme"),
+            Some("Esme"),
+            Some("Mary"),
+            Some("Mary"),
+            Some("Esme"),
+            Some("Esme"),
+            None
+        ]
+    );
+    // WhisperX's label in a WebVTT file.
+    let raw = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n[SPEAKER_02]: fine\n";
+    assert_eq!(ok("vtt", raw)[0].speaker.as_deref(), Some("SPEAKER_02"));
 }
 
 #[test]
@@ -293,7 +349,13 @@ fn webvtt_blocks_identifiers_settings_voices_and_entities() {
         9.1,
         10.3,
     ));
-    check(&ok("vtt", VTT_CUES), &expected);
+    let tokens = ok("vtt", VTT_CUES);
+    check(&tokens, &expected);
+    // `<v Name>` is who says the words, up to its `</v>` or the end of the cue.
+    let speakers: Vec<Option<&str>> = tokens.iter().map(|t| t.speaker.as_deref()).collect();
+    let mut want = vec![Some("Dr. Okafor"); 21];
+    want.extend([Some("Student"); 6]);
+    assert_eq!(speakers, want);
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! Cues turned into words. A cue's time is shared out over its words by their length, or, with
 //! inline timestamps, each stretch of text runs from its timestamp to the next. YouTube's rolling
 //! captions repeat the lines already on screen, and openai-whisper's `--highlight_words` repeats
-//! the whole subtitle once per word: both must give each word once.
+//! the whole subtitle once per word: both must give each word once. A word keeps who says it: the
+//! label in front of its cue (WhisperX's `[SPEAKER_00]: `) or the WebVTT voice of its line.
 
 use super::cues::{short, time, Cue};
-use super::markup::{bits, clean, plain, stamp_tag, stamped, strip_label, Bit};
+use super::markup::{bits, clean, plain, split_label, stamp_tag, stamped, voice, Bit};
 use crate::import::{Bad, Token};
 
 pub(super) fn words(cues: &[Cue<'_>]) -> Result<Vec<Token>, Bad> {
@@ -100,13 +101,69 @@ fn read_cue(cue: &Cue<'_>, lines: &[(usize, &str)], out: &mut Vec<Token>) -> Res
             }
         }
     }
+    let from = out.len();
+    let mut label = None;
     for (k, (raw, start)) in runs.iter().enumerate() {
         let end = runs.get(k + 1).map_or(cue.end, |(_, next)| *next);
         let text = clean(raw);
-        let text = if k == 0 { strip_label(&text) } else { &text };
+        let text = if k == 0 {
+            let (l, rest) = split_label(&text);
+            label = l.map(str::to_string);
+            rest
+        } else {
+            &text
+        };
         spread(text, *start, end, out);
     }
+    if let Some(words) = out.get_mut(from..) {
+        speakers(lines, label.as_deref(), words);
+    }
     Ok(())
+}
+
+/// Gives a cue's words their speaker: the label in front of the cue (`[SPEAKER_00]: `), or the
+/// voice (`<v Name>`) each line is spoken in. A voice runs to its `</v>` or the end of the cue.
+fn speakers(lines: &[(usize, &str)], label: Option<&str>, words: &mut [Token]) {
+    let mut current: Option<&str> = None;
+    // Each line's speaker and how many words it has.
+    let mut per_line: Vec<(Option<&str>, usize)> = Vec::new();
+    for (k, (_, line)) in lines.iter().enumerate() {
+        let mut speaker = None;
+        let mut spoken = false;
+        for bit in bits(line) {
+            match bit {
+                Bit::Tag(tag) if voice(tag).is_some() => current = voice(tag),
+                Bit::Tag(tag) if tag.trim() == "/v" => current = None,
+                Bit::Text(text) if !spoken && !text.trim().is_empty() => {
+                    speaker = current;
+                    spoken = true;
+                }
+                _ => {}
+            }
+        }
+        let text = clean(line);
+        let text = if k == 0 { split_label(&text).1 } else { &text };
+        per_line.push((speaker.or(label), words_of(text).len()));
+    }
+    if per_line.iter().all(|(s, _)| s.is_none()) {
+        return;
+    }
+    let mut rest = &mut words[..];
+    if per_line.iter().map(|(_, n)| n).sum::<usize>() == rest.len() {
+        for (speaker, n) in per_line {
+            let (these, after) = rest.split_at_mut(n);
+            for w in these {
+                w.speaker = speaker.map(str::to_string);
+            }
+            rest = after;
+        }
+    } else {
+        // Timestamps cut a word: the cue's first speaker for all of it.
+        let first = per_line.iter().find_map(|(s, _)| *s);
+        for w in rest {
+            w.speaker = first.map(str::to_string);
+        }
+    }
 }
 
 fn push_tag(run: Option<&mut (String, f64)>, tag: &str) {
@@ -228,7 +285,9 @@ fn read_highlighted(cues: &[Cue<'_>], out: &mut Vec<Token>) {
             });
         }
     };
-    let mut cursor = base.len() - strip_label(&base).len();
+    let first = out.len();
+    let (label, after_label) = split_label(&base);
+    let mut cursor = base.len() - after_label.len();
     for (from, to, start, end) in spans {
         if from < cursor {
             continue;
@@ -238,4 +297,7 @@ fn read_highlighted(cues: &[Cue<'_>], out: &mut Vec<Token>) {
         cursor = to;
     }
     untimed(base.get(cursor..).unwrap_or(""), out);
+    for w in out.get_mut(first..).unwrap_or_default() {
+        w.speaker = label.map(str::to_string);
+    }
 }
