@@ -747,7 +747,11 @@ mod tests {
             let expected = match name.as_str() {
                 n if n.starts_with("whisper-cpp") => "whisper.cpp",
                 n if n.starts_with("whisperx") => "whisperx",
+                n if n.starts_with("whisper-timestamped") => "whisper-timestamped",
                 n if n.starts_with("whisper") => "whisper",
+                n if n.starts_with("stable-ts") => "stable-ts",
+                n if n.starts_with("hf-asr") => "hf-asr",
+                n if n.starts_with("google-stt") => "google-stt",
                 n if n.starts_with("mfa") && n.ends_with(".json") => "mfa-json",
                 n => n.split(['-', '.']).next().unwrap(),
             };
@@ -767,7 +771,7 @@ mod tests {
             assert_eq!(claims, [expected], "{name}");
             checked += 1;
         }
-        assert_eq!(checked, 45);
+        assert_eq!(checked, 77);
     }
 
     #[test]

@@ -85,6 +85,9 @@ pub(super) struct Piece {
     pub(super) end: Option<f64>,
 }
 
+/// A visible character with the start and end of the stretch of its syllable it belongs to.
+type TimedChar = (char, Option<f64>, Option<f64>);
+
 /// Words of consecutive syllables. Karaoke cuts words into syllables (`Hel` `lo `), so a
 /// syllable that does not start with a space continues the word before; a word runs from its
 /// first syllable's start to its last one's end. A syllable of several words shares its time
@@ -93,7 +96,7 @@ pub(super) struct Piece {
 pub(super) fn syllable_words(pieces: &[Piece], speaker: Option<&str>) -> Vec<Token> {
     // Every visible character with the times of the stretch of its syllable it belongs to;
     // `None` between words.
-    let mut chars: Vec<Option<(char, Option<f64>, Option<f64>)>> = Vec::new();
+    let mut chars: Vec<Option<TimedChar>> = Vec::new();
     for piece in pieces {
         let parts: Vec<&str> = piece.text.split_whitespace().collect();
         let total: usize = parts.iter().map(|p| p.chars().count()).sum();
@@ -122,7 +125,7 @@ pub(super) fn syllable_words(pieces: &[Piece], speaker: Option<&str>) -> Vec<Tok
     }
     let mut out = Vec::new();
     for word in chars.split(Option::is_none) {
-        let word: Vec<(char, Option<f64>, Option<f64>)> = word.iter().flatten().copied().collect();
+        let word: Vec<TimedChar> = word.iter().flatten().copied().collect();
         push_word(&word, speaker, &mut out);
     }
     out
@@ -130,11 +133,7 @@ pub(super) fn syllable_words(pieces: &[Piece], speaker: Option<&str>) -> Vec<Tok
 
 /// One run of characters between spaces; a run holding Chinese or Japanese is cut into its
 /// dictionary words.
-fn push_word(
-    run: &[(char, Option<f64>, Option<f64>)],
-    speaker: Option<&str>,
-    out: &mut Vec<Token>,
-) {
+fn push_word(run: &[TimedChar], speaker: Option<&str>, out: &mut Vec<Token>) {
     let text: String = run.iter().map(|(c, _, _)| *c).collect();
     if !crate::segment::is_visible(&text) {
         return;
