@@ -202,6 +202,20 @@ fn what_gpucast_imports_reads_back_as_the_same_words() {
         assert!(close(b.1, expected), "{b:?} read back for {w:?}");
     }
 
+    // ASS karaoke keeps each word's start to the centisecond (`\k` durations rounded from
+    // absolute times, so rounding never accumulates).
+    let ass = m.path("talk.ass");
+    assert_ok(&export(&m, &ass, &[]));
+    let (summary, back) = import_back(&m, &ass);
+    assert!(summary.contains("(--format ass)"), "{summary}");
+    assert_eq!(texts(&back), texts(&words));
+    for (b, w) in back.iter().zip(&words) {
+        assert!(
+            (b.1 - w.1).abs() <= 0.005 + 1e-6,
+            "{b:?} read back for {w:?}"
+        );
+    }
+
     // SRT has cue times only: the words inside a cue are spread over it, so only each cue's
     // start is kept, on its first word.
     let srt = m.path("talk.srt");
@@ -401,6 +415,34 @@ fn speakers_travel_with_their_words() {
     assert_ok(&export(&m, &ass, &[]));
     let text = std::fs::read_to_string(&ass).unwrap();
     assert!(text.contains(",Default,SPEAKER_01,0,0,0,,"), "{text}");
+
+    // And back: each format that carries speakers gives every word its own, and a new slide
+    // starts where the speaker changes.
+    for file in [&json, &ass] {
+        import_back(&m, file);
+        let back: Value =
+            serde_json::from_str(&std::fs::read_to_string(m.path("back.json")).unwrap()).unwrap();
+        let speakers: Vec<Vec<&str>> = back["slides"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let words = s["words"].as_array().unwrap();
+                words
+                    .iter()
+                    .map(|w| w["speaker"].as_str().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert!(speakers.len() >= 2, "{}: {speakers:?}", file.display());
+        for (k, slide) in speakers.iter().enumerate() {
+            assert!(
+                slide.iter().all(|s| *s == format!("SPEAKER_0{k}")),
+                "{}: slide {k} {slide:?}",
+                file.display()
+            );
+        }
+    }
 }
 
 #[test]

@@ -213,10 +213,53 @@ fn list_formats_names_every_format_once_with_its_aliases() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    for name in ["whisper", "whisperx", "srt", "vtt", "csv", "mfa", "polly"] {
-        assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{text}");
+    let every = [
+        "whisper",
+        "whisperx",
+        "whisper.cpp",
+        "whisper-timestamped",
+        "stable-ts",
+        "vosk",
+        "nemo",
+        "hf-asr",
+        "deepgram",
+        "assemblyai",
+        "transcribe",
+        "google-stt",
+        "revai",
+        "elevenlabs",
+        "azure",
+        "polly",
+        "google",
+        "gentle",
+        "mfa",
+        "mfa-json",
+        "aeneas",
+        "json3",
+        "lrc",
+        "ass",
+        "ttml",
+        "sbv",
+        "srt",
+        "vtt",
+        "remotion",
+        "csv",
+    ];
+    let mut sorted = names.clone();
+    sorted.sort();
+    let mut expected = every.to_vec();
+    expected.sort();
+    assert_eq!(sorted, expected, "{text}");
+    for alias in [
+        "edge-tts",
+        "parakeet",
+        "aws-transcribe",
+        "rev.ai",
+        "dfxp",
+        "subviewer",
+    ] {
+        assert!(text.contains(alias), "{alias}: {text}");
     }
-    assert!(text.contains("(also edge-tts)"), "{text}");
     // Nothing else may come with it.
     let out = gpucast(&["import", "--list-formats", "x.json"]);
     assert_eq!(out.status.code(), Some(2));
