@@ -14,9 +14,9 @@ the two and taking the median of --runs runs:
   python      with --python PY: `gpucast.render` called from that interpreter (the package
               installed there), the same render as `gpucast cpu`.
 It prints a Markdown table: wall time ratio to the encoder alone, frames per second, peak RSS,
-output size.
+the video stream's size and its PSNR against the drawn frames (where they were written to a file).
 
-  python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH]
+  python3 scripts/bench.py [--seconds 20 60 300] [--runs 3] [--backends cpu gpu] [--gpucast PATH] [--wpm 150]
                            [--styles default outline outline+shadow outline+shadow+box karaoke pop box box+glide cjk+emoji]
 
 --background-video CLIP puts the fixture's text over that clip (looped, covering the frame):
@@ -61,6 +61,23 @@ def timed(cmd, shell=False):
         subprocess.run(full, check=True, stdout=subprocess.DEVNULL)
         wall, rss = t.read().split()[-2:]
     return float(wall), int(rss) / 1024
+
+
+def video_bytes(path):
+    """The bytes of a file's video stream (the audio left out: the encoder alone has none)."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=size",
+                          "-of", "csv=p=0", path], capture_output=True, text=True, check=True).stdout
+    return sum(int(x) for x in out.split())
+
+
+def psnr(path, frames):
+    """The average PSNR (dB, all planes) of a video's decoded frames against the drawn ones."""
+    err = subprocess.run(["ffmpeg", "-hide_banner", "-i", path, "-i", frames, "-lavfi", "[0:v][1:v]psnr",
+                          "-f", "null", "-"], capture_output=True, text=True).stderr
+    found = [l for l in err.splitlines() if "PSNR" in l and "average:" in l]
+    if not found:
+        sys.exit(f"no PSNR for {path}:\n{err[-2000:]}")
+    return float(found[-1].split("average:")[1].split()[0])
 
 
 def mem_total_bytes():
@@ -219,9 +236,10 @@ def bench_shards(a, work):
           f"on {n} machines: slowest part + join (speed-up) |")
     print("| --- | --- | --- | --- | --- | --- |")
     for seconds in a.seconds:
-        fx = os.path.join(work, f"fx{int(seconds)}")
+        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else ""))
         if not os.path.exists(os.path.join(fx, "project.json")):
-            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds)], check=True,
+            pace = ["--wpm", str(a.wpm)] if a.wpm else []
+            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds), *pace], check=True,
                            stdout=subprocess.DEVNULL)
         project = os.path.join(fx, "project.json")
         single, parts, joins = [], [[] for _ in range(n)], []
@@ -248,6 +266,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, nargs="+", default=[20, 60, 300])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--wpm", type=float, default=None,
+                    help="the fixture's words a minute (make_fixture.py's default, 150, when not given)")
     ap.add_argument("--backends", nargs="+", default=["cpu", "gpu"])
     ap.add_argument("--gpucast", default=os.path.join(ROOT, "target", "release", "gpucast"))
     ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "scripts", "make_fixture.py"))
@@ -281,9 +301,10 @@ def main():
     has_gpu = "none found" not in probe.split("Video encoders")[0]
     rows = []
     for seconds in a.seconds:
-        fx = os.path.join(work, f"fx{int(seconds)}")
+        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else ""))
         if not os.path.exists(os.path.join(fx, "project.json")):
-            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds)], check=True,
+            pace = ["--wpm", str(a.wpm)] if a.wpm else []
+            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds), *pace], check=True,
                            stdout=subprocess.DEVNULL)
         for style in a.styles:
             project = styled(os.path.join(fx, "project.json"), style, a.background_video)
@@ -325,26 +346,32 @@ def main():
                     w, m = timed(cmd)
                     times[name].append(w)
                     rss[name] = max(rss[name], m)
+            # Size and quality of each output's video: PSNR against the drawn frames, which
+            # only the written y4m holds.
+            quality = lambda path: (video_bytes(path) / 1e6, None if piped else psnr(path, y4m))
+            measured = {"alone": quality(f"{fx}/alone.mp4")}
+            for name, cmd in variants:
+                measured[name] = quality(cmd[cmd.index("-o") + 1] if "-o" in cmd else f"{fx}/py.mp4")
             if not piped:
                 os.remove(y4m)
             base = statistics.median(alone)
             label = "encoder alone" + (" (piped)" if piped else "")
-            size = lambda path: os.path.getsize(path) / 1e6
             if a.background_video:
                 style += " over video"
             rows.append((seconds, style, label, base, 1.0, frames / base, alone_rss, frames, distinct,
-                         size(f"{fx}/alone.mp4")))
+                         *measured["alone"]))
             for name, cmd in variants:
                 t = statistics.median(times[name])
                 rows.append((seconds, style, f"gpucast {name}", t, t / base, frames / t, rss[name], frames, distinct,
-                             size(cmd[cmd.index("-o") + 1] if "-o" in cmd else f"{fx}/py.mp4")))
+                             *measured[name]))
             print(json.dumps({"seconds": seconds, "style": style, "alone": alone, **times}), file=sys.stderr)
 
-    print("| fixture | style | what | wall (median) | ratio to encoder alone | frames/s | peak RSS | size |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for seconds, style, name, t, ratio, fps, mem, frames, distinct, mb in rows:
+    print("| fixture | style | what | wall (median) | ratio to encoder alone | frames/s | peak RSS | video size | PSNR |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for seconds, style, name, t, ratio, fps, mem, frames, distinct, mb, db in rows:
+        db = "-" if db is None else f"{db:.2f} dB"
         print(f"| {int(seconds)} s, {frames} frames ({distinct} distinct) | {style} | {name} | {t:.2f} s | "
-              f"{ratio:.2f} | {fps:.0f} | {mem:.0f} MB | {mb:.1f} MB |")
+              f"{ratio:.2f} | {fps:.0f} | {mem:.0f} MB | {mb:.2f} MB | {db} |")
     if not a.workdir:
         shutil.rmtree(work, ignore_errors=True)
 

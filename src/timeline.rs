@@ -178,6 +178,23 @@ impl Timeline {
         self.runs.len()
     }
 
+    /// How long the distinct frames stay on screen: the mean over them of log2 of the frames
+    /// each is shown, counting up to one second's worth (0 when every frame differs, about 2
+    /// for a lecture's word-by-word highlight at 30 fps, log2 of the rate for still slides).
+    /// An encoder told each frame's duration spends bits by it; this says how much it will.
+    pub fn stills(&self) -> f64 {
+        if self.runs.is_empty() {
+            return 0.0;
+        }
+        let second = self.fps.as_f64().round().max(1.0);
+        let sum: f64 = self
+            .runs
+            .iter()
+            .map(|r| (r.frames.max(1) as f64).min(second).log2())
+            .sum();
+        sum / self.runs.len() as f64
+    }
+
     /// Frames `frames` only (a shard's part): the runs that overlap them, cut to fit, still
     /// numbered as in the whole video.
     pub fn part(&self, frames: std::ops::Range<u64>) -> Timeline {
@@ -638,5 +655,22 @@ mod tests {
         for w in t.runs.windows(2) {
             assert_ne!(w[0].key, w[1].key, "adjacent runs must differ");
         }
+    }
+
+    #[test]
+    fn stills_count_each_distinct_frame_up_to_a_second() {
+        let p = project(FPS30, 3.0, vec![(0.0, 3.0, vec![(0.1, 0.5)])], 0.0);
+        let mut t = plan(&p, &slot100);
+        let key = t.runs[0].key.clone();
+        let run = |start_frame, frames| Run {
+            start_frame,
+            frames,
+            key: key.clone(),
+        };
+        // Shown 1, 4 and 90 frames: 0, 2 and log2(30) (a second's worth at most).
+        t.runs = vec![run(0, 1), run(1, 4), run(5, 90)];
+        assert!((t.stills() - (0.0 + 2.0 + 30f64.log2()) / 3.0).abs() < 1e-12);
+        t.runs.clear();
+        assert_eq!(t.stills(), 0.0);
     }
 }

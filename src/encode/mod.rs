@@ -503,7 +503,8 @@ fn settle_repeats(
             "repeated frames: {}",
             match asked {
                 Repeats::Vfr => "not written (variable frame rate)",
-                _ => "encoded like any frame (--repeat-frames encode)",
+                _ =>
+                    "encoded like any frame (--repeat-frames encode, or nearly every frame differs)",
             }
         );
         return (asked, None);
