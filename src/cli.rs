@@ -336,6 +336,11 @@ enum Command {
     Validate {
         #[command(flatten)]
         source: SourceArgs,
+        /// Also report what subtitle guides ask of reading: slides over 20 characters a second,
+        /// lines over 42 characters, slides on screen under 5/6 s or over 7 s (each with its
+        /// path; the exit code stays 0).
+        #[arg(long)]
+        lint: bool,
     },
     /// List GPU adapters and video encoders, with whether each is usable here.
     Probe,
@@ -651,14 +656,8 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             list_formats: true, ..
         } => {
-            for f in gpucast::import::formats() {
-                let aliases = gpucast::import::aliases_of(f.name);
-                let aliases = if aliases.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (also {})", aliases.join(", "))
-                };
-                out!("{:<20} {}{aliases}", f.name, f.title);
+            for line in gpucast::import::format_list() {
+                out!("{line}");
             }
             Ok(())
         }
@@ -822,7 +821,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             anyhow::ensure!(failed == 0, "{failed} of {total} lines failed");
             Ok(())
         }
-        Command::Validate { source } => {
+        Command::Validate { source, lint } => {
             let source = source.source()?;
             let p = gpucast::prepare_source(&source)?;
             p.check(&checks)?;
@@ -842,6 +841,13 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             let warnings = p.warnings();
             if !warnings.is_empty() {
                 out!("  warnings   {}", warnings.len());
+            }
+            if lint {
+                let found = gpucast::lint::lint(&p, &gpucast::lint::Limits::default());
+                out!("  lint       {} findings", found.len());
+                for f in &found {
+                    out!("    {f}");
+                }
             }
             Ok(())
         }

@@ -18,6 +18,7 @@ pub mod import;
 pub mod inputs;
 pub mod job;
 pub mod layout;
+pub mod lint;
 pub mod media;
 pub mod native;
 pub mod pending;

@@ -33,6 +33,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("fingerprint", 8),
     ("sheet", 8),
     ("export", 8),
+    ("lint", 8),
     ("", 9),
     ("batch", 10),
     ("cli", 10),

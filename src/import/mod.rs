@@ -119,6 +119,21 @@ const ALIASES: &[(&str, &str)] = &[
     ("tsv", "csv"),
 ];
 
+/// One line per format for `import --list-formats`: its name, what writes it, its other names.
+pub fn format_list() -> Vec<String> {
+    formats()
+        .map(|f| {
+            let aliases = aliases_of(f.name);
+            let aliases = if aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" (also {})", aliases.join(", "))
+            };
+            format!("{:<20} {}{aliases}", f.name, f.title)
+        })
+        .collect()
+}
+
 /// The other names `--format` takes for the format `name`.
 pub fn aliases_of(name: &str) -> Vec<&'static str> {
     ALIASES

@@ -1,0 +1,82 @@
+//! `validate --lint`: slides a reader would stumble on, each named by its path, on a project
+//! that is otherwise valid.
+
+mod common;
+
+use common::*;
+
+/// A slide of `text` from `start` to `end`, its words spread evenly over it.
+fn slide(text: &str, start: f64, end: f64) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let step = (end - start) / words.len() as f64;
+    let timed: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            let s = start + step * k as f64;
+            format!(
+                r#"{{"text": "{w}", "start": {s:.3}, "end": {:.3}}}"#,
+                s + step
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"start": {start}, "end": {end}, "words": [{}]}}"#,
+        timed.join(", ")
+    )
+}
+
+#[test]
+fn slides_too_fast_too_short_too_long_or_too_wide_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write_wav(&dir.path().join("a.wav"), 30.0, &[]);
+    let slides = [
+        // 39 characters over 4 s on one line: nothing to say.
+        slide("This slide is fine to read at this pace", 0.0, 4.0),
+        // 38 characters in 1.5 s: 25.3 a second.
+        slide("Far too many words go by in one second", 4.0, 5.5),
+        slide("Blink", 5.5, 6.0),
+        slide("A slide that stays and stays", 6.0, 15.0),
+        // 59 characters, small enough to fit one line of the frame.
+        slide(
+            "One line that runs on and on across the whole wide frame ok",
+            15.0,
+            22.0,
+        ),
+    ];
+    let project = dir.path().join("p.json");
+    std::fs::write(
+        &project,
+        format!(
+            r#"{{"video": {{"width": 1920, "height": 1080, "fps": 30}}, "audio": "a.wav",
+                "style": {{"font_size": 30}}, "slides": [{}]}}"#,
+            slides.join(", ")
+        ),
+    )
+    .unwrap();
+
+    // Without --lint, validate says nothing of it.
+    let plain = gpucast(&["validate", project.to_str().unwrap()]);
+    assert_ok(&plain);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("lint"));
+
+    let out = gpucast(&["validate", project.to_str().unwrap(), "--lint"]);
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let findings: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("slides["))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "slides[1]: 38 characters in 1.50 s: 25.3 a second (at most 20)",
+            "slides[2]: on screen 0.50 s (at least 0.83 s)",
+            "slides[3]: on screen 9.00 s (at most 7 s)",
+            "slides[4]: line 1 has 59 characters (at most 42)",
+        ],
+        "{text}"
+    );
+    assert!(text.contains("lint       4 findings"), "{text}");
+}
