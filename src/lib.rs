@@ -314,21 +314,7 @@ fn plan_part(
 /// Refuses an output that cannot be a video file, before any work: a folder, a path in a
 /// folder that does not exist, or one of the project's own input files.
 fn check_output(path: &Path, source: &Source, project: &Project) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !path.is_dir(),
-        "cannot write {}: it is a folder",
-        path.display()
-    );
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    anyhow::ensure!(
-        dir.is_dir(),
-        "cannot write {}: folder {} does not exist",
-        path.display(),
-        dir.display()
-    );
+    pending::check_writable(path)?;
     let mut inputs = project.files();
     inputs.extend(source.files());
     if let Some(input) = inputs.iter().find(|i| inputs::is_same_file(path, i)) {

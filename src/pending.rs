@@ -7,6 +7,27 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
+/// Refuses an output that cannot be written, before any work: a folder, or a path in a folder
+/// that does not exist.
+pub fn check_writable(path: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !path.is_dir(),
+        "cannot write {}: it is a folder",
+        path.display()
+    );
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    anyhow::ensure!(
+        dir.is_dir(),
+        "cannot write {}: folder {} does not exist",
+        path.display(),
+        dir.display()
+    );
+    Ok(())
+}
+
 /// A file (or a folder of images) that exists under its final name only once `commit` is
 /// called.
 pub struct PendingFile {

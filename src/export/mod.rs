@@ -149,7 +149,7 @@ pub fn export(
     checks: &Checks,
 ) -> anyhow::Result<Exported> {
     let format = choose(output, format)?;
-    check_folder(output)?;
+    crate::pending::check_writable(output)?;
     if crate::inputs::is_same_file(output, project) {
         anyhow::bail!(
             "cannot write {}: it is the project itself; choose another output",
@@ -187,27 +187,6 @@ pub fn export(
         cues: doc.blocks.len(),
         words: doc.blocks.iter().map(Block::word_count).sum(),
     })
-}
-
-/// Refuses an output that cannot be written, before any work: a folder, or a path in a folder
-/// that does not exist.
-fn check_folder(path: &Path) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !path.is_dir(),
-        "cannot write {}: it is a folder",
-        path.display()
-    );
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    anyhow::ensure!(
-        dir.is_dir(),
-        "cannot write {}: folder {} does not exist",
-        path.display(),
-        dir.display()
-    );
-    Ok(())
 }
 
 /// The project's name for titles inside the files: its file name without the extension.

@@ -9,6 +9,7 @@ mod aligners;
 mod captions;
 mod cloud;
 mod json;
+mod list;
 pub mod normalize;
 mod recognisers;
 pub mod script;

@@ -16,6 +16,7 @@ mod whisper_timestamped;
 use serde_json::Value;
 
 use super::json::{kind, Node};
+use super::list::{entries, peek, Entry};
 use super::{Bad, Format, Input};
 
 pub(super) use stable_ts::is_stable_ts;
@@ -75,80 +76,6 @@ pub(super) fn speaker(node: &Node<'_>, key: &str) -> Result<Option<String>, Bad>
         Value::String(s) => Ok(Some(s.clone())),
         Value::Number(x) => Ok(Some(x.to_string())),
         other => Err(n.bad(format!("expected a speaker label, found {}", kind(other)))),
-    }
-}
-
-/// How many entries detection looks at: a stream may open with entries that carry no words.
-const PEEK: usize = 8;
-
-/// The first entries of a file that is a list: a JSON array's items, JSON lines, or one value.
-fn peek<'a>(input: &Input<'a>) -> Vec<&'a Value> {
-    match (input.json, input.lines) {
-        (Some(Value::Array(items)), _) => items.iter().take(PEEK).collect(),
-        (Some(v), _) => vec![v],
-        (None, Some(lines)) => lines.iter().take(PEEK).map(|(_, v)| v).collect(),
-        (None, None) => Vec::new(),
-    }
-}
-
-/// One entry of a list file, with its line when the file is JSON lines.
-struct Entry<'a> {
-    node: Node<'a>,
-    line: Option<usize>,
-}
-
-impl<'a> Entry<'a> {
-    /// Puts the line into a problem found inside this entry.
-    fn locate(&self, bad: Bad) -> Bad {
-        match self.line {
-            None => bad,
-            Some(n) if bad.at == "top level" => Bad::line(n, bad.problem),
-            Some(n) => Bad::new(format!("line {n}, {}", bad.at), bad.problem),
-        }
-    }
-
-    /// Where this entry is, for problems about the entry as a whole.
-    fn bad(&self, problem: impl Into<String>) -> Bad {
-        self.locate(self.node.bad(problem))
-    }
-
-    fn object(&self) -> Result<&Node<'a>, Bad> {
-        if self.node.value.is_object() {
-            Ok(&self.node)
-        } else {
-            Err(self.bad(format!(
-                "expected an object, found {}",
-                kind(self.node.value)
-            )))
-        }
-    }
-}
-
-/// The entries of a JSON array or of JSON lines; a file of one JSON object is a list of one.
-fn entries<'a>(input: &Input<'a>) -> Result<Vec<Entry<'a>>, Bad> {
-    if let Some(v) = input.json {
-        let root = Node::root(v);
-        if !v.is_array() {
-            return Ok(vec![Entry {
-                node: root,
-                line: None,
-            }]);
-        }
-        return Ok(root
-            .items()?
-            .into_iter()
-            .map(|node| Entry { node, line: None })
-            .collect());
-    }
-    match input.lines {
-        Some(lines) => Ok(lines
-            .iter()
-            .map(|(n, v)| Entry {
-                node: Node::root(v),
-                line: Some(*n),
-            })
-            .collect()),
-        None => Err(Bad::new("top level", "expected JSON or JSON lines")),
     }
 }
 

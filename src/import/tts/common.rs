@@ -1,81 +1,11 @@
-//! What the text-to-speech formats share: reading a file that is a list of entries (a JSON
-//! array, JSON lines, or a single object), finding a field under whichever spelling of its name an
-//! SDK wrote, and decoding the XML entities of text that went through SSML. A problem found inside
-//! an entry of a JSON-lines file must keep naming that entry's line (`Entry::locate`), and
-//! detection looks at the first few entries, not only the first (`peek`), since a stream may open
-//! with chunks that carry no timings.
+//! What the text-to-speech formats share: reading a file that is a list of entries (`list`),
+//! finding a field under whichever spelling of its name an SDK wrote, and decoding the XML
+//! entities of text that went through SSML.
 
 use serde_json::Value;
 
-use crate::import::json::{kind, Node};
-use crate::import::{Bad, Input};
-
-/// How many entries detection looks at: a stream may open with chunks that carry no timings.
-const PEEK: usize = 8;
-
-/// The first entries of a file that is a list: a JSON array's items, JSON lines, or one value.
-pub(super) fn peek<'a>(input: &Input<'a>) -> Vec<&'a Value> {
-    match (input.json, input.lines) {
-        (Some(Value::Array(items)), _) => items.iter().take(PEEK).collect(),
-        (Some(v), _) => vec![v],
-        (None, Some(lines)) => lines.iter().take(PEEK).map(|(_, v)| v).collect(),
-        (None, None) => Vec::new(),
-    }
-}
-
-/// One entry of a list file, with its line when the file is JSON lines.
-pub(super) struct Entry<'a> {
-    pub(super) node: Node<'a>,
-    pub(super) line: Option<usize>,
-}
-
-impl<'a> Entry<'a> {
-    /// Puts the line into a problem found inside this entry.
-    pub(super) fn locate(&self, bad: Bad) -> Bad {
-        match self.line {
-            None => bad,
-            Some(n) if bad.at == "top level" => Bad::line(n, bad.problem),
-            Some(n) => Bad::new(format!("line {n}, {}", bad.at), bad.problem),
-        }
-    }
-
-    pub(super) fn object(&self) -> Result<&Node<'a>, Bad> {
-        if self.node.value.is_object() {
-            Ok(&self.node)
-        } else {
-            let found = kind(self.node.value);
-            Err(self.locate(self.node.bad(format!("expected an object, found {found}"))))
-        }
-    }
-}
-
-/// The entries of a JSON array or of JSON lines; a file of one JSON object is a list of one.
-pub(super) fn entries<'a>(input: &Input<'a>) -> Result<Vec<Entry<'a>>, Bad> {
-    if let Some(v) = input.json {
-        let root = Node::root(v);
-        if !v.is_array() {
-            return Ok(vec![Entry {
-                node: root,
-                line: None,
-            }]);
-        }
-        return Ok(root
-            .items()?
-            .into_iter()
-            .map(|node| Entry { node, line: None })
-            .collect());
-    }
-    match input.lines {
-        Some(lines) => Ok(lines
-            .iter()
-            .map(|(n, v)| Entry {
-                node: Node::root(v),
-                line: Some(*n),
-            })
-            .collect()),
-        None => Err(Bad::new("top level", "expected JSON or JSON lines")),
-    }
-}
+use crate::import::json::Node;
+pub(super) use crate::import::list::{entries, peek};
 
 /// True if `key` is `name` as some SDK spells it: `audio_offset`, `audioOffset`, `AudioOffset`,
 /// or `privAudioOffset`, which `JSON.stringify` writes for the JavaScript SDKs' objects.
