@@ -74,3 +74,18 @@ pub fn bad(result: Result<Vec<Token>, Bad>) -> (String, String) {
     let b = result.expect_err("should fail");
     (b.at, b.problem)
 }
+
+/// Every format gpucast reads that claims `text`.
+pub fn all_claims(text: &str) -> Vec<&'static str> {
+    with(text, None, |i| {
+        crate::import::formats()
+            .filter(|f| (f.detect)(i))
+            .map(|f| f.name)
+            .collect()
+    })
+}
+
+/// Each token's speaker.
+pub fn speakers(tokens: &[Token]) -> Vec<Option<&str>> {
+    tokens.iter().map(|t| t.speaker.as_deref()).collect()
+}

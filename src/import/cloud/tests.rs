@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::FORMATS;
 use crate::import::normalize::{normalize, Timed};
-use crate::import::testing::{assert_tokens, bad, timed, with};
+use crate::import::testing::{all_claims, assert_tokens, bad, speakers, timed};
 use crate::import::{Bad, Token};
 
 const DEEPGRAM: &str = include_str!("../../../tests/data/import/deepgram.json");
@@ -41,20 +41,6 @@ fn parse(name: &str, text: &str) -> Result<Vec<Token>, Bad> {
 
 fn claims(text: &str) -> Vec<&'static str> {
     crate::import::testing::claims(FORMATS, text)
-}
-
-/// Every format gpucast reads, not only these, that claims `text`.
-fn all_claims(text: &str) -> Vec<&'static str> {
-    with(text, None, |i| {
-        crate::import::formats()
-            .filter(|f| (f.detect)(i))
-            .map(|f| f.name)
-            .collect()
-    })
-}
-
-fn speakers(tokens: &[Token]) -> Vec<Option<&str>> {
-    tokens.iter().map(|t| t.speaker.as_deref()).collect()
 }
 
 fn texts(words: &[Timed]) -> Vec<&str> {

@@ -3,7 +3,7 @@
 //! sample is claimed by its own format and by no other of all the importer's formats.
 
 use super::*;
-use crate::import::testing::{assert_tokens, bad, timed, with};
+use crate::import::testing::{all_claims as claims, assert_tokens, bad, speakers, timed};
 use crate::import::{find_format, Token};
 
 const TIMESTAMPED: &str = include_str!("../../../tests/data/import/whisper-timestamped.json");
@@ -25,20 +25,6 @@ const POLLY: &str = include_str!("../../../tests/data/import/polly.marks");
 
 fn parse(name: &str, text: &str) -> Result<Vec<Token>, Bad> {
     crate::import::testing::parse(FORMATS, name, text)
-}
-
-/// The names of every importer format that claims `text`.
-fn claims(text: &str) -> Vec<&'static str> {
-    with(text, None, |i| {
-        crate::import::formats()
-            .filter(|f| (f.detect)(i))
-            .map(|f| f.name)
-            .collect()
-    })
-}
-
-fn speakers(tokens: &[Token]) -> Vec<Option<&str>> {
-    tokens.iter().map(|t| t.speaker.as_deref()).collect()
 }
 
 #[test]
