@@ -197,7 +197,6 @@ fn open_output(p: &Prepared, job: &RenderJob) -> anyhow::Result<Option<Opened>> 
     // A part's encoder never reorders pictures, so that parts join by copying.
     video.in_order = job.shard.is_some();
     video.stills = p.timeline.stills();
-    video.repeats = video.repeats.for_stills(video.stills);
     let part = match job.shard {
         Some(shard) => Some(plan_part(p, job, &video, shard)?),
         None => None,

@@ -217,6 +217,11 @@ impl FileWriter {
         let mut octx = format::output_as(file.temp(), container.muxer())
             .with_context(|| format!("cannot create {}", file.temp().display()))?;
         let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
+        let asked = settings.repeats;
+        let settings = &VideoSettings {
+            repeats: asked.for_stills(settings.stills),
+            ..settings.clone()
+        };
         let video = video::choose(
             settings,
             project.width,
@@ -224,7 +229,7 @@ impl FileWriter {
             project.fps,
             global_header,
         )?;
-        let (repeats, repeater) = settle_repeats(settings.repeats, &video);
+        let (repeats, repeater) = settle_repeats(asked, settings.repeats, &video);
         let Fps { num, den } = project.fps;
         let video_stream = {
             let mut st = octx.add_stream(ffmpeg::encoder::find_by_name(&video.name))?;
@@ -489,6 +494,7 @@ impl FrameSink for FileWriter {
 /// which path was taken and why.
 fn settle_repeats(
     asked: Repeats,
+    planned: Repeats,
     video: &video::VideoEncoder,
 ) -> (Repeats, Option<h264::Repeater>) {
     if asked != Repeats::Vfr && video::intra_only(&video.name) {
@@ -498,13 +504,19 @@ fn settle_repeats(
         );
         return (Repeats::Copy, None);
     }
+    if planned != asked {
+        log::info!(
+            "repeated frames: encoded like any frame (nearly every frame differs: skipping would \
+             save nothing and cost the B-frames)"
+        );
+        return (planned, None);
+    }
     if asked != Repeats::Skip {
         log::info!(
             "repeated frames: {}",
             match asked {
                 Repeats::Vfr => "not written (variable frame rate)",
-                _ =>
-                    "encoded like any frame (--repeat-frames encode, or nearly every frame differs)",
+                _ => "encoded like any frame (--repeat-frames encode)",
             }
         );
         return (asked, None);
