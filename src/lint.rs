@@ -2,7 +2,9 @@
 //! are laid out. A project can be valid and still hard to read: a slide that shows 30
 //! characters a second is gone before it is read, one that flashes for a few frames is not seen
 //! at all, and a line as wide as the frame makes the eye travel. None of this stops a render;
-//! it is reported, each finding with its slide's path, for whoever fixes the timings.
+//! it is reported, each finding with its slide's path, for whoever fixes the timings. Words the
+//! recogniser was unsure of (a confidence kept from the timing file) are listed too: they are
+//! the ones most likely mis-heard, so the first to check.
 
 use crate::prepare::Prepared;
 
@@ -15,6 +17,8 @@ pub struct Limits {
     pub line_chars: usize,
     pub min_seconds: f64,
     pub max_seconds: f64,
+    /// Words heard with a confidence under this are reported.
+    pub min_confidence: f64,
 }
 
 impl Default for Limits {
@@ -24,6 +28,7 @@ impl Default for Limits {
             line_chars: 42,
             min_seconds: 5.0 / 6.0,
             max_seconds: 7.0,
+            min_confidence: 0.5,
         }
     }
 }
@@ -90,6 +95,17 @@ pub fn lint(p: &Prepared, limits: &Limits) -> Vec<Finding> {
                     limits.max_seconds
                 ),
             });
+        }
+        for (k, word) in slide.words.iter().enumerate() {
+            if let Some(c) = word.confidence.filter(|&c| c < limits.min_confidence) {
+                found.push(Finding {
+                    path: format!("{path}.words[{k}]"),
+                    problem: format!(
+                        "\"{}\" was heard with confidence {c:.2} (under {}): check the word",
+                        word.text, limits.min_confidence
+                    ),
+                });
+            }
         }
         for (n, (_, len)) in lines.iter().enumerate() {
             if *len > limits.line_chars {

@@ -507,6 +507,7 @@ mod tests {
                             start: s,
                             end: e,
                             speaker: None,
+                            confidence: None,
                         })
                         .collect(),
                     style: style(fade),

@@ -445,6 +445,50 @@ fn speakers_travel_with_their_words() {
     }
 }
 
+/// Confidences kept from the timing file go out as WhisperX's `score` and come back in.
+#[test]
+fn confidences_travel_with_their_words() {
+    let m = made();
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&m.project).unwrap()).unwrap();
+    let mut given = Vec::new();
+    for (k, w) in v["slides"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .flat_map(|s| s["words"].as_array_mut().unwrap().iter_mut())
+        .enumerate()
+    {
+        // Every third word without one, as WhisperX leaves numerals.
+        let c = (k % 3 != 2).then_some(0.5 + (k % 7) as f64 * 0.061);
+        if let Some(c) = c {
+            w["confidence"] = Value::from(c);
+        }
+        given.push(c.map(|c| (c * 1000.0).round() / 1000.0));
+    }
+    std::fs::write(&m.project, serde_json::to_string(&v).unwrap()).unwrap();
+    let json = m.path("talk.json");
+    assert_ok(&export(&m, &json, &[]));
+    let t: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let scores: Vec<Option<f64>> = t["word_segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["score"].as_f64())
+        .collect();
+    assert_eq!(scores, given);
+    import_back(&m, &json);
+    let back: Value =
+        serde_json::from_str(&std::fs::read_to_string(m.path("back.json")).unwrap()).unwrap();
+    let kept: Vec<Option<f64>> = back["slides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["words"].as_array().unwrap().iter())
+        .map(|w| w["confidence"].as_f64())
+        .collect();
+    assert_eq!(kept, given);
+}
+
 #[test]
 fn outputs_that_would_overwrite_something_are_refused_before_anything_is_written() {
     let m = made();

@@ -80,3 +80,31 @@ fn slides_too_fast_too_short_too_long_or_too_wide_are_named() {
     );
     assert!(text.contains("lint       4 findings"), "{text}");
 }
+
+#[test]
+fn words_the_recogniser_was_unsure_of_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write_wav(&dir.path().join("a.wav"), 5.0, &[]);
+    let project = dir.path().join("p.json");
+    std::fs::write(
+        &project,
+        r#"{"audio": "a.wav", "slides": [{"start": 0, "words": [
+            {"text": "Grey", "start": 0.5, "end": 1.0, "confidence": 0.95},
+            {"text": "seals", "start": 1.0, "end": 1.6, "confidence": 0.31},
+            {"text": "bask", "start": 1.6, "end": 2.2}]}]}"#,
+    )
+    .unwrap();
+    let out = gpucast(&["validate", project.to_str().unwrap(), "--lint"]);
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let findings: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("slides["))
+        .collect();
+    assert_eq!(
+        findings,
+        ["slides[0].words[1]: \"seals\" was heard with confidence 0.31 (under 0.5): check the word"],
+        "{text}"
+    );
+}

@@ -198,13 +198,15 @@ fn name_of(project: &Path) -> String {
         .unwrap_or_else(|| "gpucast".into())
 }
 
-/// A word as exported: its text, its times clipped to the audio, and who says it.
+/// A word as exported: its text, its times clipped to the audio, who says it and how sure the
+/// recogniser was of it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Word {
     pub text: String,
     pub start: f64,
     pub end: f64,
     pub speaker: Option<String>,
+    pub confidence: Option<f64>,
 }
 
 /// One slide: when it is on screen, its style (an index into `Doc::styles`), and its words by
@@ -292,6 +294,7 @@ impl<'a> Doc<'a> {
                         start: w.start.min(duration),
                         end: w.end.min(duration),
                         speaker: w.speaker.clone(),
+                        confidence: w.confidence,
                     });
                 }
             }

@@ -4,8 +4,8 @@
 //! are set) and `word_segments` every word again in order, as WhisperX writes both. Times are
 //! seconds rounded to the millisecond, as WhisperX rounds them. A word carries `speaker` when
 //! the project's word has one, and a segment the speaker of most of its words, as WhisperX's
-//! diarization assigns them. WhisperX's `score` (the aligner's confidence) is left out: gpucast
-//! has none to give.
+//! diarization assigns them. A word carries `score` (WhisperX's confidence) when the project's word
+//! has a confidence, as the timing file it was imported from gave it.
 
 use serde::Serialize;
 
@@ -33,6 +33,8 @@ struct Word<'a> {
     start: f64,
     end: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     speaker: Option<&'a str>,
 }
 
@@ -50,6 +52,7 @@ pub(super) fn write(doc: &Doc<'_>) -> anyhow::Result<String> {
                     word: &w.text,
                     start: ms(w.start),
                     end: ms(w.end),
+                    score: w.confidence.map(|c| (c * 1000.0).round() / 1000.0),
                     speaker: w.speaker.as_deref(),
                 })
                 .collect(),

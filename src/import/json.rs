@@ -107,6 +107,19 @@ impl<'a> Node<'a> {
         Ok(t)
     }
 
+    /// `get(key)` read as a recogniser's confidence: 0 to 1 (a number, or text holding one, as
+    /// Amazon Transcribe writes it), absent or null meaning none.
+    pub fn confidence(&self, key: &str) -> Result<Option<f64>, Bad> {
+        let Some(n) = self.get(key) else {
+            return Ok(None);
+        };
+        let c = n.f64()?;
+        if !(0.0..=1.0).contains(&c) {
+            return Err(n.bad(format!("confidence {c} is not between 0 and 1")));
+        }
+        Ok(Some(c))
+    }
+
     /// `get(key)` read as a time, absent or null meaning none.
     pub fn opt_time(&self, key: &str) -> Result<Option<f64>, Bad> {
         self.get(key).map(|n| n.time()).transpose()

@@ -37,6 +37,8 @@ pub struct Token {
     pub end: Option<f64>,
     /// Who says it, where the format tells (a diarized transcript's `SPEAKER_00`, `A`, `spk_1`).
     pub speaker: Option<String>,
+    /// How sure the recogniser was of the word, 0 to 1, where the format says.
+    pub confidence: Option<f64>,
 }
 
 impl Token {
@@ -46,7 +48,16 @@ impl Token {
             start: Some(start),
             end: Some(end),
             speaker: None,
+            confidence: None,
         }
+    }
+}
+
+/// The confidence of a word made of several tokens: that of its least sure token.
+pub(crate) fn least_sure(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -787,7 +798,87 @@ mod tests {
             assert_eq!(claims, [expected], "{name}");
             checked += 1;
         }
-        assert_eq!(checked, 77);
+        assert_eq!(checked, 78);
+    }
+
+    /// The formats that give each word a confidence keep it, as the file writes it (the first
+    /// three word-level values of each sample, read off the file), and a word the tool gave
+    /// none (WhisperX's numbers) has none.
+    #[test]
+    fn confidences_are_kept_where_the_format_has_them() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+        let cases: &[(&str, [Option<f64>; 3])] = &[
+            ("whisper.json", [Some(0.6928), Some(0.8122), Some(0.7443)]),
+            ("whisper-cpp.json", [Some(0.91), Some(0.91), Some(0.91)]),
+            ("whisperx.json", [Some(0.852), None, Some(0.931)]),
+            (
+                "whisper-timestamped.json",
+                [Some(0.954), Some(0.881), Some(0.902)],
+            ),
+            ("stable-ts.json", [Some(0.91), Some(0.88), Some(0.95)]),
+            ("vosk.json", [Some(1.0), Some(1.0), Some(0.987654)]),
+            ("vosk-printed.txt", [Some(1.0), Some(0.962), Some(1.0)]),
+            ("vosk-transcriber.json", [Some(1.0), Some(1.0), Some(0.91)]),
+            ("deepgram.json", [Some(0.9987), Some(0.99312), Some(0.9975)]),
+            (
+                "assemblyai.json",
+                [Some(0.98712), Some(0.99534), Some(0.99102)],
+            ),
+            ("transcribe.json", [Some(0.999), Some(0.998), Some(0.997)]),
+            ("revai.json", [Some(0.97), Some(0.99), Some(0.98)]),
+            // Google gives word confidences only when asked (`enableWordConfidence`).
+            ("google-stt.json", [None, None, None]),
+            ("nemo.json", [None, None, None]),
+        ];
+        for (name, want) in cases {
+            let text = read_text(&dir.join(name)).unwrap();
+            let json = parse_json(&text);
+            let lines = parse_json_lines(&text).and_then(Result::ok);
+            let input = Input {
+                text: &text,
+                json: json.as_ref().ok(),
+                lines: lines.as_deref(),
+                script: None,
+            };
+            let format = formats().find(|f| (f.detect)(&input)).unwrap();
+            let tokens = (format.parse)(&input).unwrap();
+            let (words, _) = normalize::normalize(tokens, 0.0).unwrap();
+            let got: Vec<Option<f64>> = words.iter().take(3).map(|w| w.confidence).collect();
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_word_of_several_tokens_is_as_sure_as_its_least_sure_and_bad_values_are_named() {
+        let text = r#"{"segments": [{"words": [
+            {"word": " L", "start": 0.0, "end": 0.1, "probability": 0.9},
+            {"word": "'esquelet", "start": 0.1, "end": 0.5, "probability": 0.4},
+            {"word": " és", "start": 0.5, "end": 0.7, "probability": 0.8}]}]}"#;
+        let json = parse_json(text);
+        let input = Input {
+            text,
+            json: json.as_ref().ok(),
+            lines: None,
+            script: None,
+        };
+        let tokens = (find_format("whisper").unwrap().parse)(&input).unwrap();
+        let got: Vec<(&str, Option<f64>)> = tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.confidence))
+            .collect();
+        assert_eq!(got, [(" L'esquelet", Some(0.4)), (" és", Some(0.8))]);
+
+        let bad = text.replace("0.4", "1.5");
+        let json = parse_json(&bad);
+        let input = Input {
+            text: &bad,
+            json: json.as_ref().ok(),
+            lines: None,
+            script: None,
+        };
+        let e = (find_format("whisper").unwrap().parse)(&input).unwrap_err();
+        assert_eq!(e.at, "segments[0].words[1].probability");
+        assert!(e.problem.contains("not between 0 and 1"), "{}", e.problem);
     }
 
     #[test]

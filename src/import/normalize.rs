@@ -13,6 +13,7 @@ pub struct Timed {
     pub start: f64,
     pub end: f64,
     pub speaker: Option<String>,
+    pub confidence: Option<f64>,
 }
 
 /// What normalizing repaired, for the summary.
@@ -141,6 +142,7 @@ fn split_phrases(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
                     start: t.start.filter(|_| k == 0),
                     end: t.end.filter(|_| k + 1 == n),
                     speaker: t.speaker.clone(),
+                    confidence: t.confidence,
                 });
             }
             continue;
@@ -161,6 +163,7 @@ fn split_phrases(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
                 start: Some(from),
                 end: Some(to),
                 speaker: t.speaker.clone(),
+                confidence: t.confidence,
             });
             from = to;
         }
@@ -327,6 +330,7 @@ fn interpolate(words: Vec<Token>, repairs: &mut Repairs) -> Result<Vec<Timed>, B
             start: s,
             end: e.max(s),
             speaker: words[i].speaker.clone(),
+            confidence: words[i].confidence,
         });
     }
     Ok(out)
@@ -347,6 +351,7 @@ mod tests {
             start,
             end,
             speaker: None,
+            confidence: None,
         }
     }
 

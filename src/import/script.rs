@@ -141,12 +141,14 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
     }
     weak.sort_by(|a, b| a.0.total_cmp(&b.0));
     report.worst = weak.into_iter().take(8).map(|(_, s)| s).collect();
-    // A word with no time of its own is said by whoever said the word before it.
+    // A word with no time of its own is said by whoever said the word before it. The
+    // recogniser's confidence holds only for a script word it heard as that very word.
     let mut speaker = None;
     let tokens = script
         .iter()
+        .zip(&skeys)
         .zip(times)
-        .map(|(w, t)| {
+        .map(|((w, k), t)| {
             if let Some((.., b)) = t {
                 speaker = heard[b].speaker.clone();
             }
@@ -155,6 +157,9 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
                 start: t.map(|t| t.0),
                 end: t.map(|t| t.1),
                 speaker: speaker.clone(),
+                confidence: t
+                    .filter(|&(.., b)| hkeys[b] == *k)
+                    .and_then(|(.., b)| heard[b].confidence),
             }
         })
         .collect();
@@ -538,6 +543,7 @@ mod tests {
                 start: s,
                 end: e,
                 speaker: None,
+                confidence: None,
             })
             .collect()
     }
@@ -636,6 +642,7 @@ mod tests {
                 start: i as f64,
                 end: i as f64 + 0.5,
                 speaker: None,
+                confidence: None,
             })
             .collect();
         let (tokens, r) = reconcile(&script, &h);
@@ -700,6 +707,21 @@ mod tests {
         let (t, _) = reconcile(&words("Hi there, friend. Bye!"), &h);
         let who: Vec<Option<&str>> = t.iter().map(|t| t.speaker.as_deref()).collect();
         assert_eq!(who, [Some("A"), Some("A"), Some("A"), Some("B")]);
+    }
+
+    #[test]
+    fn only_words_heard_as_themselves_keep_the_recognisers_confidence() {
+        let mut h = heard(&[
+            ("the", 0.0, 0.2),
+            ("kwizzical", 0.2, 0.6),
+            ("fox", 0.6, 1.0),
+        ]);
+        for (w, c) in h.iter_mut().zip([0.9, 0.3, 0.8]) {
+            w.confidence = Some(c);
+        }
+        let (t, _) = reconcile(&words("The quick fox."), &h);
+        let got: Vec<Option<f64>> = t.iter().map(|t| t.confidence).collect();
+        assert_eq!(got, [Some(0.9), None, Some(0.8)]);
     }
 
     #[test]

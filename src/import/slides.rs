@@ -194,6 +194,7 @@ fn time_slides(
                         start: Some(round(w.start)),
                         end: Some(round(w.end)),
                         speaker: w.speaker.clone(),
+                        confidence: w.confidence,
                     })
                     .collect(),
             ),

@@ -135,6 +135,11 @@ pub(super) fn words_of(
             end: w.opt_time("end")?,
             speaker: super::recognisers::speaker(w, "speaker")?
                 .or_else(|| speaker.map(str::to_string)),
+            // openai-whisper, faster-whisper and stable-ts say `probability`, WhisperX `score`.
+            confidence: match w.confidence("probability")? {
+                Some(p) => Some(p),
+                None => w.confidence("score")?,
+            },
         });
     }
     let spaced = read
@@ -151,6 +156,7 @@ pub(super) fn words_of(
                 if t.end.is_some() {
                     prev.end = t.end;
                 }
+                prev.confidence = super::least_sure(prev.confidence, t.confidence);
             }
             _ => out.push(t),
         }
@@ -242,6 +248,7 @@ fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                     start: (i == 0).then_some(from),
                     end: (i + 1 == n).then_some(to),
                     speaker: None,
+                    confidence: None,
                 });
             }
             continue;
@@ -264,6 +271,7 @@ fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 Some(t) => Some(t.f64()?).filter(|&t| t >= 0.0).map(|t| t / 100.0),
                 None => None,
             };
+            let p = tok.confidence("p")?;
             let starts_word = text.starts_with(char::is_whitespace) || out.is_empty();
             match out.last_mut() {
                 Some(word) if !starts_word => {
@@ -271,12 +279,14 @@ fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                     if to.is_some() {
                         word.end = to;
                     }
+                    word.confidence = super::least_sure(word.confidence, p);
                 }
                 _ => out.push(Token {
                     text: text.to_string(),
                     start: dtw.or(from),
                     end: to,
                     speaker: None,
+                    confidence: p,
                 }),
             }
         }
@@ -324,7 +334,13 @@ mod tests {
     fn whisper_words_keep_their_spaces_and_punctuation_for_later() {
         let t = parse("whisper", WHISPER).unwrap();
         assert_eq!(t.len(), 28);
-        assert_eq!(t[0], Token::timed(" In", 0.42, 0.63));
+        assert_eq!(
+            t[0],
+            Token {
+                confidence: Some(0.6928),
+                ..Token::timed(" In", 0.42, 0.63)
+            }
+        );
         assert_eq!(t[10].text, " images.");
         let v = parse("whisper", VERBOSE).unwrap();
         assert_eq!(v.len(), 28);
@@ -332,7 +348,11 @@ mod tests {
             v[10],
             Token::timed("images", t[10].start.unwrap(), t[10].end.unwrap())
         );
-        assert_eq!(parse("whisper", FASTER).unwrap(), t);
+        // faster-whisper's sample gives every word the same probability; times are the same.
+        let times = |t: &[Token]| -> Vec<(String, Option<f64>, Option<f64>)> {
+            t.iter().map(|t| (t.text.clone(), t.start, t.end)).collect()
+        };
+        assert_eq!(times(&parse("whisper", FASTER).unwrap()), times(&t));
     }
 
     #[test]

@@ -207,6 +207,8 @@ pub struct Word {
     pub end: f64,
     /// Who says it, when the project says (`None` for most projects).
     pub speaker: Option<String>,
+    /// How sure the recogniser was of the word (0 to 1), when the timing file said.
+    pub confidence: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

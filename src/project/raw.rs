@@ -229,6 +229,9 @@ pub struct RawWord {
     /// Who says the word (from a diarized transcript); kept for exports and captions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
+    /// How sure the recogniser was of the word, 0 to 1; kept for exports and `validate --lint`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
 }
 
 impl RawLook {

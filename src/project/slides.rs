@@ -210,6 +210,16 @@ pub(super) fn timed_words(
             }
             crate::segment::is_visible(name).then(|| name.to_string())
         });
+        let confidence = w.confidence.filter(|x| {
+            let fine = (0.0..=1.0).contains(x);
+            if !fine {
+                c.err(
+                    format!("{wpath}.confidence"),
+                    format!("{x} is not between 0 and 1"),
+                );
+            }
+            fine
+        });
         let (Some(start), Some(end)) = (w.start, w.end) else {
             c.err(&wpath, "needs both `start` and `end`");
             continue;
@@ -268,6 +278,7 @@ pub(super) fn timed_words(
                 start,
                 end: end.max(start),
                 speaker,
+                confidence,
             });
         }
     }
@@ -293,6 +304,7 @@ pub(super) fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
                 start: t,
                 end: (t + d).min(end),
                 speaker: None,
+                confidence: None,
             };
             t += d;
             word

@@ -284,6 +284,10 @@ fn rejected_inputs_name_their_field() {
         "background.image: cannot read image",
     );
     assert_problem(
+        r#"{"audio": "a.wav", "slides": [{"start": 0, "words": [{"text": "a", "start": 0, "end": 1, "confidence": 1.5}]}]}"#,
+        "slides[0].words[0].confidence: 1.5 is not between 0 and 1",
+    );
+    assert_problem(
         r#"{"video": {"height": 0}, "audio": "a.wav", "slides": [{"start": 0, "text": "x"}]}"#,
         "video.height: 0 is out of range",
     );

@@ -19,6 +19,7 @@ fn spread(out: &mut Vec<Token>, words: &[&str], start: f64, end: f64) {
             start: (i == 0).then_some(start),
             end: (i == last).then_some(end),
             speaker: None,
+            confidence: None,
         });
     }
 }

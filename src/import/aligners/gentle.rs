@@ -14,6 +14,7 @@ fn untimed(text: impl Into<String>) -> Token {
         start: None,
         end: None,
         speaker: None,
+        confidence: None,
     }
 }
 
@@ -59,6 +60,7 @@ pub(super) fn parse_gentle(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 start,
                 end,
                 speaker: None,
+                confidence: None,
             },
             offsets,
         ));

@@ -74,6 +74,7 @@ pub(super) fn cue(
         start,
         end,
         speaker: speaker.map(str::to_string),
+        confidence: None,
     })
 }
 
@@ -143,6 +144,7 @@ fn push_word(run: &[TimedChar], speaker: Option<&str>, out: &mut Vec<Token>) {
         start: range.first().and_then(|(_, s, _)| *s),
         end: range.last().and_then(|(_, _, e)| *e),
         speaker: speaker.map(str::to_string),
+        confidence: None,
     };
     let parts = if text.chars().any(is_cjk) {
         words(&text)

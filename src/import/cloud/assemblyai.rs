@@ -135,5 +135,6 @@ fn word(w: &Node<'_>, speaker: Option<&str>) -> Result<Token, Bad> {
         start: Some(ms("start")?),
         end: Some(ms("end")?),
         speaker: group_speaker(w).or_else(|| speaker.map(str::to_string)),
+        confidence: w.confidence("confidence")?,
     })
 }

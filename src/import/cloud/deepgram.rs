@@ -130,5 +130,6 @@ fn word(w: &Node<'_>, speaker: Option<&str>) -> Result<Token, Bad> {
         start: Some(w.field("start")?.time()?),
         end: Some(w.field("end")?.time()?),
         speaker: speaker_of(w, &["speaker"]).or_else(|| speaker.map(str::to_string)),
+        confidence: w.confidence("confidence")?,
     })
 }

@@ -191,6 +191,7 @@ fn word(w: &Node<'_>) -> Result<Token, Bad> {
         start,
         end,
         speaker,
+        confidence: w.confidence("confidence")?,
     })
 }
 

@@ -54,6 +54,7 @@ pub(super) fn revai_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 start,
                 end,
                 speaker: speaker.clone(),
+                confidence: el.confidence("confidence")?,
             });
         }
     }

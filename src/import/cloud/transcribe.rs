@@ -108,6 +108,11 @@ fn read_items(items: &Node<'_>, speakers: &Speakers, out: &mut Vec<Token>) -> Re
             start,
             end,
             speaker,
+            // Punctuation items carry a confidence too, of no use once joined to a word.
+            confidence: match kind {
+                "pronunciation" => first.confidence("confidence")?,
+                _ => None,
+            },
         });
     }
     Ok(())

@@ -9,8 +9,11 @@
 //! mid-word), left for interpolation; a list of outputs (the pipeline called on a list), or one
 //! output a line, read in order as consecutive parts of one recording, so an output whose words
 //! start before the previous output's last word (another recording, or a part whose times
-//! restart at 0) is an error; extra keys (`language` from `return_language=True`, the
-//! `speakers` insanely-fast-whisper adds, not read).
+//! restart at 0) is an error; extra keys (`language` from `return_language=True`).
+//!
+//! insanely-fast-whisper with diarization adds `speakers`: `[{"speaker", "text", "timestamp":
+//! [start, end]}]`, the speaker turns over the same clock. Each word takes the speaker of the
+//! turn that holds its middle (or, in a gap between turns, that overlaps it most).
 
 use serde_json::Value;
 
@@ -47,18 +50,56 @@ fn times(node: &Node<'_>) -> Result<(Option<f64>, Option<f64>), Bad> {
     }
 }
 
+/// insanely-fast-whisper's speaker turns: who, from, to.
+fn turns(node: &Node<'_>) -> Result<Vec<(String, f64, f64)>, Bad> {
+    let Some(list) = node.get("speakers") else {
+        return Ok(Vec::new());
+    };
+    let mut turns = Vec::new();
+    for turn in list.items()? {
+        let Some(who) = super::speaker(&turn, "speaker")? else {
+            continue;
+        };
+        if let (Some(from), Some(to)) = times(&turn.field("timestamp")?)? {
+            turns.push((who, from, to.max(from)));
+        }
+    }
+    Ok(turns)
+}
+
+/// The speaker of the turn holding the middle of `from..to`, else of the turn overlapping it most.
+fn speaker_at(turns: &[(String, f64, f64)], from: f64, to: f64) -> Option<String> {
+    let mid = (from + to) / 2.0;
+    if let Some((who, ..)) = turns.iter().find(|(_, s, e)| *s <= mid && mid <= *e) {
+        return Some(who.clone());
+    }
+    turns
+        .iter()
+        .map(|(who, s, e)| (who, e.min(to) - s.max(from)))
+        .filter(|(_, overlap)| *overlap > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(who, _)| who.clone())
+}
+
 fn output(node: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
+    let turns = turns(node)?;
     for chunk in node.field("chunks")?.items()? {
         let text = chunk.field("text")?.str()?;
         let (start, end) = match chunk.get("timestamp") {
             Some(t) => times(&t)?,
             None => (None, None),
         };
+        let speaker = match (start, end) {
+            (Some(s), Some(e)) => speaker_at(&turns, s, e),
+            (Some(t), None) | (None, Some(t)) => speaker_at(&turns, t, t),
+            (None, None) => None,
+        };
         out.push(Token {
             text: text.to_string(),
             start,
             end,
-            speaker: None,
+            speaker,
+            confidence: None,
         });
     }
     Ok(())

@@ -99,6 +99,7 @@ fn stamp(node: &Node<'_>, key: &str, offset: f64) -> Result<Token, Bad> {
         start: start.map(|t| t + offset),
         end: end.map(|t| t + offset),
         speaker: speaker(node, "speaker")?,
+        confidence: None,
     })
 }
 

@@ -17,6 +17,7 @@ const NEMO: &str = include_str!("../../../tests/data/import/nemo.json");
 const NEMO_MANIFEST: &str = include_str!("../../../tests/data/import/nemo-manifest.jsonl");
 const NEMO_DIARIZATION: &str = include_str!("../../../tests/data/import/nemo-diarization.json");
 const HF: &str = include_str!("../../../tests/data/import/hf-asr.json");
+const HF_SPEAKERS: &str = include_str!("../../../tests/data/import/hf-asr-speakers.json");
 const HF_LIST: &str = include_str!("../../../tests/data/import/hf-asr-list.json");
 const WHISPER: &str = include_str!("../../../tests/data/import/whisper.json");
 const WHISPERX: &str = include_str!("../../../tests/data/import/whisperx.json");
@@ -42,6 +43,7 @@ fn each_sample_is_claimed_by_its_format_alone() {
         ("nemo", NEMO_DIARIZATION),
         ("hf-asr", HF),
         ("hf-asr", HF_LIST),
+        ("hf-asr", HF_SPEAKERS),
     ] {
         assert_eq!(claims(text), [name], "{text:.80}");
     }
@@ -481,6 +483,20 @@ fn hf_asr_reads_chunks_and_leaves_a_null_end() {
         parse("hf-asr", &lines).unwrap(),
         parse("hf-asr", HF_LIST).unwrap()
     );
+}
+
+#[test]
+fn insanely_fast_whisper_speaker_turns_name_each_word() {
+    let t = parse("hf-asr", HF_SPEAKERS).unwrap();
+    let mut want = vec![Some("SPEAKER_01"); 4];
+    want.extend([Some("SPEAKER_00"); 5]);
+    assert_eq!(speakers(&t), want);
+    // A word in the gap between turns takes the turn it overlaps most, and none when it
+    // overlaps none.
+    let gap = r#"{"speakers": [{"speaker": "A", "text": " a", "timestamp": [0.0, 1.0]},
+        {"speaker": "B", "text": " b", "timestamp": [2.0, 3.0]}],
+        "chunks": [{"text": " x", "timestamp": [0.9, 1.5]}, {"text": " y", "timestamp": [1.6, 1.8]}]}"#;
+    assert_eq!(speakers(&parse("hf-asr", gap).unwrap()), [Some("A"), None]);
 }
 
 #[test]

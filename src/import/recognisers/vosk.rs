@@ -164,6 +164,11 @@ fn word(node: &Node<'_>, key: &str, who: Option<&str>, out: &mut Vec<Token>) -> 
         start: node.opt_time("start")?,
         end: node.opt_time("end")?,
         speaker: who.map(str::to_string),
+        // Vosk's results say `conf`, vosk-transcriber's terms `confidence`.
+        confidence: match node.confidence("conf")? {
+            Some(c) => Some(c),
+            None => node.confidence("confidence")?,
+        },
     });
     Ok(())
 }

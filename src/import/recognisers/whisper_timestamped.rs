@@ -76,6 +76,7 @@ pub(super) fn parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 start: w.opt_time("start")?,
                 end: w.opt_time("end")?,
                 speaker: None,
+                confidence: w.confidence("confidence")?,
             });
         }
     }

@@ -282,6 +282,7 @@ fn read_highlighted(cues: &[Cue<'_>], out: &mut Vec<Token>) {
                 start: None,
                 end: None,
                 speaker: None,
+                confidence: None,
             });
         }
     };

@@ -67,7 +67,7 @@ fn parse_remotion(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
         let text = c.field("text")?.str()?;
         let start = c.field("startMs")?.time()? / 1000.0;
         let end = c.field("endMs")?.time()? / 1000.0;
-        captions.push((text, start, end));
+        captions.push((text, start, end, c.confidence("confidence")?));
     }
     // `toCaptions` keeps whisper.cpp's tokens: a leading space starts a word, a token without one
     // continues the word before (" neur" "al"). Without any such space the file was written some
@@ -77,7 +77,7 @@ fn parse_remotion(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
         .skip(1)
         .any(|(t, ..)| t.starts_with(char::is_whitespace));
     let mut out: Vec<Token> = Vec::new();
-    for (i, (text, start, end)) in captions.into_iter().enumerate() {
+    for (i, (text, start, end, confidence)) in captions.into_iter().enumerate() {
         if is_marker(text) {
             continue;
         }
@@ -91,12 +91,14 @@ fn parse_remotion(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 Some(prev) if j == 0 && continues => {
                     prev.text.push_str(word);
                     prev.end = end;
+                    prev.confidence = crate::import::least_sure(prev.confidence, confidence);
                 }
                 _ => out.push(Token {
                     text: word.to_string(),
                     start: (j == 0).then_some(start),
                     end,
                     speaker: None,
+                    confidence,
                 }),
             }
         }
@@ -539,6 +541,7 @@ fn parse_csv(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 start,
                 end,
                 speaker: None,
+                confidence: None,
             }
         })
         .collect())

@@ -45,6 +45,12 @@ fn remotion_joins_whisper_cpp_tokens_into_words() {
             ("works.", 5.26, 5.79),
         ]),
     );
+    // Confidences kept, a joined word taking its least sure token's (" we" 0.87, "'ll" 0.99).
+    let t = parse("remotion", REMOTION).unwrap();
+    assert_eq!(t[0].confidence, Some(0.942154));
+    assert_eq!(t[1].confidence, Some(0.871346));
+    assert_eq!(t[5].text, "neural");
+    assert!(t[5].confidence.is_some_and(|c| c <= 0.614283));
 }
 
 #[test]

@@ -81,6 +81,7 @@ pub(super) fn azure_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 start: Some(e.start),
                 end,
                 speaker: None,
+                confidence: None,
             });
             continue;
         }
@@ -92,6 +93,7 @@ pub(super) fn azure_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 start: (i == 0).then_some(e.start),
                 end: if i == last { end } else { None },
                 speaker: None,
+                confidence: None,
             });
         }
     }

@@ -105,6 +105,7 @@ pub(super) fn google_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
             start,
             end: end.filter(|&e| start.is_none_or(|s| e >= s)),
             speaker: None,
+            confidence: None,
         });
     }
     Ok(tokens)

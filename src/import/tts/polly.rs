@@ -79,6 +79,7 @@ pub(super) fn polly_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
             // Polly marks starts only: a word lasts until the next one begins.
             end: next.map(|n| n.time).filter(|&t| t >= m.time),
             speaker: None,
+            confidence: None,
         });
     }
     Ok(tokens)
