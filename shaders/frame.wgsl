@@ -43,20 +43,21 @@ struct GlyphInstance {
     width: u32,
     height: u32,
     word: u32,
-    // Bits 0-2: the word states (0 upcoming, 1 current, 2 spoken) that draw it; bits 8-9: its
-    // layer (0 fill, 1 outline, 2 shadow, 3 box); bit 10: solid (coverage 255, no atlas texel);
-    // bits 11-14: the pop or glide step; bit 15: a colour glyph's fill (colour atlas).
+    // Bits 0-2: the word states (0 upcoming, 1 current, 2 spoken) that draw it; bit 3: steady
+    // (its word never pops: drawn at any pop step); bits 8-9: its layer (0 fill, 1 outline,
+    // 2 shadow, 3 box); bit 10: solid (coverage 255, no atlas texel); bits 11-14: the pop or
+    // glide step; bit 15: a colour glyph's fill (colour atlas); bits 16-31: its looks.
     paint: u32,
 }
 
 struct SlideInfo {
     // Where this slide's tile table starts in `tiles`.
     tile_base: u32,
-    // RGBA8 (r in the low byte) per layer and state: colors[layer * 3 + state].
-    colors: array<u32, 12>,
+    // Where its looks' colours start in `tiles`: RGBA8 (r in the low byte) per look, layer and
+    // state, tiles[look_base + look * 12 + layer * 3 + state].
+    look_base: u32,
     _pad0: u32,
     _pad1: u32,
-    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -70,7 +71,8 @@ struct SlideInfo {
 // The glyph instances of every slide, concatenated.
 @group(0) @binding(3) var<storage, read> glyphs: array<GlyphInstance>;
 // Per slide at `tile_base`: tiles_x * tiles_y + 1 absolute offsets into this same array, then the
-// glyph lists they delimit (indices into `glyphs`, ascending = drawing order).
+// glyph lists they delimit (indices into `glyphs`, ascending = drawing order); then at
+// `look_base` the colours of the slide's looks.
 @group(0) @binding(4) var<storage, read> tiles: array<u32>;
 @group(0) @binding(5) var<storage, read> slides: array<SlideInfo>;
 // Per frame of the batch, 14 words: slide, fade (0 = blank frame: background only), opacity
@@ -99,6 +101,7 @@ const TILE: u32 = 16u;
 // Words per frame header in `frames`: keep in sync with tables::HEADER_WORDS.
 const HEADER: u32 = 14u;
 // `paint` bit of box bodies: full coverage over the instance, no atlas texel.
+const STEADY: u32 = 8u;
 const SOLID: u32 = 1024u;
 // `paint` bit of colour glyphs' fills: their own premultiplied colour from the colour atlas.
 const COLOR: u32 = 32768u;
@@ -207,6 +210,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             if word_state == 1u {
                 if ((g.paint >> 8u) & 3u) == 3u {
                     step = select(0u, glide_step, g.word == glide_word);
+                } else if (g.paint & STEADY) != 0u {
+                    step = (g.paint >> 11u) & 15u;
                 } else {
                     step = select(pop_rest, pop_step, g.word == pop_word);
                 }
@@ -229,7 +234,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                             continue;
                         }
                     }
-                    let color = s.colors[((g.paint >> 8u) & 3u) * 3u + state];
+                    let color = tiles[s.look_base + (g.paint >> 16u) * 12u + ((g.paint >> 8u) & 3u) * 3u + state];
                     let rgb = unpack(color);
                     let ca = color >> 24u;
                     let ax = g.atlas_x + u32(x - g.x);

@@ -47,7 +47,14 @@ impl Scene {
         match pop {
             _ if state != current => 0,
             Some(p) if p.word == word => p.step,
-            _ if self.slides[slide].looks[current].scale != 1.0 => POP_STEPS,
+            // Words that pop rest grown; those that never pop are `STEADY` at any step.
+            _ if self.slides[slide]
+                .looks
+                .iter()
+                .any(|l| l[current].scale != 1.0) =>
+            {
+                POP_STEPS
+            }
             _ => 0,
         }
     }

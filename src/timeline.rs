@@ -360,53 +360,40 @@ pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordPlace) -> Time
                             }
                         })
                         .collect();
-                    let wipe = if slide.style.looks[WordState::Current as usize].wipe {
-                        states
-                            .iter()
-                            .position(|s| *s == WordState::Current)
-                            .map(|w| {
-                                let word = &slide.words[w];
-                                let t = frame_time(frame, fps);
-                                let p = ((t - word.start) / (word.end - word.start).max(1e-9))
-                                    .clamp(0.0, 1.0);
-                                Wipe {
-                                    word: w as u32,
-                                    px: (p * slot(slide_i, w).width as f64).floor() as u32,
-                                }
+                    // Only the first current word wipes, pops or glides, as its looks say.
+                    let first = states.iter().position(|s| *s == WordState::Current);
+                    let current =
+                        first.map(|w| (w, slide.looks_of(w)[WordState::Current as usize]));
+                    let since = |w: usize| frame_time(frame, fps) - slide.words[w].start;
+                    let wipe = current.filter(|(_, l)| l.wipe).map(|(w, _)| {
+                        let word = &slide.words[w];
+                        let t = frame_time(frame, fps);
+                        let p =
+                            ((t - word.start) / (word.end - word.start).max(1e-9)).clamp(0.0, 1.0);
+                        Wipe {
+                            word: w as u32,
+                            px: (p * slot(slide_i, w).width as f64).floor() as u32,
+                        }
+                    });
+                    let pop = current.filter(|(_, l)| l.scale != 1.0).and_then(|(w, _)| {
+                        pop_step(since(w), slide.style.pop).map(|step| Pop {
+                            word: w as u32,
+                            step,
+                        })
+                    });
+                    let glide = current.and_then(|(w, l)| match l.word_box {
+                        Some(b)
+                            if b.glide > 0.0
+                                && w > 0
+                                && slot(slide_i, w - 1).line == slot(slide_i, w).line =>
+                        {
+                            pop_step(since(w), b.glide as f64).map(|step| Pop {
+                                word: w as u32,
+                                step,
                             })
-                    } else {
-                        None
-                    };
-                    let pop = if slide.style.looks[WordState::Current as usize].scale != 1.0 {
-                        states
-                            .iter()
-                            .position(|s| *s == WordState::Current)
-                            .and_then(|w| {
-                                let since = frame_time(frame, fps) - slide.words[w].start;
-                                pop_step(since, slide.style.pop).map(|step| Pop {
-                                    word: w as u32,
-                                    step,
-                                })
-                            })
-                    } else {
-                        None
-                    };
-                    let glide = match slide.style.looks[WordState::Current as usize].word_box {
-                        Some(b) if b.glide > 0.0 => states
-                            .iter()
-                            .position(|s| *s == WordState::Current)
-                            .filter(|&w| {
-                                w > 0 && slot(slide_i, w - 1).line == slot(slide_i, w).line
-                            })
-                            .and_then(|w| {
-                                let since = frame_time(frame, fps) - slide.words[w].start;
-                                pop_step(since, b.glide as f64).map(|step| Pop {
-                                    word: w as u32,
-                                    step,
-                                })
-                            }),
+                        }
                         _ => None,
-                    };
+                    });
                     FrameKey::Slide {
                         backdrop,
                         slide: slide_i,
@@ -477,6 +464,7 @@ mod tests {
             fade,
             background_fade: 0.5,
             pop: 0.12,
+            uppercase: false,
             field: "style".into(),
         }
     }
@@ -508,6 +496,7 @@ mod tests {
                             end: e,
                             speaker: None,
                             confidence: None,
+                            looks: None,
                         })
                         .collect(),
                     style: style(fade),

@@ -253,6 +253,41 @@ fn cases() -> Vec<Case> {
             {"start": 1.5, "end": 3.0, "text": "नमस्ते 👋 Hello שלום مرحبا 2024 😀 👍🏽 🇫🇷"}
         ]),
     );
+    // Per-word looks: a keyword red in every state with a box, a word that pops on a slide
+    // that does not (next to one that does not, so both pop steps and steady words are in one
+    // frame), a word wiped, a bold word on a regular slide (synthetic bold made necessary by
+    // a word alone), and a slide whose own style a word's looks are laid over.
+    add(
+        "word-looks",
+        (322, 180),
+        &|_| json!({"color": "#203040"}),
+        json!({
+            "font_size": 24, "margin": 10, "pop_ms": 150, "fade": 0.2,
+            "upcoming": {"weight": "regular", "color": "#b8c2d6"},
+            "current": {"weight": "regular", "color": "#ffd54a"},
+            "spoken": {"weight": "regular", "color": "#ffffff"}
+        }),
+        {
+            let mut first = words(0.0, 1.5, 8);
+            first[1]["style"] = json!({
+                "upcoming": {"color": "#ff3030", "box": {"color": "#40000080", "radius": 3}},
+                "current": {"color": "#ff3030", "box": {"color": "#40000080", "radius": 3}},
+                "spoken": {"color": "#ff3030", "box": {"color": "#40000080", "radius": 3}}
+            });
+            first[3]["style"] = json!({"current": {"weight": "bold", "scale": 1.4,
+                "outline": {"width": 2, "color": "#000000"}}});
+            first[5]["style"] = json!({"current": {"wipe": true, "color": "#30ff60"}});
+            first[6]["style"] = json!({"spoken": {"weight": "bold"}});
+            let mut second = words(1.5, 3.0, 6);
+            second[2]["style"] = json!({"current": {"color": "#ff00ff"},
+                                         "spoken": {"outline": {"color": "#ff0000"}}});
+            json!([
+                {"start": 0.0, "end": 1.5, "words": first},
+                {"start": 1.5, "end": 3.0, "words": second,
+                 "style": {"spoken": {"outline": {"width": 2, "color": "#000000"}}}}
+            ])
+        },
+    );
     // Video backgrounds: the project's clip (4:3 in 16:9, contained: bars), a slide's own
     // (the same clip covering the frame) cross-fading in over it, then an image fading in.
     add(

@@ -195,6 +195,7 @@ fn time_slides(
                         end: Some(round(w.end)),
                         speaker: w.speaker.clone(),
                         confidence: w.confidence,
+                        style: None,
                     })
                     .collect(),
             ),

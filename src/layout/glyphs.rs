@@ -18,17 +18,29 @@ pub struct GlyphInstance {
     pub height: u32,
     /// Index of the word in its slide.
     pub word: u32,
-    /// Bits 0-2: the word states (upcoming, current, spoken) that draw this bitmap; bits 8-9:
+    /// Bits 0-2: the word states (upcoming, current, spoken) that draw this bitmap; bit 3
+    /// (`STEADY`): its word never pops, so it is drawn at every pop step; bits 8-9:
     /// its layer (0 fill, 1 outline, 2 shadow, 3 box), which picks its colour in the state's
     /// look; bit 10 (`SOLID`): full coverage over the rectangle, no atlas bitmap (box bodies);
     /// bits 11-14: the pop step it is drawn at (`pop_bits`); bit 15 (`COLOR`): a colour glyph's
-    /// fill, whose rectangle is in the colour atlas.
+    /// fill, whose rectangle is in the colour atlas; bits 16-31: which of its slide's looks
+    /// (`SlideScene::looks`) colours it, its word's.
     pub paint: u32,
 }
 
 impl GlyphInstance {
+    pub const STEADY: u32 = 1 << 3;
     pub const SOLID: u32 = 1 << 10;
     pub const COLOR: u32 = 1 << 15;
+    const LOOK_SHIFT: u32 = 16;
+
+    /// Bits 16-31 of `paint`: the index of the looks, in its slide's, that colour the bitmap.
+    pub fn look_bits(look: u32) -> u32 {
+        look << Self::LOOK_SHIFT
+    }
+    pub fn look(&self) -> usize {
+        (self.paint >> Self::LOOK_SHIFT) as usize
+    }
 
     /// Bits 11-14 of `paint`: the step of the pop (1 to `POP_STEPS`) the bitmap is drawn at;
     /// 0 for the word at its own size.
@@ -55,7 +67,11 @@ impl GlyphInstance {
     /// Whether the word draws this bitmap in `state` at pop step `pop` with its box at glide
     /// step `glide` (bits 11-14 are the glide step of a box, the pop step of anything else).
     pub fn drawn_at(&self, state: usize, pop: u32, glide: u32) -> bool {
-        let step = if self.layer() == 3 { glide } else { pop };
+        let step = match self.layer() {
+            3 => glide,
+            _ if self.paint & Self::STEADY != 0 => self.pop_step(),
+            _ => pop,
+        };
         self.drawn_in(state) && self.pop_step() == step
     }
     pub fn layer(&self) -> u32 {
@@ -88,8 +104,9 @@ pub struct WordSlot {
 
 #[derive(Debug, Clone)]
 pub struct SlideScene {
-    /// Indexed by `WordState as usize`.
-    pub looks: [Look; 3],
+    /// The distinct looks of the slide's words (the slide's own, and those words that have
+    /// their own), each indexed by `WordState as usize`; a glyph's `look()` picks one.
+    pub looks: Vec<[Look; 3]>,
     pub slots: Vec<WordSlot>,
     /// Every layer of every word in every look it has, in drawing order (all boxes, then all
     /// shadows, all outlines, all fills); a frame draws those its words' states select.

@@ -29,7 +29,7 @@ impl Measure {
         let faces = fonts.faces(style).map_err(anyhow::Error::msg)?;
         let line_h = style.font_size * style.line_height;
         let metrics = Metrics::new(style.font_size, line_h);
-        let spacing = Spacing::new(&mut fonts.system, style, &faces[0], metrics);
+        let spacing = Spacing::new(&mut fonts.system, style, &[], &faces[0], metrics);
         let (left, top, right, bottom) = style.text_box(width as f32, height as f32);
         let room_h = bottom - top;
         Ok(Measure {
@@ -61,12 +61,12 @@ impl Measure {
         }
         let [regular, bold] = shape_pair(
             &mut self.fonts.system,
-            word,
+            &self.style.shown(word),
             &self.style,
             &self.faces,
             self.metrics,
         );
-        let w = slot_width(&self.style, regular.width, bold.width);
+        let w = slot_width(&self.style.looks, regular.width, bold.width);
         self.widths.insert(word.to_string(), w);
         w
     }

@@ -57,12 +57,19 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
                 continue;
             }
         };
-        let texts: Vec<&str> = slide.words.iter().map(|w| w.text.as_str()).collect();
+        let shown: Vec<std::borrow::Cow<'_, str>> = slide
+            .words
+            .iter()
+            .map(|w| slide.style.shown(&w.text))
+            .collect();
+        let texts: Vec<&str> = shown.iter().map(|w| w.as_ref()).collect();
+        let looks: Vec<[Look; 3]> = (0..texts.len()).map(|w| *slide.looks_of(w)).collect();
         let ctx = SlideContext {
             index: i,
             width: project.width as f32,
             height: project.height as f32,
             style: &slide.style,
+            looks: &looks,
             faces: &faces,
         };
         let scene = layout_slide(
@@ -162,11 +169,18 @@ struct Spacing {
 }
 
 impl Spacing {
-    fn new(fonts: &mut FontSystem, style: &Style, face: &Face, metrics: Metrics) -> Spacing {
+    fn new(
+        fonts: &mut FontSystem,
+        style: &Style,
+        looks: &[[Look; 3]],
+        face: &Face,
+        metrics: Metrics,
+    ) -> Spacing {
         let thicken = thickening(style);
         let most = style
             .looks
             .iter()
+            .chain(looks.iter().flatten())
             .map(|l| if l.bold { thicken } else { 0.0 } + l.outline.map_or(0.0, |o| o.width))
             .fold(0.0f32, f32::max);
         Spacing {
@@ -375,8 +389,8 @@ fn space_width(fonts: &mut FontSystem, face: &Face, metrics: Metrics) -> f32 {
 
 /// The room a word takes: as wide as the widest weight its looks use, so that no word moves
 /// when it changes weight, and words never change weight get the spacing of ordinary text.
-fn slot_width(style: &Style, regular: f32, bold: f32) -> f32 {
-    let uses = |b: bool| style.looks.iter().any(|l| l.bold == b);
+fn slot_width(looks: &[Look; 3], regular: f32, bold: f32) -> f32 {
+    let uses = |b: bool| looks.iter().any(|l| l.bold == b);
     match (uses(false), uses(true)) {
         (true, false) => regular,
         (false, true) => bold,
@@ -422,6 +436,8 @@ struct SlideContext<'a> {
     width: f32,
     height: f32,
     style: &'a Style,
+    /// Each word's looks: its own, or the slide's.
+    looks: &'a [[Look; 3]],
     faces: &'a [Face; 2],
 }
 
@@ -449,12 +465,31 @@ fn layout_slide(
             }
         }
     }
-    let spacing = Spacing::new(fonts, style, &ctx.faces[0], metrics);
+    let spacing = Spacing::new(fonts, style, ctx.looks, &ctx.faces[0], metrics);
     let gaps = spacing.gaps(words);
     let slot_w: Vec<f32> = shaped
         .iter()
-        .map(|p| slot_width(style, p[0].width, p[1].width))
+        .zip(ctx.looks)
+        .map(|(p, looks)| slot_width(looks, p[0].width, p[1].width))
         .collect();
+    // The distinct looks of the slide's words; each glyph carries its word's (`look_bits`).
+    let mut sets: Vec<[Look; 3]> = Vec::new();
+    let set_of: Vec<u32> = ctx
+        .looks
+        .iter()
+        .map(|l| match sets.iter().position(|s| s == l) {
+            Some(k) => k as u32,
+            None => {
+                sets.push(*l);
+                sets.len() as u32 - 1
+            }
+        })
+        .collect();
+    // Glyph bits every glyph of word `i` carries: its looks, and whether it never pops.
+    let word_bits = |i: usize| {
+        let steady = ctx.looks[i][1].scale == 1.0;
+        GlyphInstance::look_bits(set_of[i]) | if steady { GlyphInstance::STEADY } else { 0 }
+    };
     let (levels, rtl) = word_levels(words);
     let baseline = shaped.first().map_or(line_h * 0.8, |p| p[0].baseline);
 
@@ -524,11 +559,11 @@ fn layout_slide(
     }
 
     let thicken = thickening(style);
-    let current = style.looks[1];
     let mut glyphs = Vec::new();
     // Boxes first, each shape once for the states that share it (colours come per state).
-    let boxes = by_state(&style.looks, |l| l.word_box.map(|b| (b.padding, b.radius)));
     for (i, slot) in slots.iter().enumerate() {
+        let boxes = by_state(&ctx.looks[i], |l| l.word_box.map(|b| (b.padding, b.radius)));
+        let first = glyphs.len();
         for &((padding, radius), states) in &boxes {
             // The text's height about its baseline (ascenders to descenders), not the line's.
             let base = slot.y + baseline;
@@ -540,10 +575,16 @@ fn layout_slide(
             );
             box_instances(atlas, rect, radius, i as u32, states, &mut glyphs);
         }
+        for g in &mut glyphs[first..] {
+            g.paint |= word_bits(i);
+        }
     }
     // The current word's box on its way from the word before on the same line, at each step of
     // the glide (its own place is the box above): drawn for the frames that show that step.
-    if let Some(b) = current.word_box.filter(|b| b.glide > 0.0) {
+    for i in 1..slots.len() {
+        let Some(b) = ctx.looks[i][1].word_box.filter(|b| b.glide > 0.0) else {
+            continue;
+        };
         let rect_of = |slot: &WordSlot| {
             let base = slot.y + baseline;
             [
@@ -553,26 +594,24 @@ fn layout_slide(
                 base + 0.25 * style.font_size + b.padding[1],
             ]
         };
-        for i in 1..slots.len() {
-            if slots[i - 1].line != slots[i].line {
-                continue;
-            }
-            let (from, to) = (rect_of(&slots[i - 1]), rect_of(&slots[i]));
-            for step in 0..POP_STEPS {
-                let f = step as f32 / POP_STEPS as f32;
-                let at = |k: usize| (from[k] + (to[k] - from[k]) * f).round() as i32;
-                let first = glyphs.len();
-                box_instances(
-                    atlas,
-                    (at(0), at(1), at(2), at(3)),
-                    b.radius,
-                    i as u32,
-                    1 << 1,
-                    &mut glyphs,
-                );
-                for g in &mut glyphs[first..] {
-                    g.paint |= GlyphInstance::pop_bits(1 + step);
-                }
+        if slots[i - 1].line != slots[i].line {
+            continue;
+        }
+        let (from, to) = (rect_of(&slots[i - 1]), rect_of(&slots[i]));
+        for step in 0..POP_STEPS {
+            let f = step as f32 / POP_STEPS as f32;
+            let at = |k: usize| (from[k] + (to[k] - from[k]) * f).round() as i32;
+            let first = glyphs.len();
+            box_instances(
+                atlas,
+                (at(0), at(1), at(2), at(3)),
+                b.radius,
+                i as u32,
+                1 << 1,
+                &mut glyphs,
+            );
+            for g in &mut glyphs[first..] {
+                g.paint |= GlyphInstance::pop_bits(1 + step) | word_bits(i);
             }
         }
     }
@@ -634,10 +673,10 @@ fn layout_slide(
         }
     };
     for layer in [Layer::Shadow, Layer::Outline, Layer::Fill] {
-        let paints = by_state(&style.looks, |l| Paint::of(l, layer, thicken));
         for (i, pair) in shaped.iter().enumerate() {
+            let paints = by_state(&ctx.looks[i], |l| Paint::of(l, layer, thicken));
             for &(paint, states) in &paints {
-                let bits = GlyphInstance::paint_bits(states, layer as u32);
+                let bits = GlyphInstance::paint_bits(states, layer as u32) | word_bits(i);
                 place(
                     fonts,
                     atlas,
@@ -652,17 +691,19 @@ fn layout_slide(
         }
         // The pop: the current look again at each step of its growth, over the other words'
         // glyphs of this layer, for the frames that show that step.
-        if current.scale == 1.0 {
-            continue;
-        }
         for step in 1..=POP_STEPS {
-            let s = 1.0 + (current.scale - 1.0) * step as f32 / POP_STEPS as f32;
-            let Some(paint) = Paint::of(&current.scaled(s), layer, thicken * s) else {
-                continue;
-            };
-            let bits =
-                GlyphInstance::paint_bits(1 << 1, layer as u32) | GlyphInstance::pop_bits(step);
             for (i, pair) in shaped.iter().enumerate() {
+                let current = ctx.looks[i][1];
+                if current.scale == 1.0 {
+                    continue;
+                }
+                let s = 1.0 + (current.scale - 1.0) * step as f32 / POP_STEPS as f32;
+                let Some(paint) = Paint::of(&current.scaled(s), layer, thicken * s) else {
+                    continue;
+                };
+                let bits = GlyphInstance::paint_bits(1 << 1, layer as u32)
+                    | GlyphInstance::pop_bits(step)
+                    | word_bits(i);
                 place(
                     fonts,
                     atlas,
@@ -677,7 +718,7 @@ fn layout_slide(
         }
     }
     SlideScene {
-        looks: style.looks,
+        looks: sets,
         slots,
         glyphs,
     }

@@ -196,6 +196,8 @@ pub struct Style {
     pub background_fade: f64,
     /// Seconds the current word takes to grow to its `scale` (0: at once).
     pub pop: f64,
+    /// Words are shown in capitals (Unicode's full mapping: `ß` becomes `SS`).
+    pub uppercase: bool,
     /// Path of the style the fonts came from (`style` or `slides[2].style`), for error messages.
     pub field: String,
 }
@@ -209,6 +211,28 @@ pub struct Word {
     pub speaker: Option<String>,
     /// How sure the recogniser was of the word (0 to 1), when the timing file said.
     pub confidence: Option<f64>,
+    /// The word's own looks (its `style` over its slide's); `None`: the slide's.
+    pub looks: Option<[Look; 3]>,
+}
+
+impl Style {
+    /// A word as this style shows it.
+    pub fn shown<'a>(&self, word: &'a str) -> std::borrow::Cow<'a, str> {
+        match self.uppercase {
+            true => word.to_uppercase().into(),
+            false => word.into(),
+        }
+    }
+}
+
+impl Slide {
+    /// The looks word `word` is drawn in: its own, else the slide's.
+    pub fn looks_of(&self, word: usize) -> &[Look; 3] {
+        match self.words.get(word).and_then(|w| w.looks.as_ref()) {
+            Some(l) => l,
+            None => &self.style.looks,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -112,6 +112,9 @@ pub struct RawStyle {
     pub background_fade: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pop_ms: Option<f64>,
+    /// Words shown in capitals (the project keeps them as written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uppercase: Option<bool>,
 }
 
 /// Pixels on each side, beyond the margin, that text keeps out of (where phone apps draw).
@@ -232,6 +235,32 @@ pub struct RawWord {
     /// How sure the recogniser was of the word, 0 to 1; kept for exports and `validate --lint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
+    /// This word's own looks, laid field by field over its slide's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<RawWordStyle>,
+}
+
+/// A word's own looks (a keyword in its colour): any look field, in any state.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWordStyle {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upcoming: Option<RawLook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<RawLook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spoken: Option<RawLook>,
+}
+
+impl RawWordStyle {
+    /// `self` laid over `base`, field by field: what `self` sets wins.
+    pub fn over(&self, base: &RawWordStyle) -> RawWordStyle {
+        RawWordStyle {
+            upcoming: RawLook::merged(&base.upcoming, &self.upcoming),
+            current: RawLook::merged(&base.current, &self.current),
+            spoken: RawLook::merged(&base.spoken, &self.spoken),
+        }
+    }
 }
 
 impl RawLook {
@@ -308,6 +337,7 @@ impl RawStyle {
             fade: over.fade.or(self.fade),
             background_fade: over.background_fade.or(self.background_fade),
             pop_ms: over.pop_ms.or(self.pop_ms),
+            uppercase: over.uppercase.or(self.uppercase),
         }
     }
 }

@@ -8,8 +8,8 @@ use super::limits;
 use super::model::*;
 use super::problems::Checker;
 use super::raw;
-use super::raw::{RawSlide, RawStyle};
-use super::style::style;
+use super::raw::{RawSlide, RawStyle, RawWordStyle};
+use super::style::{looks, style, synthetic_bold};
 
 pub(super) fn time_ok(t: f64) -> bool {
     t.is_finite() && t >= 0.0
@@ -57,7 +57,11 @@ pub(super) fn slides(
     let mut prev_end: Option<f64> = None;
     for (i, s) in raw.iter().enumerate() {
         let path = format!("slides[{i}]");
-        let style = match &s.style {
+        let slide_raw = match &s.style {
+            Some(over) => project_style.merged(over),
+            None => project_style.clone(),
+        };
+        let mut style = match &s.style {
             Some(over) => {
                 let mut st = style(
                     c,
@@ -139,8 +143,21 @@ pub(super) fn slides(
                 }
                 estimate_words(&text, start, end)
             }
-            (Some(words), None) => timed_words(c, &path, words, start, end),
+            (Some(words), None) => {
+                let looks = WordLooks {
+                    slide: &slide_raw,
+                    font_size: style.font_size as f64,
+                };
+                timed_words(c, &path, words, start, end, Some(&looks))
+            }
         };
+        let auto_bold = matches!(slide_raw.bold.as_deref(), None | Some("auto"));
+        if auto_bold && words.iter().any(|w| w.looks.is_some()) {
+            let mut all = words.iter().flat_map(|w| w.looks.iter().flatten());
+            let mut all = style.looks.iter().chain(&mut all);
+            style.synthetic_bold =
+                synthetic_bold(c, &format!("{path}.style"), &slide_raw, &mut all);
+        }
         let background = s
             .background
             .clone()
@@ -156,12 +173,34 @@ pub(super) fn slides(
     out
 }
 
+/// What a word's own `style` is laid over: its slide's style as written, at its font size.
+pub(super) struct WordLooks<'a> {
+    pub slide: &'a RawStyle,
+    pub font_size: f64,
+}
+
+impl WordLooks<'_> {
+    /// The looks of a word whose `style` (at `path`) is `own`.
+    fn of(&self, c: &mut Checker, path: &str, own: &RawWordStyle) -> [Look; 3] {
+        let s = self.slide;
+        let base = RawWordStyle {
+            upcoming: s.upcoming.clone(),
+            current: s.current.clone(),
+            spoken: s.spoken.clone(),
+        };
+        let merged = own.over(&base);
+        let raws = [&merged.upcoming, &merged.current, &merged.spoken];
+        looks(c, path, raws, self.font_size)
+    }
+}
+
 pub(super) fn timed_words(
     c: &mut Checker,
     path: &str,
     raw: &[raw::RawWord],
     slide_start: f64,
     slide_end: f64,
+    word_looks: Option<&WordLooks<'_>>,
 ) -> Vec<Word> {
     let mut words: Vec<Word> = Vec::with_capacity(raw.len());
     let mut prev_start: Option<f64> = None;
@@ -220,6 +259,10 @@ pub(super) fn timed_words(
             }
             fine
         });
+        let looks = match (&w.style, word_looks) {
+            (Some(own), Some(l)) => Some(l.of(c, &format!("{wpath}.style"), own)),
+            _ => None,
+        };
         let (Some(start), Some(end)) = (w.start, w.end) else {
             c.err(&wpath, "needs both `start` and `end`");
             continue;
@@ -279,6 +322,7 @@ pub(super) fn timed_words(
                 end: end.max(start),
                 speaker,
                 confidence,
+                looks,
             });
         }
     }
@@ -305,6 +349,7 @@ pub(super) fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
                 end: (t + d).min(end),
                 speaker: None,
                 confidence: None,
+                looks: None,
             };
             t += d;
             word

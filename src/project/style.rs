@@ -115,6 +115,7 @@ impl Style {
             background_fade: (self.background_fade != DEFAULT_BACKGROUND_FADE)
                 .then_some(self.background_fade),
             pop_ms: (self.pop != DEFAULT_POP).then_some(self.pop * 1000.0),
+            uppercase: self.uppercase.then_some(true),
         }
     }
 }
@@ -305,6 +306,36 @@ pub(super) fn style(
         ["top", "center", "bottom"],
     );
 
+    let looks = looks(c, path, [&s.upcoming, &s.current, &s.spoken], font_size);
+    let synthetic_bold = synthetic_bold(c, path, s, &mut looks.iter());
+    Style {
+        font,
+        bold_font,
+        synthetic_bold,
+        font_size: font_size as f32,
+        line_height: line_height as f32,
+        margin: margin as f32,
+        safe_area,
+        vertical_offset,
+        align: h_align,
+        vertical_align: v_align,
+        looks,
+        fade,
+        background_fade,
+        pop,
+        uppercase: s.uppercase.unwrap_or(false),
+        field: path.to_string(),
+    }
+}
+
+/// The three looks (upcoming, current, spoken) that `raws` set over the defaults, each field
+/// checked and named under `path` (`style.current.color`, `slides[2].words[4].style.current`).
+pub(super) fn looks(
+    c: &mut Checker,
+    path: &str,
+    raws: [&Option<RawLook>; 3],
+    font_size: f64,
+) -> [Look; 3] {
     let plain = |bold, color| Look {
         bold,
         color,
@@ -319,10 +350,10 @@ pub(super) fn style(
         plain(true, [0xff, 0xd5, 0x4a, 255]),
         plain(true, [0xff, 0xff, 0xff, 255]),
     ];
-    let raws: [(&str, &Option<RawLook>); 3] = [
-        ("upcoming", &s.upcoming),
-        ("current", &s.current),
-        ("spoken", &s.spoken),
+    let raws = [
+        ("upcoming", raws[0]),
+        ("current", raws[1]),
+        ("spoken", raws[2]),
     ];
     let mut looks = defaults;
     for (i, (name, raw)) in raws.iter().enumerate() {
@@ -394,11 +425,25 @@ pub(super) fn style(
             );
         }
     }
-    // Synthetic bold where weights change under a word and no bold font was chosen: the bold
-    // face's wider advances would otherwise need wider slots and uneven gaps.
-    let mixed = looks.iter().any(|l| l.bold) && looks.iter().any(|l| !l.bold);
-    let synthetic_bold = match s.bold.as_deref() {
-        None | Some("auto") => mixed && s.bold_font.is_none(),
+    looks
+}
+
+/// Whether bold is drawn synthetically: asked for, or (`auto`) where weights change under a
+/// word (any of `looks`) and no bold font was chosen, as the bold face's wider advances would
+/// otherwise need wider slots and uneven gaps.
+pub(super) fn synthetic_bold(
+    c: &mut Checker,
+    path: &str,
+    s: &RawStyle,
+    looks: &mut dyn Iterator<Item = &Look>,
+) -> bool {
+    let (mut bold, mut regular) = (false, false);
+    for l in looks {
+        bold |= l.bold;
+        regular |= !l.bold;
+    }
+    match s.bold.as_deref() {
+        None | Some("auto") => bold && regular && s.bold_font.is_none(),
         Some("synthetic") => true,
         Some("font") => false,
         Some(other) => {
@@ -408,23 +453,6 @@ pub(super) fn style(
             );
             false
         }
-    };
-    Style {
-        font,
-        bold_font,
-        synthetic_bold,
-        font_size: font_size as f32,
-        line_height: line_height as f32,
-        margin: margin as f32,
-        safe_area,
-        vertical_offset,
-        align: h_align,
-        vertical_align: v_align,
-        looks,
-        fade,
-        background_fade,
-        pop,
-        field: path.to_string(),
     }
 }
 

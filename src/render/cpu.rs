@@ -146,7 +146,7 @@ impl CpuRenderer {
             .iter()
             .map(|g| {
                 std::array::from_fn(|state| {
-                    let color = s.looks[state].layer_color(g.layer());
+                    let color = s.looks[g.look()][state].layer_color(g.layer());
                     g.drawn_in(state).then(|| self.sprite(g, color))
                 })
             })

@@ -41,15 +41,15 @@ pub struct Params {
 pub const MODE_RGBA: u32 = 1;
 pub const MODE_TRANSPARENT: u32 = 2;
 
-/// One slide's looks and where its tile table starts. Keep in sync with `SlideInfo` in
-/// shaders/frame.wgsl.
+/// Where one slide's tile table and look colours start in `SlideTables::tiles`. Keep in sync
+/// with `SlideInfo` in shaders/frame.wgsl.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct SlideInfo {
     pub tile_base: u32,
-    /// RGBA8 per layer and word state: `colors[layer * 3 + state]`.
-    pub colors: [u32; 12],
-    pub _pad: [u32; 3],
+    /// RGBA8 per look, layer and word state: `tiles[look_base + look * 12 + layer * 3 + state]`.
+    pub look_base: u32,
+    pub _pad: [u32; 2],
 }
 
 /// Frame geometry as the shader writes it: rows padded to a multiple of `BLOCK_W` bytes.
@@ -141,7 +141,8 @@ impl Geometry {
 pub struct SlideTables {
     pub glyphs: Vec<GlyphInstance>,
     /// Per slide: `tiles_x * tiles_y + 1` absolute offsets into this array, then the lists of
-    /// glyph indices (into `glyphs`) they delimit, each ascending (= the CPU's drawing order).
+    /// glyph indices (into `glyphs`) they delimit, each ascending (= the CPU's drawing order),
+    /// then the colours of its looks (`SlideInfo::look_base`).
     pub tiles: Vec<u32>,
     pub slides: Vec<SlideInfo>,
     /// The most words any slide has (sizes the frame-state buffer).
@@ -162,13 +163,6 @@ impl SlideTables {
             let tile_base = t.tiles.len();
             t.glyphs.extend_from_slice(&slide.glyphs);
             t.max_words = t.max_words.max(slide.slots.len());
-            t.slides.push(SlideInfo {
-                tile_base: tile_base as u32,
-                colors: std::array::from_fn(|i| {
-                    u32::from_le_bytes(slide.looks[i % 3].layer_color(i as u32 / 3))
-                }),
-                _pad: [0; 3],
-            });
 
             // The tiles each glyph touches, clipped to the frame; a glyph wholly outside it is
             // never drawn, as on the CPU.
@@ -219,6 +213,18 @@ impl SlideTables {
             each_tile(&mut |tile, glyph| {
                 tiles[cursor[tile] as usize] = glyph;
                 cursor[tile] += 1;
+            });
+            let look_base = t.tiles.len() as u32;
+            for looks in &slide.looks {
+                for i in 0..12 {
+                    let color = looks[i % 3].layer_color(i as u32 / 3);
+                    t.tiles.push(u32::from_le_bytes(color));
+                }
+            }
+            t.slides.push(SlideInfo {
+                tile_base: tile_base as u32,
+                look_base,
+                _pad: [0; 2],
             });
         }
         // Storage bindings may not be empty; these placeholders are never read.

@@ -1,0 +1,223 @@
+//! A word's own looks (`slides[].words[].style`) and capitals (`style.uppercase`), on rendered
+//! frames against the same project without them.
+
+mod common;
+
+use common::*;
+
+const TEXT: &str = "The budget for the frame rate was tight this year";
+
+/// A one-slide project of `TEXT` (word k from 0.5 + 0.4 k for 0.35 s) with `word_style` on
+/// word `styled` and `extra_style` in the project's style, in `dir`.
+fn project(
+    dir: &std::path::Path,
+    name: &str,
+    words: &[&str],
+    styled: Option<(usize, &str)>,
+    extra_style: &str,
+) -> std::path::PathBuf {
+    let list: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            let t = 0.5 + 0.4 * k as f64;
+            let style = match styled {
+                Some((i, s)) if i == k => format!(r#", "style": {s}"#),
+                _ => String::new(),
+            };
+            format!(
+                r#"{{"text": "{w}", "start": {t:.2}, "end": {:.2}{style}}}"#,
+                t + 0.35
+            )
+        })
+        .collect();
+    let json = format!(
+        r##"{{"video": {{"width": 960, "height": 540, "fps": 25}},
+  "audio": "narration.wav",
+  "background": {{"color": "#101828"}},
+  "style": {{"font_size": 48, "fade": 0,
+    "upcoming": {{"weight": "regular", "color": "#b8c2d6"}},
+    "current": {{"weight": "bold", "color": "#ffd54a"}},
+    "spoken": {{"weight": "bold", "color": "#ffffff"}} {extra_style}}},
+  "slides": [{{"start": 0, "words": [{}]}}]}}"##,
+        list.join(", ")
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, json).unwrap();
+    if !dir.join("narration.wav").exists() {
+        write_wav(&dir.join("narration.wav"), 6.0, &[]);
+    }
+    path
+}
+
+fn frame(project: &std::path::Path, t: f64) -> image::RgbImage {
+    gpucast::render_frame(
+        &project.into(),
+        t,
+        gpucast::render::Backend::Cpu,
+        &Default::default(),
+        &Default::default(),
+    )
+    .unwrap()
+}
+
+/// The pixels where two frames differ, as (x, y).
+fn differ(a: &image::RgbImage, b: &image::RgbImage) -> Vec<(u32, u32)> {
+    a.enumerate_pixels()
+        .filter(|(x, y, p)| *p != b.get_pixel(*x, *y))
+        .map(|(x, y, _)| (x, y))
+        .collect()
+}
+
+#[test]
+fn a_keywords_look_changes_its_pixels_and_no_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = TEXT.split(' ').collect();
+    let plain = project(dir.path(), "plain.json", &words, None, "");
+    let red = r##"{"upcoming": {"color": "#ff3030", "box": {"color": "#60000080", "padding": [6, 3]}},
+                   "current": {"color": "#ff3030"}, "spoken": {"color": "#ff3030"}}"##;
+    let keyed = project(dir.path(), "keyed.json", &words, Some((1, red)), "");
+    let p = gpucast::prepare(&keyed).unwrap();
+    let q = gpucast::prepare(&plain).unwrap();
+    // The keyword's look keeps its weights, so no slot moves.
+    assert_eq!(p.scene.slides[0].slots, q.scene.slides[0].slots);
+    let slot = p.scene.slides[0].slots[1];
+    // Before it is spoken (upcoming, with its box), while it is (current) and after (spoken).
+    for t in [0.3, 1.0, 3.0] {
+        let (a, b) = (frame(&plain, t), frame(&keyed, t));
+        let changed = differ(&a, &b);
+        assert!(changed.len() > 200, "t {t}: {} pixels", changed.len());
+        // Inside its slot grown by the box's padding and a pixel of antialiasing.
+        let outside: Vec<_> = changed
+            .iter()
+            .filter(|&&(x, y)| {
+                let (x, y) = (x as f32, y as f32);
+                x < slot.x - 7.0
+                    || x > slot.x + slot.width + 7.0
+                    || y < slot.y - 4.0
+                    || y > slot.y + slot.height + 4.0
+            })
+            .collect();
+        assert!(
+            outside.is_empty(),
+            "t {t}: {} pixels outside",
+            outside.len()
+        );
+        // And red where it changed: more red than green in most of them.
+        let reddish = changed
+            .iter()
+            .filter(|&&(x, y)| {
+                let px = b.get_pixel(x, y);
+                px[0] as i32 > px[1] as i32 + 40
+            })
+            .count();
+        assert!(
+            reddish * 2 > changed.len(),
+            "t {t}: {reddish} of {}",
+            changed.len()
+        );
+    }
+}
+
+#[test]
+fn a_word_pops_on_a_slide_that_does_not_and_its_neighbours_stay_put() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = TEXT.split(' ').collect();
+    let plain = project(dir.path(), "plain.json", &words, None, "");
+    let popped = project(
+        dir.path(),
+        "pop.json",
+        &words,
+        Some((3, r#"{"current": {"scale": 1.5}}"#)),
+        r#", "pop_ms": 0"#,
+    );
+    // Word 3 ("frame") current from 1.7 s: drawn 1.5 times its size, over its slot's edges.
+    let (a, b) = (frame(&plain, 1.8), frame(&popped, 1.8));
+    let slot = gpucast::prepare(&popped).unwrap().scene.slides[0].slots[3];
+    let changed = differ(&a, &b);
+    let beyond = changed
+        .iter()
+        .filter(|&&(x, _)| (x as f32) < slot.x - 2.0 || (x as f32) > slot.x + slot.width + 2.0)
+        .count();
+    assert!(beyond > 50, "{beyond} pixels beyond the slot");
+    // The word after it, current in turn, does not pop: its frame is the plain one's but for
+    // the spoken "frame" (no larger once spoken).
+    let (a, b) = (frame(&plain, 2.2), frame(&popped, 2.2));
+    assert!(differ(&a, &b).is_empty());
+}
+
+#[test]
+fn uppercase_shows_capitals_and_keeps_the_words_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let upper = project(
+        dir.path(),
+        "upper.json",
+        &["Die", "Straße", "ist", "lang"],
+        None,
+        r#", "uppercase": true"#,
+    );
+    let written = project(
+        dir.path(),
+        "written.json",
+        &["DIE", "STRASSE", "IST", "LANG"],
+        None,
+        "",
+    );
+    // Unicode's full mapping (ß is SS), laid out as if written in capitals.
+    for t in [0.3, 1.1, 2.5] {
+        assert!(
+            differ(&frame(&upper, t), &frame(&written, t)).is_empty(),
+            "t {t}"
+        );
+    }
+    let p = gpucast::prepare(&upper).unwrap();
+    assert_eq!(p.project.slides[0].words[1].text, "Straße");
+    // Captions keep the words as written.
+    let srt = dir.path().join("upper.srt");
+    assert_ok(&gpucast(&[
+        "export",
+        upper.to_str().unwrap(),
+        "-o",
+        srt.to_str().unwrap(),
+    ]));
+    assert!(std::fs::read_to_string(&srt)
+        .unwrap()
+        .contains("Die Straße ist lang"));
+}
+
+#[test]
+fn a_words_look_errors_name_the_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = TEXT.split(' ').collect();
+    let both = project(
+        dir.path(),
+        "both.json",
+        &words,
+        Some((2, r#"{"current": {"wipe": true, "scale": 1.3}}"#)),
+        "",
+    );
+    assert_invalid(
+        &both,
+        "slides[0].words[2].style.current.scale: a word is either wiped or popped",
+    );
+    let spoken_pop = project(
+        dir.path(),
+        "spoken.json",
+        &words,
+        Some((4, r##"{"spoken": {"scale": 1.3, "color": "#12"}}"##)),
+        "",
+    );
+    assert_invalid(
+        &spoken_pop,
+        "slides[0].words[4].style.spoken.scale: only the current word pops",
+    );
+    assert_invalid(&spoken_pop, "slides[0].words[4].style.spoken.color");
+    let unknown = project(
+        dir.path(),
+        "unknown.json",
+        &words,
+        Some((0, r##"{"currant": {"color": "#ff0000"}}"##)),
+        "",
+    );
+    assert_invalid(&unknown, "currant");
+}
