@@ -68,6 +68,7 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
                 max_lines: None,
                 max_words: None,
                 offset: 0.0,
+                emphasize: None,
             },
         },
         _ => return Err("give \"project\", or \"timings\" and \"audio\"".into()),

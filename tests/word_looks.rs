@@ -221,3 +221,129 @@ fn a_words_look_errors_name_the_word() {
     );
     assert_invalid(&unknown, "currant");
 }
+
+/// `emphasis` rules as a project gives them: `extra` added to its top level.
+fn with_rules(plain: &std::path::Path, name: &str, rules: serde_json::Value) -> std::path::PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(plain).unwrap()).unwrap();
+    v["emphasis"] = rules;
+    let path = plain.with_file_name(name);
+    std::fs::write(&path, v.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn emphasis_rules_change_their_words_pixels_and_no_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = "The Budget, for the frame rate was 40% this year"
+        .split(' ')
+        .collect();
+    let plain = project(dir.path(), "plain.json", &words, None, "");
+    let green = serde_json::json!({"color": "#20ff60"});
+    let look = serde_json::json!({"upcoming": green, "current": green, "spoken": green});
+    let ruled = with_rules(
+        &plain,
+        "ruled.json",
+        serde_json::json!([{"words": ["budget", "Frame Rate"], "style": look},
+                           {"regex": "\\d+%", "style": look}]),
+    );
+    let p = gpucast::prepare(&ruled).unwrap();
+    let slots = &p.scene.slides[0].slots;
+    let matched = [1usize, 4, 5, 7];
+    for t in [0.3, 2.6, 4.9] {
+        let (a, b) = (frame(&plain, t), frame(&ruled, t));
+        let changed = differ(&a, &b);
+        for &k in &matched {
+            let s = slots[k];
+            let inside = changed
+                .iter()
+                .filter(|&&(x, y)| {
+                    (x as f32) >= s.x - 2.0
+                        && (x as f32) <= s.x + s.width + 2.0
+                        && (y as f32) >= s.y
+                        && (y as f32) <= s.y + s.height
+                })
+                .count();
+            assert!(inside > 50, "t {t}: word {k} changed {inside} pixels");
+        }
+        let stray = changed
+            .iter()
+            .filter(|&&(x, y)| {
+                !matched.iter().any(|&k| {
+                    let s = slots[k];
+                    (x as f32) >= s.x - 2.0
+                        && (x as f32) <= s.x + s.width + 2.0
+                        && (y as f32) >= s.y
+                        && (y as f32) <= s.y + s.height
+                })
+            })
+            .count();
+        assert_eq!(stray, 0, "t {t}: pixels changed outside the matched words");
+    }
+    let bad = with_rules(
+        &plain,
+        "bad.json",
+        serde_json::json!([{"regex": "(\\d+", "style": look},
+                           {"words": ["budget"], "style": {"current": {"color": "#12"}}}]),
+    );
+    assert_invalid(&bad, "emphasis[0].regex: not a regular expression");
+    assert_invalid(&bad, "emphasis[1].style.current.color");
+    let unknown = with_rules(
+        &plain,
+        "unknown.json",
+        serde_json::json!([{"words": ["budget"], "style": {"current": {"colour": "#fff"}}}]),
+    );
+    assert_invalid(&unknown, "emphasis[0].style.current.colour: unknown field");
+}
+
+#[test]
+fn import_emphasize_writes_rules_that_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+    write_wav(&dir.path().join("a.wav"), 14.0, &[]);
+    let list = dir.path().join("keywords.txt");
+    std::fs::write(&list, "# stress these\ndata augmentation\nregex: \\d+%\n").unwrap();
+    let out = dir.path().join("p.json");
+    assert_ok(&gpucast(&[
+        "import",
+        data.join("whisperx.json").to_str().unwrap(),
+        "--audio",
+        dir.path().join("a.wav").to_str().unwrap(),
+        "--emphasize",
+        list.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["emphasis"][0]["words"][0], "data augmentation");
+    assert_eq!(v["emphasis"][1]["regex"], "\\d+%");
+    let p = gpucast::prepare(&out).unwrap();
+    let styled: Vec<&str> = p
+        .project
+        .slides
+        .iter()
+        .flat_map(|s| s.words.iter())
+        .filter(|w| w.looks.is_some())
+        .map(|w| w.text.as_str())
+        .collect();
+    assert_eq!(styled, ["90%", "data", "augmentation."]);
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "regex:\n").unwrap();
+    let out2 = dir.path().join("p2.json");
+    let r = gpucast(&[
+        "import",
+        data.join("whisperx.json").to_str().unwrap(),
+        "--audio",
+        dir.path().join("a.wav").to_str().unwrap(),
+        "--emphasize",
+        empty.to_str().unwrap(),
+        "-o",
+        out2.to_str().unwrap(),
+    ]);
+    assert!(!r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("empty.txt") && err.contains("line 1"), "{err}");
+    assert!(!out2.exists());
+}

@@ -8,6 +8,7 @@
 mod aligners;
 mod captions;
 mod cloud;
+pub mod emphasize;
 mod json;
 mod list;
 pub mod normalize;
@@ -182,6 +183,8 @@ pub struct Options {
     pub max_words: Option<usize>,
     /// Added to every time in the file (seconds).
     pub offset: f64,
+    /// A list of words and phrases to stress (`--emphasize`), made into `emphasis` rules.
+    pub emphasize: Option<PathBuf>,
 }
 
 /// A timings file that could not be read, with the entry and the problem.
@@ -253,6 +256,21 @@ pub fn import(
             problem,
         })?),
     };
+    let emphasis = match &opts.emphasize {
+        None => None,
+        Some(p) => {
+            let bad = |at: Option<String>, problem| ImportError {
+                file: p.clone(),
+                format: None,
+                at,
+                problem,
+            };
+            let text = read_text(p).map_err(|e| bad(None, e))?;
+            Some(emphasize::rules(&text).map_err(|(line, problem)| {
+                bad((line > 0).then(|| format!("line {line}")), problem)
+            })?)
+        }
+    };
     let text = read_text(timings).map_err(|problem| ImportError {
         file: timings.to_path_buf(),
         format: opts.format.as_deref().and_then(find_format).map(|f| f.name),
@@ -271,6 +289,7 @@ pub fn import(
         opts,
         timings,
     )?;
+    imported.project.emphasis = emphasis;
     if let Some(damage) = damage {
         imported.summary.warnings.insert(
             0,
@@ -493,6 +512,7 @@ pub fn from_text(
         }),
         music: None,
         style: Some(style.to_raw(base)),
+        emphasis: None,
         slides: Some(raw_slides),
     };
     Ok(Imported {

@@ -5,6 +5,7 @@
 //! Nothing downstream reads raw JSON or re-checks input: a `Project` is always valid.
 
 mod backgrounds;
+pub mod emphasis;
 pub mod limits;
 mod model;
 mod music;
@@ -209,10 +210,12 @@ pub(crate) fn resolve(
         None => raw.style.unwrap_or_default(),
     };
     let duration = audio_info.as_ref().map(|a| a.duration);
+    let emphasis = emphasis::Emphasis::new(&mut c, raw.emphasis.as_deref());
     let slides = slides::slides(
         &mut c,
         raw.slides,
         &project_style,
+        &emphasis,
         base,
         (width, height),
         duration,

@@ -21,8 +21,24 @@ pub struct RawProject {
     pub music: Option<RawMusic>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<RawStyle>,
+    /// Words and phrases given a look of their own wherever they are said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emphasis: Option<Vec<RawEmphasis>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slides: Option<Vec<RawSlide>>,
+}
+
+/// One emphasis rule: the words (or phrases) it matches, or a regular expression a whole word
+/// matches, and the look they take.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEmphasis {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<RawWordStyle>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::backgrounds::background;
+use super::emphasis::Emphasis;
 use super::limits;
 use super::model::*;
 use super::problems::Checker;
@@ -19,11 +20,28 @@ pub(super) fn slides(
     c: &mut Checker,
     raw: Option<Vec<RawSlide>>,
     project_style: &RawStyle,
+    emphasis: &Emphasis,
     base: &Path,
     size: (u32, u32),
     audio_duration: Option<f64>,
 ) -> Vec<Slide> {
     let project = style(c, "style", project_style, base, size);
+    // Each rule's look checked once, over the project's, so that its problems are named by
+    // the rule; a project with a bad rule applies none.
+    let before = c.problems.len();
+    for (i, rule) in emphasis.styles.iter().enumerate() {
+        let l = WordLooks {
+            slide: project_style,
+            font_size: project.font_size as f64,
+            rules: &[],
+            matched: Vec::new(),
+        };
+        l.of(c, &format!("emphasis[{i}].style"), 0, Some(rule));
+    }
+    let emphasis = match c.problems.len() == before {
+        true => emphasis,
+        false => &Emphasis::default(),
+    };
     let Some(raw) = raw else {
         c.err("slides", "required: a list of slides");
         return Vec::new();
@@ -141,12 +159,29 @@ pub(super) fn slides(
                 if removed {
                     c.warn(format!("{path}.text"), "control characters removed");
                 }
-                estimate_words(&text, start, end)
-            }
-            (Some(words), None) => {
+                let mut words = estimate_words(&text, start, end);
+                let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
                 let looks = WordLooks {
                     slide: &slide_raw,
                     font_size: style.font_size as f64,
+                    rules: &emphasis.styles,
+                    matched: emphasis.matches(&texts),
+                };
+                for (j, w) in words.iter_mut().enumerate() {
+                    w.looks = looks.of(c, &format!("{path}.words[{j}].style"), j, None);
+                }
+                words
+            }
+            (Some(words), None) => {
+                let texts: Vec<&str> = words
+                    .iter()
+                    .map(|w| w.text.as_deref().unwrap_or(""))
+                    .collect();
+                let looks = WordLooks {
+                    slide: &slide_raw,
+                    font_size: style.font_size as f64,
+                    rules: &emphasis.styles,
+                    matched: emphasis.matches(&texts),
                 };
                 timed_words(c, &path, words, start, end, Some(&looks))
             }
@@ -173,24 +208,45 @@ pub(super) fn slides(
     out
 }
 
-/// What a word's own `style` is laid over: its slide's style as written, at its font size.
+/// What a word's own looks are laid over: its slide's style as written (at its font size),
+/// then the emphasis rules that match it.
 pub(super) struct WordLooks<'a> {
     pub slide: &'a RawStyle,
     pub font_size: f64,
+    /// Every emphasis rule's style.
+    pub rules: &'a [RawWordStyle],
+    /// The rules that match each of the slide's words.
+    pub matched: Vec<Vec<usize>>,
 }
 
 impl WordLooks<'_> {
-    /// The looks of a word whose `style` (at `path`) is `own`.
-    fn of(&self, c: &mut Checker, path: &str, own: &RawWordStyle) -> [Look; 3] {
+    /// The looks of word `j`, whose own `style` (at `path`) is `own`; `None` where neither a
+    /// rule nor the word sets any, as it has the slide's.
+    fn of(
+        &self,
+        c: &mut Checker,
+        path: &str,
+        j: usize,
+        own: Option<&RawWordStyle>,
+    ) -> Option<[Look; 3]> {
+        let rules = self.matched.get(j).map_or(&[][..], Vec::as_slice);
+        if rules.is_empty() && own.is_none() {
+            return None;
+        }
         let s = self.slide;
-        let base = RawWordStyle {
+        let mut merged = RawWordStyle {
             upcoming: s.upcoming.clone(),
             current: s.current.clone(),
             spoken: s.spoken.clone(),
         };
-        let merged = own.over(&base);
+        for &r in rules {
+            merged = self.rules[r].over(&merged);
+        }
+        if let Some(own) = own {
+            merged = own.over(&merged);
+        }
         let raws = [&merged.upcoming, &merged.current, &merged.spoken];
-        looks(c, path, raws, self.font_size)
+        Some(looks(c, path, raws, self.font_size))
     }
 }
 
@@ -259,10 +315,8 @@ pub(super) fn timed_words(
             }
             fine
         });
-        let looks = match (&w.style, word_looks) {
-            (Some(own), Some(l)) => Some(l.of(c, &format!("{wpath}.style"), own)),
-            _ => None,
-        };
+        let looks =
+            word_looks.and_then(|l| l.of(c, &format!("{wpath}.style"), j, w.style.as_ref()));
         let (Some(start), Some(end)) = (w.start, w.end) else {
             c.err(&wpath, "needs both `start` and `end`");
             continue;
