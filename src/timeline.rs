@@ -448,6 +448,7 @@ mod tests {
             word_box: None,
             wipe: false,
             scale: 1.0,
+            hidden: false,
         };
         Style {
             font: FontChoice::Bundled,

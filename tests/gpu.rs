@@ -284,7 +284,8 @@ fn cases() -> Vec<Case> {
             json!([
                 {"start": 0.0, "end": 1.5, "words": first},
                 {"start": 1.5, "end": 3.0, "words": second,
-                 "style": {"spoken": {"outline": {"width": 2, "color": "#000000"}}}}
+                 "style": {"spoken": {"outline": {"width": 2, "color": "#000000"}},
+                           "upcoming": {"hidden": true}}}
             ])
         },
     );

@@ -347,3 +347,53 @@ fn import_emphasize_writes_rules_that_render() {
     assert!(err.contains("empty.txt") && err.contains("line 1"), "{err}");
     assert!(!out2.exists());
 }
+
+#[test]
+fn hidden_upcoming_words_leave_no_ink_until_they_are_spoken() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = TEXT.split(' ').collect();
+    let plain = project(dir.path(), "plain.json", &words, None, "");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plain).unwrap()).unwrap();
+    v["style"]["upcoming"]["hidden"] = true.into();
+    let reveal = dir.path().join("reveal.json");
+    std::fs::write(&reveal, v.to_string()).unwrap();
+    let background = frame(&reveal, 0.1);
+    let p = gpucast::prepare(&reveal).unwrap();
+    let slots = &p.scene.slides[0].slots;
+    // At 1.8 s words 0-3 have started (word 3 from 1.7 s), words 4 on have not.
+    let f = frame(&reveal, 1.8);
+    let ink = |k: usize| {
+        let s = slots[k];
+        (s.y as u32..(s.y + s.height) as u32)
+            .flat_map(|y| (s.x as u32..(s.x + s.width) as u32).map(move |x| (x, y)))
+            .filter(|&(x, y)| f.get_pixel(x, y) != background.get_pixel(x, y))
+            .count()
+    };
+    for k in 0..4 {
+        assert!(ink(k) > 50, "word {k} shows");
+    }
+    for k in 4..words.len() {
+        assert_eq!(ink(k), 0, "word {k} before its start");
+    }
+    // Slots are those of words that are bold in every state: the hidden regular weight takes
+    // no room (and makes no synthetic bold).
+    v["style"]["upcoming"] = serde_json::json!({"weight": "bold"});
+    let bold = dir.path().join("bold.json");
+    std::fs::write(&bold, v.to_string()).unwrap();
+    assert_eq!(
+        gpucast::prepare(&bold).unwrap().scene.slides[0].slots,
+        *slots
+    );
+    let both = project(
+        dir.path(),
+        "both.json",
+        &words,
+        Some((2, r#"{"current": {"hidden": true, "scale": 1.3}}"#)),
+        "",
+    );
+    assert_invalid(
+        &both,
+        "slides[0].words[2].style.current.hidden: a hidden word is neither wiped nor popped",
+    );
+}

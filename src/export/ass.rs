@@ -96,7 +96,12 @@ fn style_line(i: usize, style: &Style, font: &FontName, width: u32, height: u32)
         field(&font.family),
         num(style.font_size as f64 * font.cell),
         colour(current.color),
-        colour(upcoming.color),
+        // Words not yet sung are transparent where the video hides them (libass still
+        // strokes their outline).
+        colour(match upcoming.hidden {
+            true => [upcoming.color[0], upcoming.color[1], upcoming.color[2], 0],
+            false => upcoming.color,
+        }),
         colour(outline.map_or([0, 0, 0, 255], |o| o.color)),
         colour(shadow.map_or([0, 0, 0, 255], |s| s.color)),
         if upcoming.bold { -1 } else { 0 },

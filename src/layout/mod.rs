@@ -181,6 +181,7 @@ impl Spacing {
             .looks
             .iter()
             .chain(looks.iter().flatten())
+            .filter(|l| !l.hidden)
             .map(|l| if l.bold { thicken } else { 0.0 } + l.outline.map_or(0.0, |o| o.width))
             .fold(0.0f32, f32::max);
         Spacing {
@@ -333,6 +334,9 @@ struct Paint {
 
 impl Paint {
     fn of(look: &Look, layer: Layer, thicken: f32) -> Option<Paint> {
+        if look.hidden {
+            return None;
+        }
         let fill = atlas::Raster::fill();
         let outlined = match look.outline {
             Some(o) => fill.outline(o.width),
@@ -390,7 +394,7 @@ fn space_width(fonts: &mut FontSystem, face: &Face, metrics: Metrics) -> f32 {
 /// The room a word takes: as wide as the widest weight its looks use, so that no word moves
 /// when it changes weight, and words never change weight get the spacing of ordinary text.
 fn slot_width(looks: &[Look; 3], regular: f32, bold: f32) -> f32 {
-    let uses = |b: bool| looks.iter().any(|l| l.bold == b);
+    let uses = |b: bool| looks.iter().any(|l| l.bold == b && !l.hidden);
     match (uses(false), uses(true)) {
         (true, false) => regular,
         (false, true) => bold,
@@ -562,7 +566,11 @@ fn layout_slide(
     let mut glyphs = Vec::new();
     // Boxes first, each shape once for the states that share it (colours come per state).
     for (i, slot) in slots.iter().enumerate() {
-        let boxes = by_state(&ctx.looks[i], |l| l.word_box.map(|b| (b.padding, b.radius)));
+        let boxes = by_state(&ctx.looks[i], |l| {
+            l.word_box
+                .filter(|_| !l.hidden)
+                .map(|b| (b.padding, b.radius))
+        });
         let first = glyphs.len();
         for &((padding, radius), states) in &boxes {
             // The text's height about its baseline (ascenders to descenders), not the line's.
@@ -582,7 +590,11 @@ fn layout_slide(
     // The current word's box on its way from the word before on the same line, at each step of
     // the glide (its own place is the box above): drawn for the frames that show that step.
     for i in 1..slots.len() {
-        let Some(b) = ctx.looks[i][1].word_box.filter(|b| b.glide > 0.0) else {
+        let current = ctx.looks[i][1];
+        let Some(b) = current
+            .word_box
+            .filter(|b| b.glide > 0.0 && !current.hidden)
+        else {
             continue;
         };
         let rect_of = |slot: &WordSlot| {

@@ -96,6 +96,8 @@ pub struct Look {
     /// How much larger the word is drawn (`current` only: the pop), about its centre; 1 is
     /// its size.
     pub scale: f32,
+    /// Nothing is drawn in this look: its word keeps its place, empty.
+    pub hidden: bool,
 }
 
 impl Look {

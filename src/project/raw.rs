@@ -164,6 +164,9 @@ pub struct RawLook {
     pub wipe: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<f64>,
+    /// Nothing drawn in this state (words that appear only as they are spoken).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -292,6 +295,7 @@ impl RawLook {
                     color: o.color.or(b.color),
                     wipe: o.wipe.or(b.wipe),
                     scale: o.scale.or(b.scale),
+                    hidden: o.hidden.or(b.hidden),
                     outline: match (b.outline, o.outline) {
                         (Some(b), Some(o)) => Some(RawOutline {
                             width: o.width.or(b.width),

@@ -63,6 +63,7 @@ impl Style {
                 color: Some(hex(&[r, g, b, a])),
                 wipe: l.wipe.then_some(true),
                 scale: (l.scale != 1.0).then_some(l.scale as f64),
+                hidden: l.hidden.then_some(true),
                 outline: l.outline.map(|o| RawOutline {
                     width: Some(o.width as f64),
                     color: Some(hex(&o.color)),
@@ -344,6 +345,7 @@ pub(super) fn looks(
         word_box: None,
         wipe: false,
         scale: 1.0,
+        hidden: false,
     };
     let defaults = [
         plain(false, [0xb8, 0xc2, 0xd6, 255]),
@@ -367,6 +369,9 @@ pub(super) fn looks(
                     format!("\"{other}\" is not one of regular, bold"),
                 ),
             }
+        }
+        if let Some(h) = raw.hidden {
+            looks[i].hidden = h;
         }
         if let Some(col) = &raw.color {
             match parse_color(col) {
@@ -418,6 +423,12 @@ pub(super) fn looks(
                 "a wiped word's box does not glide: drop `wipe` or `glide_ms`",
             );
         }
+        if looks[i].hidden && (looks[i].wipe || looks[i].scale != 1.0) {
+            c.err(
+                format!("{at}.hidden"),
+                "a hidden word is neither wiped nor popped: drop `hidden`, `wipe` or `scale`",
+            );
+        }
         if looks[i].wipe && looks[i].scale != 1.0 {
             c.err(
                 format!("{at}.scale"),
@@ -438,7 +449,7 @@ pub(super) fn synthetic_bold(
     looks: &mut dyn Iterator<Item = &Look>,
 ) -> bool {
     let (mut bold, mut regular) = (false, false);
-    for l in looks {
+    for l in looks.filter(|l| !l.hidden) {
         bold |= l.bold;
         regular |= !l.bold;
     }
