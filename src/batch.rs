@@ -69,6 +69,7 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
                 max_words: None,
                 offset: 0.0,
                 emphasize: None,
+                translation: None,
             },
         },
         _ => return Err("give \"project\", or \"timings\" and \"audio\"".into()),

@@ -429,7 +429,7 @@ fn fade_level(start: f64, end: f64, fade: f64, frame: u64, fps: Fps) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::{AudioInfo, Background, FontChoice, Look, Slide, Style, Word};
+    use crate::project::{AudioInfo, Background, FontChoice, Look, Slide, Style, TextBlock, Word};
 
     /// Every word laid out 100 px wide on one line.
     fn slot100(_: usize, _: usize) -> WordPlace {
@@ -466,6 +466,16 @@ mod tests {
             background_fade: 0.5,
             pop: 0.12,
             uppercase: false,
+            label: TextBlock {
+                font_size: 6.0,
+                look,
+                above: true,
+            },
+            translation: TextBlock {
+                font_size: 7.0,
+                look,
+                above: false,
+            },
             field: "style".into(),
         }
     }
@@ -502,6 +512,8 @@ mod tests {
                         .collect(),
                     style: style(fade),
                     background: None,
+                    label: None,
+                    translation: None,
                 })
                 .collect(),
             warnings: vec![],

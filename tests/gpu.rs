@@ -278,12 +278,17 @@ fn cases() -> Vec<Case> {
                 "outline": {"width": 2, "color": "#000000"}}});
             first[5]["style"] = json!({"current": {"wipe": true, "color": "#30ff60"}});
             first[6]["style"] = json!({"spoken": {"weight": "bold"}});
+            for w in first.as_array_mut().unwrap() {
+                w["speaker"] = "A".into();
+            }
             let mut second = words(1.5, 3.0, 6);
             second[2]["style"] = json!({"current": {"color": "#ff00ff"},
                                          "spoken": {"outline": {"color": "#ff0000"}}});
             json!([
-                {"start": 0.0, "end": 1.5, "words": first},
+                {"start": 0.0, "end": 1.5, "words": first,
+                 "translation": "Le budget était serré 🎯 cette année"},
                 {"start": 1.5, "end": 3.0, "words": second,
+                 "translation": "الميزانية كانت محدودة",
                  "style": {"spoken": {"outline": {"width": 2, "color": "#000000"}},
                            "upcoming": {"hidden": true}}}
             ])
@@ -308,6 +313,14 @@ fn cases() -> Vec<Case> {
              "background": {"image": "bg.png"}}
         ]),
     );
+    // The speaker's name above the first slide, boxed, in a look of its own.
+    let case = out.iter().find(|c| c.name == "word-looks").unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&case.project).unwrap()).unwrap();
+    v["speakers"] = json!({"A": {"name": "Ana", "label": true,
+                                 "style": {"current": {"color": "#40c0ff"}}}});
+    v["style"]["label"] = json!({"color": "#ffd54a", "box": {"color": "#00000080", "radius": 3}});
+    std::fs::write(&case.project, v.to_string()).unwrap();
     out
 }
 

@@ -397,3 +397,237 @@ fn hidden_upcoming_words_leave_no_ink_until_they_are_spoken() {
         "slides[0].words[2].style.current.hidden: a hidden word is neither wiped nor popped",
     );
 }
+
+/// A copy of `plain` with `edit` applied to its JSON.
+fn edited(
+    plain: &std::path::Path,
+    name: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> std::path::PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(plain).unwrap()).unwrap();
+    edit(&mut v);
+    let path = plain.with_file_name(name);
+    std::fs::write(&path, v.to_string()).unwrap();
+    path
+}
+
+/// The projects' background alone (`#101828`), at `f`'s size.
+fn flat(f: &image::RgbImage) -> image::RgbImage {
+    image::RgbImage::from_pixel(f.width(), f.height(), image::Rgb([0x10, 0x18, 0x28]))
+}
+
+/// Rows (y) of `f` with any pixel unlike `bg`.
+fn ink_rows(f: &image::RgbImage, bg: &image::RgbImage) -> Vec<u32> {
+    (0..f.height())
+        .filter(|&y| (0..f.width()).any(|x| f.get_pixel(x, y) != bg.get_pixel(x, y)))
+        .collect()
+}
+
+#[test]
+fn speakers_have_their_colours_and_their_names_above_their_slides() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = TEXT.split(' ').collect();
+    let plain = project(dir.path(), "plain.json", &words, None, "");
+    // Words 0-4 said by A, 5 on by B, on two slides cut at word 5.
+    let split = |v: &mut serde_json::Value| {
+        let all = v["slides"][0]["words"].as_array().unwrap().clone();
+        let mut a: Vec<serde_json::Value> = all[..5].to_vec();
+        let mut b: Vec<serde_json::Value> = all[5..].to_vec();
+        for w in &mut a {
+            w["speaker"] = "SPEAKER_00".into();
+        }
+        for w in &mut b {
+            w["speaker"] = "SPEAKER_01".into();
+        }
+        v["slides"] = serde_json::json!([
+            {"start": 0, "end": 2.45, "words": a},
+            {"start": 2.45, "words": b}
+        ]);
+    };
+    let unstyled = edited(&plain, "unstyled.json", split);
+    let styled = edited(&unstyled, "styled.json", |v| {
+        v["speakers"] = serde_json::json!({
+            "SPEAKER_00": {"name": "Ana", "label": true,
+                           "style": {"spoken": {"color": "#40c0ff"}}},
+            "SPEAKER_01": {"name": "Benedikt Oyelaran", "label": true,
+                           "style": {"spoken": {"color": "#ff8040"}}}
+        });
+    });
+    let p = gpucast::prepare(&styled).unwrap();
+    let labels: Vec<Option<&str>> = p
+        .project
+        .slides
+        .iter()
+        .map(|s| s.label.as_deref())
+        .collect();
+    assert_eq!(labels, [Some("Ana"), Some("Benedikt Oyelaran")]);
+    // Each speaker's spoken words in their colour: bluish on slide 0, orange on slide 1.
+    let tint = |f: &image::RgbImage, slot: gpucast::scene::WordSlot| {
+        let (mut r, mut b) = (0u64, 0u64);
+        for y in slot.y as u32..(slot.y + slot.height) as u32 {
+            for x in slot.x as u32..(slot.x + slot.width) as u32 {
+                let px = f.get_pixel(x, y);
+                r += px[0] as u64;
+                b += px[2] as u64;
+            }
+        }
+        (r, b)
+    };
+    let f = frame(&styled, 2.4);
+    let (r, b) = tint(&f, p.scene.slides[0].slots[1]);
+    assert!(b > r + r / 4, "SPEAKER_00's spoken word: r {r} b {b}");
+    let f = frame(&styled, 5.0);
+    let (r, b) = tint(&f, p.scene.slides[1].slots[1]);
+    assert!(r > b + b / 4, "SPEAKER_01's spoken word: r {r} b {b}");
+    // The label's ink lies above the first line of words, with a row of no ink between, and a
+    // longer name is wider.
+    let bg = flat(&frame(&styled, 0.05));
+    let q = gpucast::prepare(&unstyled).unwrap();
+    for (slide, t) in [(0usize, 1.0), (1, 4.0)] {
+        let f = frame(&styled, t);
+        let first = p.scene.slides[slide].slots[0];
+        let rows = ink_rows(&f, &bg);
+        let above: Vec<u32> = rows
+            .iter()
+            .copied()
+            .filter(|&y| (y as f32) < first.y)
+            .collect();
+        assert!(above.len() > 8, "slide {slide}: label rows {above:?}");
+        assert!(
+            (*above.last().unwrap() as f32) < first.y - 1.0,
+            "slide {slide}: the label runs into the words"
+        );
+        // Without labels, nothing is above the words (which sit lower, as the group is
+        // centred without its label).
+        let g = frame(&unstyled, t);
+        let top = q.scene.slides[slide].slots[0].y;
+        assert!(ink_rows(&g, &bg).iter().all(|&y| y as f32 >= top - 2.0));
+    }
+    let width = |f: &image::RgbImage, below: f32| {
+        let cols: Vec<u32> = (0..f.width())
+            .filter(|&x| (0..below as u32).any(|y| f.get_pixel(x, y) != bg.get_pixel(x, y)))
+            .collect();
+        cols.last().unwrap() - cols.first().unwrap()
+    };
+    let ana = width(&frame(&styled, 1.0), p.scene.slides[0].slots[0].y);
+    let ben = width(&frame(&styled, 4.0), p.scene.slides[1].slots[0].y);
+    assert!(ben > 3 * ana, "label widths {ana} and {ben}");
+
+    let unknown = edited(&styled, "unknown.json", |v| {
+        v["slides"][1]["words"][2]["speaker"] = "SPEAKER_07".into();
+    });
+    assert_invalid(
+        &unknown,
+        "slides[1].words[2].speaker: \"SPEAKER_07\" is not one of the project's speakers (SPEAKER_00, SPEAKER_01)",
+    );
+}
+
+#[test]
+fn a_translation_is_drawn_under_the_words_without_touching_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = TEXT.split(' ').collect();
+    let plain = project(dir.path(), "plain.json", &words, None, "");
+    let translated = edited(&plain, "fr.json", |v| {
+        v["slides"][0]["translation"] =
+            "Le budget pour la fréquence d'images était serré cette année".into();
+    });
+    let p = gpucast::prepare(&translated).unwrap();
+    let slots = &p.scene.slides[0].slots;
+    let bottom = slots.iter().map(|s| s.y + s.height).fold(0.0f32, f32::max);
+    let bg = flat(&frame(&translated, 0.05));
+    // Before any word is spoken, and with every word spoken: the same block.
+    for t in [0.3, 5.0] {
+        let f = frame(&translated, t);
+        let rows = ink_rows(&f, &bg);
+        let under: Vec<u32> = rows
+            .iter()
+            .copied()
+            .filter(|&y| y as f32 > bottom)
+            .collect();
+        assert!(under.len() > 10, "t {t}: translation rows {under:?}");
+        // A clear row between the words' ink and the translation's.
+        let gap = ((bottom as u32 - 4)..under[0]).any(|y| !rows.contains(&y));
+        assert!(gap, "t {t}: no clear row above the translation");
+    }
+    let (a, b) = (frame(&translated, 0.3), frame(&translated, 5.0));
+    let under_a: Vec<_> = (bottom as u32 + 2..a.height())
+        .flat_map(|y| (0..a.width()).map(move |x| (x, y)))
+        .filter(|&(x, y)| a.get_pixel(x, y) != b.get_pixel(x, y))
+        .collect();
+    assert!(
+        under_a.is_empty(),
+        "the translation changed as words were spoken"
+    );
+    // Above, with `style.translation.position`.
+    let above = edited(&translated, "above.json", |v| {
+        v["style"]["translation"] = serde_json::json!({"position": "above", "color": "#ff0000"});
+    });
+    let q = gpucast::prepare(&above).unwrap();
+    let top = q.scene.slides[0].slots[0].y;
+    let f = frame(&above, 0.3);
+    let red_above = (0..top as u32)
+        .flat_map(|y| (0..f.width()).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let px = f.get_pixel(x, y);
+            px[0] > 150 && px[1] < 80
+        })
+        .count();
+    assert!(red_above > 100, "{red_above} red pixels above the words");
+    let bad = edited(&translated, "bad.json", |v| {
+        v["style"]["translation"] = serde_json::json!({"position": "beside"});
+    });
+    assert_invalid(
+        &bad,
+        "style.translation.position: \"beside\" is not one of above, below",
+    );
+}
+
+#[test]
+fn import_translation_gives_each_slide_the_cues_it_overlaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+    write_wav(&dir.path().join("a.wav"), 14.0, &[]);
+    let srt = dir.path().join("fr.srt");
+    std::fs::write(
+        &srt,
+        "1\n00:00:00,400 --> 00:00:04,600\nEn 2024, nous avons entraîné un petit réseau\n\n\
+         2\n00:00:04,900 --> 00:00:11,900\nIl a appris à distinguer les chats des chiens.\n\n\
+         3\n00:01:00,000 --> 00:01:02,000\nHors du temps.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("p.json");
+    let run = gpucast(&[
+        "import",
+        data.join("whisperx.json").to_str().unwrap(),
+        "--audio",
+        dir.path().join("a.wav").to_str().unwrap(),
+        "--translation",
+        srt.to_str().unwrap(),
+        "--max-words",
+        "12",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_ok(&run);
+    let summary = String::from_utf8_lossy(&run.stdout);
+    assert!(summary.contains("1 cue of"), "{summary}");
+    let p = gpucast::prepare(&out).unwrap();
+    let got: Vec<(String, Option<String>)> = p
+        .project
+        .slides
+        .iter()
+        .map(|s| (s.words[0].text.clone(), s.translation.clone()))
+        .collect();
+    // Each cue lands on the slide it overlaps most; none is lost or repeated.
+    let all: Vec<&str> = got.iter().filter_map(|(_, t)| t.as_deref()).collect();
+    assert_eq!(
+        all.join(" "),
+        "En 2024, nous avons entraîné un petit réseau Il a appris à distinguer les chats des chiens.",
+        "{got:?}"
+    );
+    assert!(
+        got[0].1.as_deref().unwrap().starts_with("En 2024"),
+        "{got:?}"
+    );
+}

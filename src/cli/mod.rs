@@ -100,6 +100,9 @@ struct ImportArgs {
     /// Words and phrases to stress, one a line (or `regex:` lines): each takes a keyword's look.
     #[arg(long, value_name = "FILE")]
     emphasize: Option<PathBuf>,
+    /// Subtitles in another language (SRT or WebVTT): each slide shows the cues it overlaps most.
+    #[arg(long, value_name = "FILE")]
+    translation: Option<PathBuf>,
 }
 
 impl ImportArgs {
@@ -117,6 +120,7 @@ impl ImportArgs {
             max_words: self.max_words,
             offset: self.offset,
             emphasize: self.emphasize.clone(),
+            translation: self.translation.clone(),
         })
     }
 }

@@ -19,6 +19,7 @@ mod subtitles;
 mod tables;
 #[cfg(test)]
 mod testing;
+pub mod translation;
 mod tts;
 mod whisper;
 
@@ -185,6 +186,8 @@ pub struct Options {
     pub offset: f64,
     /// A list of words and phrases to stress (`--emphasize`), made into `emphasis` rules.
     pub emphasize: Option<PathBuf>,
+    /// Subtitles in another language (`--translation`), drawn under the slides they overlap.
+    pub translation: Option<PathBuf>,
 }
 
 /// A timings file that could not be read, with the entry and the problem.
@@ -290,6 +293,24 @@ pub fn import(
         timings,
     )?;
     imported.project.emphasis = emphasis;
+    if let Some(p) = &opts.translation {
+        let bad = |at: Option<String>, problem| ImportError {
+            file: p.clone(),
+            format: None,
+            at,
+            problem,
+        };
+        let text = read_text(p).map_err(|e| bad(None, e))?;
+        let slides = imported.project.slides.get_or_insert_with(Vec::new);
+        let lost = translation::assign(&text, slides).map_err(|b| bad(Some(b.at), b.problem))?;
+        if lost > 0 {
+            imported.summary.warnings.push(format!(
+                "{lost} cue{} of {} overlap no slide and are left out",
+                if lost == 1 { "" } else { "s" },
+                p.display()
+            ));
+        }
+    }
     if let Some(damage) = damage {
         imported.summary.warnings.insert(
             0,
@@ -513,6 +534,7 @@ pub fn from_text(
         music: None,
         style: Some(style.to_raw(base)),
         emphasis: None,
+        speakers: None,
         slides: Some(raw_slides),
     };
     Ok(Imported {

@@ -200,6 +200,7 @@ fn time_slides(
                     .collect(),
             ),
             text: None,
+            translation: None,
             style,
             background: None,
         });

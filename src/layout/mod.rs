@@ -11,6 +11,7 @@
 //! fallback); characters that no font has are warned about once.
 
 mod atlas;
+mod blocks;
 mod fonts;
 mod glyphs;
 mod labeler;
@@ -71,6 +72,8 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
             style: &slide.style,
             looks: &looks,
             faces: &faces,
+            label: slide.label.as_deref(),
+            translation: slide.translation.as_deref(),
         };
         let scene = layout_slide(
             &ctx,
@@ -321,6 +324,78 @@ fn box_instances(
     }
 }
 
+/// How a word's glyphs are put in the frame: its type's size and bold, and where the
+/// baseline sits in its line.
+struct Pen<'a> {
+    font_size: f32,
+    synthetic_bold: bool,
+    /// The bold face's family: glyphs from any other face drawn bold are thickened.
+    bold_family: &'a str,
+    baseline: f32,
+}
+
+impl Pen<'_> {
+    /// Places the glyphs of word `at.1` in slot `at.0` at `scale` about the middle of its text
+    /// (1: where they stand), each bitmap marked `bits`.
+    #[allow(clippy::too_many_arguments)]
+    fn place(
+        &self,
+        fonts: &mut FontSystem,
+        atlas: &mut atlas::AtlasBuilder,
+        glyphs: &mut Vec<GlyphInstance>,
+        at: (WordSlot, u32),
+        shaped: &Shaped,
+        scale: f32,
+        paint: Paint,
+        bits: u32,
+    ) {
+        let (slot, word) = at;
+        // The narrower weight is centred in the slot.
+        let x0 = slot.x + (slot.width - shaped.width) / 2.0;
+        let base = slot.y + self.baseline;
+        let (cx, cy) = (slot.x + slot.width / 2.0, base - 0.275 * self.font_size);
+        let origin = (cx + (x0 - cx) * scale, cy + (base - cy) * scale);
+        for g in &shaped.glyphs {
+            let phys = g.physical(origin, scale);
+            // A bold look whose glyphs fall back to a face without a bold (the CJK fonts) is
+            // thickened as synthetic bold is.
+            let fallback_regular = paint.bold
+                && !self.synthetic_bold
+                && fonts.db().face(g.font_id).is_some_and(|f| {
+                    f.weight.0 < 600 && f.families.iter().all(|(n, _)| n != self.bold_family)
+                });
+            let paint = match fallback_regular {
+                true => paint.thickened(self.font_size / 36.0 * scale),
+                false => paint,
+            };
+            let Some(p) = atlas.glyph(fonts, phys.cache_key, paint.raster) else {
+                continue;
+            };
+            let (dx, dy) = match p.color_glyph {
+                true => paint.offset,
+                false => (
+                    paint.offset.0 + paint.nudge.0,
+                    paint.offset.1 + paint.nudge.1,
+                ),
+            };
+            glyphs.push(GlyphInstance {
+                x: phys.x + p.left + dx,
+                y: phys.y - p.top + dy,
+                atlas_x: p.atlas_x,
+                atlas_y: p.atlas_y,
+                width: p.width,
+                height: p.height,
+                word,
+                paint: if p.rgba {
+                    bits | GlyphInstance::COLOR
+                } else {
+                    bits
+                },
+            });
+        }
+    }
+}
+
 /// How one layer of a word is drawn in one state.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Paint {
@@ -443,6 +518,9 @@ struct SlideContext<'a> {
     /// Each word's looks: its own, or the slide's.
     looks: &'a [[Look; 3]],
     faces: &'a [Face; 2],
+    /// The speaker's name and the translation drawn with the slide, if any.
+    label: Option<&'a str>,
+    translation: Option<&'a str>,
 }
 
 fn layout_slide(
@@ -510,19 +588,48 @@ fn layout_slide(
     }
     let lines = wrap(&slot_w, &gaps, &segment::breaks(words), room);
     let text_h = lines.len() as f32 * line_h;
-    if text_h > box_bottom - box_top + 0.5 {
+    let blocks: Vec<blocks::Block> = [
+        (ctx.label, &style.label),
+        (ctx.translation, &style.translation),
+    ]
+    .into_iter()
+    .filter_map(|(text, look)| {
+        Some(blocks::Block::new(
+            fonts, style, ctx.faces, text?, look, room,
+        ))
+    })
+    .collect();
+    let above: f32 = blocks
+        .iter()
+        .filter(|b| b.above())
+        .map(|b| b.height())
+        .sum();
+    let below: f32 = blocks
+        .iter()
+        .filter(|b| !b.above())
+        .map(|b| b.height())
+        .sum();
+    let group_h = above + text_h + below;
+    if group_h > box_bottom - box_top + 0.5 {
         warnings.push(format!(
-            "slides[{}]: {} lines of text are taller than the room between the margins",
+            "slides[{}]: {} lines of text{} are taller than the room between the margins",
             ctx.index,
-            lines.len()
+            lines.len(),
+            if blocks.is_empty() {
+                ""
+            } else {
+                " with the slide's label or translation"
+            }
         ));
     }
-    let top = style.vertical_offset
+    // The spoken text and its blocks are aligned together.
+    let group_top = style.vertical_offset
         + match style.vertical_align {
             Align::Start => box_top,
-            Align::Center => (box_top + box_bottom - text_h) / 2.0,
-            Align::End => box_bottom - text_h,
+            Align::Center => (box_top + box_bottom - group_h) / 2.0,
+            Align::End => box_bottom - group_h,
         };
+    let top = group_top + above;
 
     let mut slots = vec![
         WordSlot {
@@ -629,8 +736,12 @@ fn layout_slide(
     }
     // Layer by layer over the whole slide, so that no word's shadow or outline covers another
     // word's glyphs. Within a layer, states that draw alike share their instances.
-    // Places word `i`'s glyphs at `scale` about the middle of its text (1: where they stand).
-    #[allow(clippy::too_many_arguments)]
+    let pen = Pen {
+        font_size: style.font_size,
+        synthetic_bold: style.synthetic_bold,
+        bold_family: &ctx.faces[1].family,
+        baseline,
+    };
     let place = |fonts: &mut FontSystem,
                  atlas: &mut atlas::AtlasBuilder,
                  glyphs: &mut Vec<GlyphInstance>,
@@ -639,50 +750,8 @@ fn layout_slide(
                  scale: f32,
                  paint: Paint,
                  bits: u32| {
-        let slot = slots[i];
-        // The narrower weight is centred in the slot.
-        let x0 = slot.x + (slot.width - shaped.width) / 2.0;
-        let base = slot.y + baseline;
-        let (cx, cy) = (slot.x + slot.width / 2.0, base - 0.275 * style.font_size);
-        let origin = (cx + (x0 - cx) * scale, cy + (base - cy) * scale);
-        for g in &shaped.glyphs {
-            let phys = g.physical(origin, scale);
-            // A bold look whose glyphs fall back to a face without a bold (the CJK fonts) is
-            // thickened as synthetic bold is.
-            let fallback_regular = paint.bold
-                && !style.synthetic_bold
-                && fonts.db().face(g.font_id).is_some_and(|f| {
-                    f.weight.0 < 600 && f.families.iter().all(|(n, _)| *n != ctx.faces[1].family)
-                });
-            let paint = match fallback_regular {
-                true => paint.thickened(synthetic_bold(style) * scale),
-                false => paint,
-            };
-            let Some(p) = atlas.glyph(fonts, phys.cache_key, paint.raster) else {
-                continue;
-            };
-            let (dx, dy) = match p.color_glyph {
-                true => paint.offset,
-                false => (
-                    paint.offset.0 + paint.nudge.0,
-                    paint.offset.1 + paint.nudge.1,
-                ),
-            };
-            glyphs.push(GlyphInstance {
-                x: phys.x + p.left + dx,
-                y: phys.y - p.top + dy,
-                atlas_x: p.atlas_x,
-                atlas_y: p.atlas_y,
-                width: p.width,
-                height: p.height,
-                word: i as u32,
-                paint: if p.rgba {
-                    bits | GlyphInstance::COLOR
-                } else {
-                    bits
-                },
-            });
-        }
+        let at = (slots[i], i as u32);
+        pen.place(fonts, atlas, glyphs, at, shaped, scale, paint, bits);
     };
     for layer in [Layer::Shadow, Layer::Outline, Layer::Fill] {
         for (i, pair) in shaped.iter().enumerate() {
@@ -728,6 +797,32 @@ fn layout_slide(
                 );
             }
         }
+    }
+    let (mut over, mut under) = (group_top, top + text_h);
+    for block in &blocks {
+        let at = match block.above() {
+            true => &mut over,
+            false => &mut under,
+        };
+        let look = [block.look(); 3];
+        let index = match sets.iter().position(|s| *s == look) {
+            Some(k) => k,
+            None => {
+                sets.push(look);
+                sets.len() - 1
+            }
+        };
+        let place = (*at, box_left, box_right);
+        block.place(
+            fonts,
+            atlas,
+            &mut glyphs,
+            style,
+            ctx.faces,
+            place,
+            index as u32,
+        );
+        *at += block.height();
     }
     SlideScene {
         looks: sets,

@@ -211,11 +211,13 @@ pub(crate) fn resolve(
     };
     let duration = audio_info.as_ref().map(|a| a.duration);
     let emphasis = emphasis::Emphasis::new(&mut c, raw.emphasis.as_deref());
+    let speakers = raw.speakers.unwrap_or_default();
     let slides = slides::slides(
         &mut c,
         raw.slides,
         &project_style,
         &emphasis,
+        &speakers,
         base,
         (width, height),
         duration,

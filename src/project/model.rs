@@ -200,6 +200,9 @@ pub struct Style {
     pub pop: f64,
     /// Words are shown in capitals (Unicode's full mapping: `ß` becomes `SS`).
     pub uppercase: bool,
+    /// How a speaker's name is drawn, and a translation.
+    pub label: TextBlock,
+    pub translation: TextBlock,
     /// Path of the style the fonts came from (`style` or `slides[2].style`), for error messages.
     pub field: String,
 }
@@ -215,6 +218,16 @@ pub struct Word {
     pub confidence: Option<f64>,
     /// The word's own looks (its `style` over its slide's); `None`: the slide's.
     pub looks: Option<[Look; 3]>,
+}
+
+/// Text drawn with a slide besides its words, in a look of its own: in every word state, as
+/// the slide shows and fades.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextBlock {
+    pub font_size: f32,
+    pub look: Look,
+    /// Above the spoken text (else under it).
+    pub above: bool,
 }
 
 impl Style {
@@ -245,6 +258,10 @@ pub struct Slide {
     pub style: Style,
     /// The slide's own background; `None` shows the project's.
     pub background: Option<Background>,
+    /// The name of who speaks the slide, drawn with it (`speakers` with `label`).
+    pub label: Option<String>,
+    /// The slide's text in another language, drawn with it.
+    pub translation: Option<String>,
 }
 
 /// A music bed mixed under the narration (levels in dB relative to the music file's own).

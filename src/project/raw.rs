@@ -24,8 +24,63 @@ pub struct RawProject {
     /// Words and phrases given a look of their own wherever they are said.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emphasis: Option<Vec<RawEmphasis>>,
+    /// Each speaker (as words name them) with a name, a look and whether to label them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speakers: Option<std::collections::BTreeMap<String, RawSpeaker>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slides: Option<Vec<RawSlide>>,
+}
+
+/// A speaker's name, look and label.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpeaker {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<RawWordStyle>,
+    /// Their name drawn with the slides they speak.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<bool>,
+}
+
+/// Text drawn with a slide besides its words (a speaker's name, a translation): its size,
+/// where it goes and its look.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBlock {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<f64>,
+    /// `above` or `below` the spoken text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline: Option<RawOutline>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shadow: Option<RawShadow>,
+    #[serde(rename = "box", skip_serializing_if = "Option::is_none")]
+    pub word_box: Option<RawBox>,
+}
+
+impl RawBlock {
+    fn merged(base: &Option<RawBlock>, over: &Option<RawBlock>) -> Option<RawBlock> {
+        match (base, over) {
+            (Some(b), Some(o)) => Some(RawBlock {
+                font_size: o.font_size.or(b.font_size),
+                position: o.position.clone().or_else(|| b.position.clone()),
+                weight: o.weight.clone().or_else(|| b.weight.clone()),
+                color: o.color.clone().or_else(|| b.color.clone()),
+                outline: o.outline.clone().or_else(|| b.outline.clone()),
+                shadow: o.shadow.clone().or_else(|| b.shadow.clone()),
+                word_box: o.word_box.clone().or_else(|| b.word_box.clone()),
+            }),
+            (b, o) => o.clone().or_else(|| b.clone()),
+        }
+    }
 }
 
 /// One emphasis rule: the words (or phrases) it matches, or a regular expression a whole word
@@ -131,6 +186,12 @@ pub struct RawStyle {
     /// Words shown in capitals (the project keeps them as written).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uppercase: Option<bool>,
+    /// How a speaker's name is drawn (`speakers` with `label`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<RawBlock>,
+    /// How a slide's `translation` is drawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<RawBlock>,
 }
 
 /// Pixels on each side, beyond the margin, that text keeps out of (where phone apps draw).
@@ -232,6 +293,9 @@ pub struct RawSlide {
     pub words: Option<Vec<RawWord>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// The slide's text in another language, drawn as a block under (or above) its words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<RawStyle>,
     /// This slide's own background (the project's otherwise).
@@ -358,6 +422,8 @@ impl RawStyle {
             background_fade: over.background_fade.or(self.background_fade),
             pop_ms: over.pop_ms.or(self.pop_ms),
             uppercase: over.uppercase.or(self.uppercase),
+            label: RawBlock::merged(&self.label, &over.label),
+            translation: RawBlock::merged(&self.translation, &over.translation),
         }
     }
 }

@@ -9,18 +9,23 @@ use super::limits;
 use super::model::*;
 use super::problems::Checker;
 use super::raw;
-use super::raw::{RawSlide, RawStyle, RawWordStyle};
+use super::raw::{RawSlide, RawSpeaker, RawStyle, RawWordStyle};
+
+/// The speakers a project names, by the label its words carry.
+pub(super) type Speakers = std::collections::BTreeMap<String, RawSpeaker>;
 use super::style::{looks, style, synthetic_bold};
 
 pub(super) fn time_ok(t: f64) -> bool {
     t.is_finite() && t >= 0.0
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn slides(
     c: &mut Checker,
     raw: Option<Vec<RawSlide>>,
     project_style: &RawStyle,
     emphasis: &Emphasis,
+    speakers: &Speakers,
     base: &Path,
     size: (u32, u32),
     audio_duration: Option<f64>,
@@ -35,8 +40,33 @@ pub(super) fn slides(
             font_size: project.font_size as f64,
             rules: &[],
             matched: Vec::new(),
+            speakers,
         };
-        l.of(c, &format!("emphasis[{i}].style"), 0, Some(rule));
+        l.of(c, &format!("emphasis[{i}].style"), 0, None, Some(rule));
+    }
+    for (who, s) in speakers {
+        let path = format!("speakers.{who}");
+        if let Some(own) = &s.style {
+            let l = WordLooks {
+                slide: project_style,
+                font_size: project.font_size as f64,
+                rules: &[],
+                matched: Vec::new(),
+                speakers,
+            };
+            l.of(c, &format!("{path}.style"), 0, None, Some(own));
+        }
+        if let Some(name) = &s.name {
+            if !crate::segment::is_visible(name) || name.chars().count() > limits::SPEAKER_CHARS {
+                c.err(
+                    format!("{path}.name"),
+                    format!(
+                        "a name needs 1 to {} visible characters",
+                        limits::SPEAKER_CHARS
+                    ),
+                );
+            }
+        }
     }
     let emphasis = match c.problems.len() == before {
         true => emphasis,
@@ -166,9 +196,10 @@ pub(super) fn slides(
                     font_size: style.font_size as f64,
                     rules: &emphasis.styles,
                     matched: emphasis.matches(&texts),
+                    speakers,
                 };
                 for (j, w) in words.iter_mut().enumerate() {
-                    w.looks = looks.of(c, &format!("{path}.words[{j}].style"), j, None);
+                    w.looks = looks.of(c, &format!("{path}.words[{j}].style"), j, None, None);
                 }
                 words
             }
@@ -182,6 +213,7 @@ pub(super) fn slides(
                     font_size: style.font_size as f64,
                     rules: &emphasis.styles,
                     matched: emphasis.matches(&texts),
+                    speakers,
                 };
                 timed_words(c, &path, words, start, end, Some(&looks))
             }
@@ -197,15 +229,45 @@ pub(super) fn slides(
             .background
             .clone()
             .map(|b| background(c, &format!("{path}.background"), Some(b), base));
+        let translation = s.translation.as_deref().and_then(|t| {
+            let (t, _) = crate::segment::clean(t);
+            if t.chars().count() > limits::TEXT_CHARS {
+                c.err(
+                    format!("{path}.translation"),
+                    format!("over the limit of {} characters", limits::TEXT_CHARS),
+                );
+                return None;
+            }
+            crate::segment::is_visible(&t).then(|| t.trim().to_string())
+        });
+        let label = slide_speaker(&words).and_then(|who| {
+            let s = speakers.get(who)?;
+            (s.label == Some(true)).then(|| s.name.clone().unwrap_or_else(|| who.to_string()))
+        });
         out.push(Slide {
             start,
             end,
             words,
             style,
             background,
+            label,
+            translation,
         });
     }
     out
+}
+
+/// Who speaks a slide: the speaker of most of its words, the first named on a tie.
+fn slide_speaker(words: &[Word]) -> Option<&str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for s in words.iter().filter_map(|w| w.speaker.as_deref()) {
+        match counts.iter_mut().find(|(name, _)| *name == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    let most = counts.iter().map(|(_, n)| *n).max()?;
+    counts.iter().find(|(_, n)| *n == most).map(|(s, _)| *s)
 }
 
 /// What a word's own looks are laid over: its slide's style as written (at its font size),
@@ -217,20 +279,26 @@ pub(super) struct WordLooks<'a> {
     pub rules: &'a [RawWordStyle],
     /// The rules that match each of the slide's words.
     pub matched: Vec<Vec<usize>>,
+    /// The project's speakers, whose looks go under the rules.
+    pub speakers: &'a Speakers,
 }
 
 impl WordLooks<'_> {
-    /// The looks of word `j`, whose own `style` (at `path`) is `own`; `None` where neither a
-    /// rule nor the word sets any, as it has the slide's.
+    /// The looks of word `j`, said by `speaker`, whose own `style` (at `path`) is `own`;
+    /// `None` where no speaker, rule or the word sets any, as it has the slide's.
     fn of(
         &self,
         c: &mut Checker,
         path: &str,
         j: usize,
+        speaker: Option<&str>,
         own: Option<&RawWordStyle>,
     ) -> Option<[Look; 3]> {
         let rules = self.matched.get(j).map_or(&[][..], Vec::as_slice);
-        if rules.is_empty() && own.is_none() {
+        let voice = speaker
+            .and_then(|s| self.speakers.get(s))
+            .and_then(|s| s.style.as_ref());
+        if rules.is_empty() && own.is_none() && voice.is_none() {
             return None;
         }
         let s = self.slide;
@@ -239,6 +307,9 @@ impl WordLooks<'_> {
             current: s.current.clone(),
             spoken: s.spoken.clone(),
         };
+        if let Some(v) = voice {
+            merged = v.over(&merged);
+        }
         for &r in rules {
             merged = self.rules[r].over(&merged);
         }
@@ -315,8 +386,22 @@ pub(super) fn timed_words(
             }
             fine
         });
-        let looks =
-            word_looks.and_then(|l| l.of(c, &format!("{wpath}.style"), j, w.style.as_ref()));
+        if let (Some(who), Some(l)) = (&speaker, word_looks) {
+            if !l.speakers.is_empty() && !l.speakers.contains_key(who) {
+                let known: Vec<&str> = l.speakers.keys().map(String::as_str).collect();
+                c.err(
+                    format!("{wpath}.speaker"),
+                    format!(
+                        "\"{who}\" is not one of the project's speakers ({})",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+        let looks = word_looks.and_then(|l| {
+            let style_path = format!("{wpath}.style");
+            l.of(c, &style_path, j, speaker.as_deref(), w.style.as_ref())
+        });
         let (Some(start), Some(end)) = (w.start, w.end) else {
             c.err(&wpath, "needs both `start` and `end`");
             continue;

@@ -8,7 +8,9 @@ use super::limits;
 use super::model::*;
 use super::presets;
 use super::problems::Checker;
-use super::raw::{RawBox, RawLook, RawOffset, RawOutline, RawSafeArea, RawShadow, RawStyle};
+use super::raw::{
+    RawBlock, RawBox, RawLook, RawOffset, RawOutline, RawSafeArea, RawShadow, RawStyle,
+};
 
 /// The style a project's `style` (over its preset, if any) resolves to in a frame of `size`.
 pub fn resolve_style(
@@ -117,6 +119,9 @@ impl Style {
                 .then_some(self.background_fade),
             pop_ms: (self.pop != DEFAULT_POP).then_some(self.pop * 1000.0),
             uppercase: self.uppercase.then_some(true),
+            // Blocks follow the looks unless a project sets them; imports set none.
+            label: None,
+            translation: None,
         }
     }
 }
@@ -325,6 +330,24 @@ pub(super) fn style(
         background_fade,
         pop,
         uppercase: s.uppercase.unwrap_or(false),
+        // A speaker's name in the spoken words' look, smaller, above; a translation in the
+        // upcoming words' look, under.
+        label: block(
+            c,
+            &format!("{path}.label"),
+            &s.label,
+            looks[2],
+            0.6 * font_size,
+            true,
+        ),
+        translation: block(
+            c,
+            &format!("{path}.translation"),
+            &s.translation,
+            looks[0],
+            0.7 * font_size,
+            false,
+        ),
         field: path.to_string(),
     }
 }
@@ -437,6 +460,94 @@ pub(super) fn looks(
         }
     }
     looks
+}
+
+/// A block's look and size: `raw` over `base` (a state's look, plain: never hidden, wiped,
+/// popped or boxed unless `raw` boxes it) at `size` pixels.
+fn block(
+    c: &mut Checker,
+    path: &str,
+    raw: &Option<RawBlock>,
+    base: Look,
+    size: f64,
+    above: bool,
+) -> TextBlock {
+    let mut look = Look {
+        hidden: false,
+        wipe: false,
+        scale: 1.0,
+        word_box: None,
+        ..base
+    };
+    let Some(raw) = raw else {
+        return TextBlock {
+            font_size: size as f32,
+            look,
+            above,
+        };
+    };
+    let font_size = match raw.font_size {
+        None => size,
+        Some(x) if x.is_finite() && (limits::FONT_SIZE.0..=limits::FONT_SIZE.1).contains(&x) => x,
+        Some(x) => {
+            c.err(
+                format!("{path}.font_size"),
+                format!(
+                    "{x} must be {} to {} pixels",
+                    limits::FONT_SIZE.0,
+                    limits::FONT_SIZE.1
+                ),
+            );
+            size
+        }
+    };
+    match raw.weight.as_deref() {
+        None => {}
+        Some("regular" | "normal") => look.bold = false,
+        Some("bold") => look.bold = true,
+        Some(other) => c.err(
+            format!("{path}.weight"),
+            format!("\"{other}\" is not one of regular, bold"),
+        ),
+    }
+    if let Some(col) = &raw.color {
+        match parse_color(col) {
+            Ok(rgba) => look.color = rgba,
+            Err(e) => c.err(format!("{path}.color"), e),
+        }
+    }
+    if let Some(o) = &raw.outline {
+        look.outline = outline(c, path, o, font_size);
+    }
+    if let Some(s) = &raw.shadow {
+        look.shadow = shadow(c, path, s, font_size);
+    }
+    if let Some(b) = &raw.word_box {
+        look.word_box = word_box(c, path, b, font_size);
+        if b.glide_ms.is_some() {
+            c.err(
+                format!("{path}.box.glide_ms"),
+                "a block's boxes do not glide",
+            );
+        }
+    }
+    let above = match raw.position.as_deref() {
+        None => above,
+        Some("above") => true,
+        Some("below") => false,
+        Some(other) => {
+            c.err(
+                format!("{path}.position"),
+                format!("\"{other}\" is not one of above, below"),
+            );
+            above
+        }
+    };
+    TextBlock {
+        font_size: font_size as f32,
+        look,
+        above,
+    }
 }
 
 /// Whether bold is drawn synthetically: asked for, or (`auto`) where weights change under a

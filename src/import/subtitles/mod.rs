@@ -56,6 +56,29 @@ fn vtt_detect(input: &Input<'_>) -> bool {
     input.json.is_none() && is_webvtt(input.text)
 }
 
+/// Each cue of a SubRip or WebVTT file as shown: its times and its lines' plain text (tags and
+/// entities read, a speaker's `[NAME]:` or `<v NAME>` left out) on one line.
+pub(crate) fn cue_texts(text: &str) -> Result<Vec<(f64, f64, String)>, Bad> {
+    let kind = if is_webvtt(text) {
+        Kind::Vtt
+    } else {
+        Kind::Srt
+    };
+    Ok(read_cues(text, kind)?
+        .iter()
+        .map(|cue| {
+            let lines: Vec<String> = cue
+                .lines
+                .iter()
+                .map(|(_, l)| markup::plain(markup::split_label(l).1))
+                .filter(|l| !l.is_empty())
+                .collect();
+            (cue.start, cue.end, lines.join(" "))
+        })
+        .filter(|(.., t)| !t.is_empty())
+        .collect())
+}
+
 fn srt_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
     words(&read_cues(input.text, Kind::Srt)?)
 }
