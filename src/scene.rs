@@ -47,11 +47,12 @@ impl Scene {
         match pop {
             _ if state != current => 0,
             Some(p) if p.word == word => p.step,
-            // Words that pop rest grown; those that never pop are `STEADY` at any step.
+            // Words that pop rest grown (and those that come in, arrived); those that never pop
+            // are `STEADY` at any step.
             _ if self.slides[slide]
                 .looks
                 .iter()
-                .any(|l| l[current].scale != 1.0) =>
+                .any(|l| l[current].scale != 1.0 || l[current].enter.is_some()) =>
             {
                 POP_STEPS
             }

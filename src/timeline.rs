@@ -375,12 +375,19 @@ pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordPlace) -> Time
                             px: (p * slot(slide_i, w).width as f64).floor() as u32,
                         }
                     });
-                    let pop = current.filter(|(_, l)| l.scale != 1.0).and_then(|(w, _)| {
-                        pop_step(since(w), slide.style.pop).map(|step| Pop {
-                            word: w as u32,
-                            step,
-                        })
-                    });
+                    // The pop and an entrance take the same steps, over their own time.
+                    let grows = |l: &crate::project::Look| match l.enter {
+                        Some(e) => Some(e.seconds as f64),
+                        None => (l.scale != 1.0).then_some(slide.style.pop),
+                    };
+                    let pop = current.and_then(|(w, l)| Some((w, grows(&l)?))).and_then(
+                        |(w, seconds)| {
+                            pop_step(since(w), seconds).map(|step| Pop {
+                                word: w as u32,
+                                step,
+                            })
+                        },
+                    );
                     let glide = current.and_then(|(w, l)| match l.word_box {
                         Some(b)
                             if b.glide > 0.0
@@ -449,6 +456,7 @@ mod tests {
             wipe: false,
             scale: 1.0,
             hidden: false,
+            enter: None,
         };
         Style {
             font: FontChoice::Bundled,

@@ -278,12 +278,17 @@ fn cases() -> Vec<Case> {
                 "outline": {"width": 2, "color": "#000000"}}});
             first[5]["style"] = json!({"current": {"wipe": true, "color": "#30ff60"}});
             first[6]["style"] = json!({"spoken": {"weight": "bold"}});
+            first[2]["style"] = json!({"current": {"enter": "rise", "enter_ms": 200,
+                "outline": {"width": 2, "color": "#000000"}}});
+            first[7]["style"] = json!({"current": {"enter": "fade"}});
             for w in first.as_array_mut().unwrap() {
                 w["speaker"] = "A".into();
             }
             let mut second = words(1.5, 3.0, 6);
             second[2]["style"] = json!({"current": {"color": "#ff00ff"},
                                          "spoken": {"outline": {"color": "#ff0000"}}});
+            second[0]["style"] = json!({"current": {"enter": "bounce", "enter_ms": 300}});
+            second[4]["style"] = json!({"current": {"enter": "typewriter", "enter_ms": 300}});
             json!([
                 {"start": 0.0, "end": 1.5, "words": first,
                  "translation": "Le budget était serré 🎯 cette année"},

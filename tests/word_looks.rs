@@ -631,3 +631,105 @@ fn import_translation_gives_each_slide_the_cues_it_overlaps() {
         "{got:?}"
     );
 }
+
+/// Ink in word `k`'s slot (grown by half a line up and down) of a frame at `t`: how much,
+/// its mean row, and its rightmost column.
+fn word_ink(project: &std::path::Path, k: usize, t: f64) -> (u64, f64, u32) {
+    let p = gpucast::prepare(project).unwrap();
+    let s = p.scene.slides[0].slots[k];
+    let f = frame(project, t);
+    let bg = flat(&f);
+    let (mut sum, mut rows, mut right) = (0u64, 0f64, 0u32);
+    let y0 = (s.y - s.height / 2.0).max(0.0) as u32;
+    let y1 = ((s.y + 1.5 * s.height) as u32).min(f.height());
+    for y in y0..y1 {
+        for x in s.x as u32..(s.x + s.width) as u32 {
+            let (a, b) = (f.get_pixel(x, y), bg.get_pixel(x, y));
+            let d: u64 = (0..3)
+                .map(|c| (a[c] as i64 - b[c] as i64).unsigned_abs())
+                .sum();
+            if d > 30 {
+                sum += d;
+                rows += y as f64 * d as f64;
+                right = right.max(x);
+            }
+        }
+    }
+    (sum, rows / sum.max(1) as f64, right)
+}
+
+#[test]
+fn entrances_step_to_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = TEXT.split(' ').collect();
+    let plain = project(dir.path(), "plain.json", &words, None, "");
+    let with = |name: &str, enter: &str| {
+        edited(&plain, name, |v| {
+            v["style"]["current"]["enter"] = enter.into();
+            v["style"]["current"]["enter_ms"] = 320.into();
+            // Upcoming words hidden, so a word's slot shows only its entrance.
+            v["style"]["upcoming"]["hidden"] = true.into();
+        })
+    };
+    // Word 3 is current from 1.7 s to 2.05 s; at 25 fps its entrance takes frames 43 to 50.
+    let times: Vec<f64> = (0..8).map(|j| 1.7 + j as f64 / 25.0 + 0.001).collect();
+    let rest = |p: &std::path::Path| word_ink(p, 3, 2.02);
+
+    let rise = with("rise.json", "rise");
+    let steps: Vec<(u64, f64, u32)> = times.iter().map(|&t| word_ink(&rise, 3, t)).collect();
+    let (ink_end, row_end, _) = rest(&rise);
+    let seen: Vec<&(u64, f64, u32)> = steps.iter().filter(|s| s.0 > 0).collect();
+    assert!(seen.len() >= 4, "{steps:?}");
+    // Rising: from below its place, up to it; fading in: more ink each step.
+    for w in seen.windows(2) {
+        assert!(w[1].1 <= w[0].1 + 0.5, "rows {steps:?}");
+        assert!(w[1].0 + w[1].0 / 50 >= w[0].0, "ink {steps:?}");
+    }
+    assert!(
+        seen[0].1 > row_end + 3.0,
+        "first step not below: {steps:?} rest {row_end}"
+    );
+    assert!((seen.last().unwrap().1 - row_end).abs() < 3.0);
+    assert!(seen[0].0 < ink_end / 2, "first step not faint");
+
+    let typed = with("typed.json", "typewriter");
+    let rights: Vec<u32> = times
+        .iter()
+        .map(|&t| word_ink(&typed, 3, t))
+        .filter(|s| s.0 > 0)
+        .map(|s| s.2)
+        .collect();
+    let (_, _, right_end) = rest(&typed);
+    assert!(rights.len() >= 4, "{rights:?}");
+    assert!(rights.windows(2).all(|w| w[1] >= w[0]), "{rights:?}");
+    assert!(rights[0] + 8 < right_end, "{rights:?} rest {right_end}");
+
+    let bounce = with("bounce.json", "bounce");
+    let inks: Vec<u64> = times.iter().map(|&t| word_ink(&bounce, 3, t).0).collect();
+    let (ink_rest, ..) = rest(&bounce);
+    // From smaller than at rest, past it, back.
+    let first = inks.iter().copied().find(|&i| i > 0).unwrap();
+    assert!(first < ink_rest * 3 / 4, "{inks:?} rest {ink_rest}");
+    assert!(
+        inks.iter().any(|&i| i > ink_rest),
+        "no overshoot: {inks:?} rest {ink_rest}"
+    );
+
+    let bad = edited(&plain, "bad.json", |v| {
+        v["style"]["current"]["enter"] = "spin".into();
+        v["style"]["spoken"]["enter"] = "fade".into();
+    });
+    assert_invalid(
+        &bad,
+        "style.current.enter: \"spin\" is not one of fade, rise, drop, bounce, typewriter",
+    );
+    assert_invalid(&bad, "style.spoken.enter: only the current word comes in");
+    let both = edited(&plain, "both.json", |v| {
+        v["style"]["current"]["enter"] = "fade".into();
+        v["style"]["current"]["wipe"] = true.into();
+    });
+    assert_invalid(
+        &both,
+        "style.current.enter: a word that comes in is neither wiped",
+    );
+}

@@ -12,6 +12,7 @@
 
 mod atlas;
 mod blocks;
+mod entrance;
 mod fonts;
 mod glyphs;
 mod labeler;
@@ -755,7 +756,12 @@ fn layout_slide(
     };
     for layer in [Layer::Shadow, Layer::Outline, Layer::Fill] {
         for (i, pair) in shaped.iter().enumerate() {
-            let paints = by_state(&ctx.looks[i], |l| Paint::of(l, layer, thicken));
+            // A word that comes in is drawn current only at the steps of its entrance below.
+            let mut looks = ctx.looks[i];
+            if looks[1].enter.is_some() {
+                looks[1].hidden = true;
+            }
+            let paints = by_state(&looks, |l| Paint::of(l, layer, thicken));
             for &(paint, states) in &paints {
                 let bits = GlyphInstance::paint_bits(states, layer as u32) | word_bits(i);
                 place(
@@ -792,6 +798,49 @@ fn layout_slide(
                     i,
                     &pair[paint.bold as usize],
                     s,
+                    paint,
+                    bits,
+                );
+            }
+        }
+        // Entrances: the current look at each step on its way in (from step 0, the word's
+        // first frame, to `POP_STEPS`, where it is at rest).
+        for (i, pair) in shaped.iter().enumerate() {
+            let current = ctx.looks[i][1];
+            let Some(enter) = current.enter else {
+                continue;
+            };
+            for step in 0..=POP_STEPS {
+                let Some(way) = entrance::Way::at(enter.kind, step, style.font_size) else {
+                    continue;
+                };
+                let mut step_looks = ctx.looks[i];
+                step_looks[1] = way.look(&current);
+                let look = match sets.iter().position(|s| *s == step_looks) {
+                    Some(k) => k,
+                    None => {
+                        sets.push(step_looks);
+                        sets.len() - 1
+                    }
+                };
+                let Some(paint) =
+                    Paint::of(&step_looks[1].scaled(way.scale), layer, thicken * way.scale)
+                else {
+                    continue;
+                };
+                let bits = GlyphInstance::paint_bits(1 << 1, layer as u32)
+                    | GlyphInstance::pop_bits(step)
+                    | GlyphInstance::look_bits(look as u32);
+                let shaped = way.typed(&pair[paint.bold as usize]);
+                let mut slot = slots[i];
+                slot.y += way.dy;
+                pen.place(
+                    fonts,
+                    atlas,
+                    &mut glyphs,
+                    (slot, i as u32),
+                    &shaped,
+                    way.scale,
                     paint,
                     bits,
                 );

@@ -98,6 +98,47 @@ pub struct Look {
     pub scale: f32,
     /// Nothing is drawn in this look: its word keeps its place, empty.
     pub hidden: bool,
+    /// How the current word comes in (`current` only).
+    pub enter: Option<Enter>,
+}
+
+/// An entrance: the current word drawn on its way in, over `seconds` from its start, in
+/// `POP_STEPS` steps as the pop is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Enter {
+    pub kind: EnterKind,
+    pub seconds: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnterKind {
+    /// From transparent.
+    Fade,
+    /// Up from below its place, fading in.
+    Rise,
+    /// Down from above its place, fading in.
+    Drop,
+    /// From half its size, past its size and back.
+    Bounce,
+    /// Its characters one after another, left to right.
+    Typewriter,
+}
+
+impl EnterKind {
+    pub const NAMES: [(&'static str, EnterKind); 5] = [
+        ("fade", EnterKind::Fade),
+        ("rise", EnterKind::Rise),
+        ("drop", EnterKind::Drop),
+        ("bounce", EnterKind::Bounce),
+        ("typewriter", EnterKind::Typewriter),
+    ];
+
+    pub fn name(self) -> &'static str {
+        EnterKind::NAMES
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("fade", |(n, _)| n)
+    }
 }
 
 impl Look {

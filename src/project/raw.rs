@@ -228,6 +228,11 @@ pub struct RawLook {
     /// Nothing drawn in this state (words that appear only as they are spoken).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
+    /// How the current word comes in: fade, rise, drop, bounce, typewriter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enter_ms: Option<f64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -360,6 +365,8 @@ impl RawLook {
                     wipe: o.wipe.or(b.wipe),
                     scale: o.scale.or(b.scale),
                     hidden: o.hidden.or(b.hidden),
+                    enter: o.enter.or(b.enter),
+                    enter_ms: o.enter_ms.or(b.enter_ms),
                     outline: match (b.outline, o.outline) {
                         (Some(b), Some(o)) => Some(RawOutline {
                             width: o.width.or(b.width),

@@ -66,6 +66,8 @@ impl Style {
                 wipe: l.wipe.then_some(true),
                 scale: (l.scale != 1.0).then_some(l.scale as f64),
                 hidden: l.hidden.then_some(true),
+                enter: l.enter.map(|e| e.kind.name().to_string()),
+                enter_ms: l.enter.map(|e| e.seconds as f64 * 1000.0),
                 outline: l.outline.map(|o| RawOutline {
                     width: Some(o.width as f64),
                     color: Some(hex(&o.color)),
@@ -369,6 +371,7 @@ pub(super) fn looks(
         wipe: false,
         scale: 1.0,
         hidden: false,
+        enter: None,
     };
     let defaults = [
         plain(false, [0xb8, 0xc2, 0xd6, 255]),
@@ -446,6 +449,56 @@ pub(super) fn looks(
                 "a wiped word's box does not glide: drop `wipe` or `glide_ms`",
             );
         }
+        match (&raw.enter, *name) {
+            (None, _) => {
+                if raw.enter_ms.is_some() {
+                    c.err(format!("{at}.enter_ms"), "needs `enter`");
+                }
+            }
+            (Some(e), "current") => {
+                let kind = EnterKind::NAMES
+                    .iter()
+                    .find(|(n, _)| n == e)
+                    .map(|(_, k)| *k);
+                let seconds = match raw.enter_ms {
+                    None => 0.25,
+                    Some(ms) if ms.is_finite() && (0.0..=2000.0).contains(&ms) => ms / 1000.0,
+                    Some(ms) => {
+                        c.err(
+                            format!("{at}.enter_ms"),
+                            format!("{ms} must be 0 to 2000 milliseconds"),
+                        );
+                        0.25
+                    }
+                };
+                match kind {
+                    Some(kind) => {
+                        looks[i].enter = Some(Enter {
+                            kind,
+                            seconds: seconds as f32,
+                        })
+                    }
+                    None => c.err(
+                        format!("{at}.enter"),
+                        format!(
+                            "\"{e}\" is not one of {}",
+                            EnterKind::NAMES.map(|(n, _)| n).join(", ")
+                        ),
+                    ),
+                }
+            }
+            (Some(_), _) => c.err(
+                format!("{at}.enter"),
+                "only the current word comes in: set it in `current`",
+            ),
+        }
+        if looks[i].enter.is_some() && (looks[i].wipe || looks[i].scale != 1.0 || looks[i].hidden) {
+            c.err(
+                format!("{at}.enter"),
+                "a word that comes in is neither wiped, popped nor hidden: drop `enter`, or \
+                 `wipe`, `scale` and `hidden`",
+            );
+        }
         if looks[i].hidden && (looks[i].wipe || looks[i].scale != 1.0) {
             c.err(
                 format!("{at}.hidden"),
@@ -474,6 +527,7 @@ fn block(
 ) -> TextBlock {
     let mut look = Look {
         hidden: false,
+        enter: None,
         wipe: false,
         scale: 1.0,
         word_box: None,
