@@ -70,6 +70,7 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
                 offset: 0.0,
                 emphasize: None,
                 translation: None,
+                look: None,
             },
         },
         _ => return Err("give \"project\", or \"timings\" and \"audio\"".into()),

@@ -794,3 +794,53 @@ fn the_style_gallery_matches_on_both_backends() {
         );
     }
 }
+
+/// Every named look (`assets/looks/`) over the gallery's plain project draws the same on the
+/// GPU as on the CPU, its entrances' and pops' steps included.
+#[test]
+fn every_named_look_matches_on_both_backends() {
+    if !gpu_available() {
+        return;
+    }
+    let plain = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/styles/lecture.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plain).unwrap()).unwrap();
+    for (name, _) in gpucast::project::looks::BUILT_IN {
+        v["look"] = (*name).into();
+        let source = gpucast::Source::Json {
+            text: v.to_string(),
+            base: plain.parent().unwrap().to_path_buf(),
+        };
+        let p = gpucast::prepare_source(&source).unwrap();
+        // The frames around the first words: entrances, pops and boxes on their way.
+        let keys: Vec<FrameKey> = p
+            .timeline
+            .runs
+            .iter()
+            .map(|r| r.key.clone())
+            .filter(|k| matches!(k, FrameKey::Slide { fade: 255, .. }))
+            .take(40)
+            .collect();
+        assert!(keys.len() >= 20, "{name}: {} frames", keys.len());
+        let opts = RenderOptions {
+            threads: 2,
+            batch: 8,
+            adapter: None,
+        };
+        let mut cpu = CpuRenderer::new(p.scene.clone(), &opts).unwrap();
+        let mut gpu = GpuRenderer::new(p.scene.clone(), &opts, false).unwrap();
+        let (want, _) = render_all(&mut cpu, &keys);
+        let (got, _) = render_all(&mut gpu, &keys);
+        let mut d = Diff::default();
+        for (w, g) in want.iter().zip(&got) {
+            d.add(&w.data, &g.data);
+        }
+        // Byte for byte.
+        assert!(
+            d.max == 0,
+            "look {name}: GPU differs from CPU by max {} mean {:.5}",
+            d.max,
+            d.mean()
+        );
+    }
+}

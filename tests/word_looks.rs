@@ -733,3 +733,95 @@ fn entrances_step_to_rest() {
         "style.current.enter: a word that comes in is neither wiped",
     );
 }
+
+#[test]
+fn named_looks_by_name_file_or_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<&str> = TEXT.split(' ').collect();
+    let plain = project(dir.path(), "plain.json", &words, None, "");
+    // The project's own style goes over the look: take it out, so the look shows.
+    let bare = edited(&plain, "bare.json", |v| {
+        v.as_object_mut().unwrap().remove("style");
+    });
+    let hormozi = edited(&bare, "hormozi.json", |v| v["look"] = "hormozi".into());
+    let p = gpucast::prepare(&hormozi).unwrap();
+    let style = &p.project.slides[0].style;
+    assert!(style.uppercase && style.looks[1].scale > 1.0);
+    assert!(style.looks.iter().all(|l| l.outline.is_some() && l.bold));
+    // A look file, relative to the project; the project's own fields over it.
+    std::fs::write(
+        dir.path().join("ours.json"),
+        r##"{"style": {"current": {"color": "#00ff00", "enter": "fade"}}}"##,
+    )
+    .unwrap();
+    let ours = edited(&plain, "ours-project.json", |v| {
+        v["look"] = "ours.json".into();
+    });
+    let p = gpucast::prepare(&ours).unwrap();
+    let current = p.project.slides[0].style.looks[1];
+    // The project sets current's colour and weight; the look its entrance.
+    assert_eq!(current.color, [0xff, 0xd5, 0x4a, 0xff]);
+    assert!(current.enter.is_some());
+    let wrong = edited(&bare, "wrong.json", |v| v["look"] = "mrbeast".into());
+    assert_invalid(
+        &wrong,
+        "look: \"mrbeast\" is not a look: give one of hormozi, marker, one-word, typewriter, bounce, neon, classic, reveal",
+    );
+    // `--look` on render over a project: the same frames as the look in the file.
+    let a = dir.path().join("a.png");
+    let b = dir.path().join("b.png");
+    assert_ok(&gpucast(&[
+        "frame",
+        bare.to_str().unwrap(),
+        "--look",
+        "neon",
+        "--at",
+        "1.8",
+        "-o",
+        a.to_str().unwrap(),
+    ]));
+    let neon = edited(&bare, "neon.json", |v| v["look"] = "neon".into());
+    assert_ok(&gpucast(&[
+        "frame",
+        neon.to_str().unwrap(),
+        "--at",
+        "1.8",
+        "-o",
+        b.to_str().unwrap(),
+    ]));
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+
+    // `import --look`: the look named in the project and its style written out; emphasised
+    // words take the look's keyword look.
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+    write_wav(&dir.path().join("a.wav"), 14.0, &[]);
+    let list = dir.path().join("k.txt");
+    std::fs::write(&list, "images\n").unwrap();
+    let out = dir.path().join("imported.json");
+    assert_ok(&gpucast(&[
+        "import",
+        data.join("whisperx.json").to_str().unwrap(),
+        "--audio",
+        dir.path().join("a.wav").to_str().unwrap(),
+        "--look",
+        "hormozi",
+        "--emphasize",
+        list.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["look"], "hormozi");
+    assert_eq!(v["style"]["uppercase"], true);
+    assert!(v["emphasis"][0].get("style").is_none(), "{}", v["emphasis"]);
+    let p = gpucast::prepare(&out).unwrap();
+    let keyword = p
+        .project
+        .slides
+        .iter()
+        .flat_map(|s| &s.words)
+        .find(|w| w.text == "images.")
+        .unwrap();
+    assert_eq!(keyword.looks.unwrap()[2].color, [0x39, 0xff, 0x6a, 0xff]);
+}

@@ -103,6 +103,10 @@ struct ImportArgs {
     /// Subtitles in another language (SRT or WebVTT): each slide shows the cues it overlaps most.
     #[arg(long, value_name = "FILE")]
     translation: Option<PathBuf>,
+    /// A named look (hormozi, marker, one-word, typewriter, bounce, neon, classic, reveal) or a
+    /// look file, over the preset; for a project, over its own `look`.
+    #[arg(long, value_name = "LOOK")]
+    look: Option<String>,
 }
 
 impl ImportArgs {
@@ -121,6 +125,7 @@ impl ImportArgs {
             offset: self.offset,
             emphasize: self.emphasize.clone(),
             translation: self.translation.clone(),
+            look: self.look.clone(),
         })
     }
 }
@@ -162,7 +167,38 @@ impl SourceArgs {
                 if let Some((_, flag)) = given.iter().find(|g| g.0) {
                     anyhow::bail!("{flag} goes with --timings; a project file sets its own");
                 }
-                Ok(gpucast::Source::Project(project))
+                let Some(look) = import.look else {
+                    return Ok(gpucast::Source::Project(project));
+                };
+                // The project as written, with the look asked for instead of its own.
+                let text = std::fs::read_to_string(&project)
+                    .with_context(|| format!("cannot read project file {}", project.display()))?;
+                let mut v: serde_json::Value = serde_json::from_str(&text)
+                    .with_context(|| format!("{} is not JSON", project.display()))?;
+                let obj = v
+                    .as_object_mut()
+                    .with_context(|| format!("{} is not a project", project.display()))?;
+                let given = std::path::Path::new(&look);
+                let look = match given.exists() {
+                    // A look file named from here, as the project's folder would name it.
+                    true => {
+                        let abs = std::path::absolute(given)?;
+                        let base = project.parent().unwrap_or(std::path::Path::new("."));
+                        let base = std::path::absolute(base)?;
+                        gpucast::import::relative_path(&abs, &base)
+                            .to_string_lossy()
+                            .into_owned()
+                    }
+                    false => look,
+                };
+                obj.insert("look".into(), look.into());
+                Ok(gpucast::Source::Json {
+                    text: v.to_string(),
+                    base: project
+                        .parent()
+                        .map(std::path::Path::to_path_buf)
+                        .unwrap_or_default(),
+                })
             }
             _ => anyhow::bail!("give a project file, or --timings and --audio"),
         }

@@ -188,6 +188,8 @@ pub struct Options {
     pub emphasize: Option<PathBuf>,
     /// Subtitles in another language (`--translation`), drawn under the slides they overlap.
     pub translation: Option<PathBuf>,
+    /// A named look, or a look file (`--look`), over the preset.
+    pub look: Option<String>,
 }
 
 /// A timings file that could not be read, with the entry and the problem.
@@ -292,6 +294,20 @@ pub fn import(
         opts,
         timings,
     )?;
+    // Under a look with its own keyword look, the rules take that.
+    let look_emphasis = opts
+        .look
+        .as_deref()
+        .and_then(|l| crate::project::looks::built_in(l, Path::new(".")).ok())
+        .and_then(|l| l.emphasis_style);
+    let emphasis = emphasis.map(|mut rules| {
+        if look_emphasis.is_some() {
+            for r in &mut rules {
+                r.style = None;
+            }
+        }
+        rules
+    });
     imported.project.emphasis = emphasis;
     if let Some(p) = &opts.translation {
         let bad = |at: Option<String>, problem| ImportError {
@@ -490,13 +506,36 @@ pub fn from_text(
         }
     }
 
+    // A look file is named from the working folder, and written relative to the project's.
+    let look = match opts.look.as_deref() {
+        None => None,
+        Some(given) => {
+            let file = crate::project::looks::built_in(given, Path::new("."))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let name = match crate::project::looks::BUILT_IN
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(given))
+            {
+                true => given.to_ascii_lowercase(),
+                false => {
+                    let abs = std::path::absolute(given).unwrap_or_else(|_| given.into());
+                    relative_path(&abs, base).to_string_lossy().into_owned()
+                }
+            };
+            Some((name, file))
+        }
+    };
+    let look_style = look
+        .as_ref()
+        .and_then(|(_, l)| l.style.clone())
+        .unwrap_or_default();
     let style = crate::project::resolve_style(
-        &Default::default(),
+        &look_style,
         Some(preset),
         base,
         (preset.width, preset.height),
     )
-    .map_err(|p| anyhow::anyhow!("preset {}: {}", preset.name, p.join("; ")))?;
+    .map_err(|p| anyhow::anyhow!("preset {} with its look: {}", preset.name, p.join("; ")))?;
     let mut measure = crate::layout::Measure::new(&style, preset.width, preset.height)?;
     let limits = slides::Limits {
         max_words: opts.max_words.unwrap_or(preset.max_words).max(1),
@@ -521,6 +560,7 @@ pub fn from_text(
     };
     let project = RawProject {
         preset: Some(preset.name.to_string()),
+        look: look.map(|(name, _)| name),
         video: Some(RawVideo {
             width: Some(preset.width.into()),
             height: Some(preset.height.into()),

@@ -82,8 +82,13 @@ const PATTERN_CHARS: usize = 1000;
 const RULES: usize = 10_000;
 
 impl Emphasis {
-    /// Checks `raw` (the project's `emphasis`), naming each problem's rule.
-    pub(super) fn new(c: &mut Checker, raw: Option<&[RawEmphasis]>) -> Emphasis {
+    /// Checks `raw` (the project's `emphasis`), naming each problem's rule; a rule without a
+    /// `style` takes `look` (the project look's `emphasis_style`).
+    pub(super) fn new(
+        c: &mut Checker,
+        raw: Option<&[RawEmphasis]>,
+        look: Option<&RawWordStyle>,
+    ) -> Emphasis {
         let mut out = Emphasis::default();
         let Some(raw) = raw else {
             return out;
@@ -147,12 +152,13 @@ impl Emphasis {
                     }
                 }
             }
-            match &rule.style {
+            match rule.style.as_ref().or(look) {
                 Some(s) => out.styles.push(s.clone()),
                 None => {
                     c.err(
                         format!("{path}.style"),
-                        "required: the look of what matches",
+                        "required (the project's look has no `emphasis_style`): the look of \
+                         what matches",
                     );
                     out.styles.push(RawWordStyle::default());
                 }
@@ -207,7 +213,7 @@ mod tests {
             problems: Vec::new(),
             warnings: Vec::new(),
         };
-        let e = Emphasis::new(&mut c, Some(&raw));
+        let e = Emphasis::new(&mut c, Some(&raw), None);
         (e, c.problems)
     }
 

@@ -7,6 +7,7 @@
 mod backgrounds;
 pub mod emphasis;
 pub mod limits;
+pub mod looks;
 mod model;
 mod music;
 pub mod presets;
@@ -205,12 +206,22 @@ pub(crate) fn resolve(
             audio_info.as_ref().map(|a| a.duration),
         )
     });
-    let project_style = match preset {
-        Some(p) => (p.style)().merged(&raw.style.unwrap_or_default()),
-        None => raw.style.unwrap_or_default(),
+    let look = raw
+        .look
+        .as_deref()
+        .and_then(|l| looks::load(&mut c, "look", l, base))
+        .unwrap_or_default();
+    let under = match preset {
+        Some(p) => (p.style)().merged(&look.style.unwrap_or_default()),
+        None => look.style.unwrap_or_default(),
     };
+    let project_style = under.merged(&raw.style.unwrap_or_default());
     let duration = audio_info.as_ref().map(|a| a.duration);
-    let emphasis = emphasis::Emphasis::new(&mut c, raw.emphasis.as_deref());
+    let emphasis = emphasis::Emphasis::new(
+        &mut c,
+        raw.emphasis.as_deref(),
+        look.emphasis_style.as_ref(),
+    );
     let speakers = raw.speakers.unwrap_or_default();
     let slides = slides::slides(
         &mut c,

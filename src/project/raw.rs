@@ -11,6 +11,9 @@ pub struct RawProject {
     /// A named set of defaults (`lecture`, `shorts`, ...) under the file's own values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
+    /// A named look (or a look file) over the preset, under the file's own style.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub look: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<RawVideo>,
     #[serde(skip_serializing_if = "Option::is_none")]
