@@ -24,7 +24,9 @@ every frame then differs, and the encoder alone is timed on those same frames. A
 `python3 scripts/make_footage.py clip.mp4 --size 1920x1080 --seconds 10`.
 
 --styles renders the same fixture in each named look (STYLES below, laid over the fixture's
-style): each against the encoder alone on that look's own frames.
+style): each against the encoder alone on that look's own frames. `look:NAME` (NAME one of
+assets/looks/) sets the project's `look` instead, the fixture's state looks taken out so that
+the look shows: `--styles look:hormozi look:marker ...`.
 
 With --shards N it instead times a sharded render of each fixture on this machine: the single
 render, each of the N parts (`render --shard I/N`, one after another, so each has the machine to
@@ -115,6 +117,9 @@ STYLES = {
     # colour emoji every fifth word, in the default look.
     "cjk+emoji": {},
 }
+# The named looks gpucast ships, as --styles choices `look:NAME`.
+LOOKS = sorted(f[:-5] for f in os.listdir(os.path.join(ROOT, "assets", "looks")) if f.endswith(".json"))
+
 # Words for "cjk+emoji", in turn.
 CJK_WORDS = ("我们 今天 学习 机器 学习， 模型 从 例子 中 🚀 学会 映射， 然后 测量 它 的 泛化 能力。 "
              "🎉 每个 词 在 说出 的 时候 亮起来 👍").split()
@@ -126,7 +131,11 @@ def styled(project, name, video=None):
         return project
     with open(project) as f:
         p = json.load(f)
-    for state, look in STYLES[name].items():
+    if name.startswith("look:"):
+        p["look"] = name[len("look:"):]
+        for state in ("upcoming", "current", "spoken"):
+            p["style"].pop(state, None)
+    for state, look in STYLES.get(name, {}).items():
         p["style"].setdefault(state, {}).update(look)
     if name == "cjk+emoji":
         k = 0
@@ -136,7 +145,8 @@ def styled(project, name, video=None):
                 k += 1
     if video:
         p["background"] = {"video": os.path.abspath(video), "fit": "cover", "loop": True}
-    out = project.replace(".json", f"-{name.replace('+', '-')}{'-video' if video else ''}.json")
+    slug = name.replace('+', '-').replace(':', '-')
+    out = project.replace(".json", f"-{slug}{'-video' if video else ''}.json")
     with open(out, "w") as f:
         json.dump(p, f)
     return out
@@ -272,7 +282,8 @@ def main():
     ap.add_argument("--gpucast", default=os.path.join(ROOT, "target", "release", "gpucast"))
     ap.add_argument("--fixture-gen", default=os.path.join(ROOT, "scripts", "make_fixture.py"))
     ap.add_argument("--workdir", default=None, help="where fixtures and outputs go (default: a temp dir)")
-    ap.add_argument("--styles", nargs="+", default=["default"], choices=sorted(STYLES))
+    ap.add_argument("--styles", nargs="+", default=["default"],
+                    choices=sorted(STYLES) + [f"look:{n}" for n in LOOKS])
     ap.add_argument("--background-video", default=None,
                     help="a clip to put the text over (looped), instead of the fixture's still background")
     ap.add_argument("--python", default=None,

@@ -474,6 +474,7 @@ mod tests {
             background_fade: 0.5,
             pop: 0.12,
             uppercase: false,
+            line_chars: None,
             label: TextBlock {
                 font_size: 6.0,
                 look,

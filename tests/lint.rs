@@ -108,3 +108,91 @@ fn words_the_recogniser_was_unsure_of_are_named() {
         "{text}"
     );
 }
+
+/// `--preset broadcast`: at most two lines of 42 characters, slides of 5/6 s to 7 s, two
+/// frames apart; what `--lint` then finds is only what the timings themselves force.
+#[test]
+fn the_broadcast_preset_keeps_to_the_guides() {
+    let dir = tempfile::tempdir().unwrap();
+    write_wav(&dir.path().join("a.wav"), 40.0, &[]);
+    // 90 words at a brisk pace, no pauses: slides must be cut by length and time.
+    let words: Vec<String> = (0..90)
+        .map(|k| {
+            let t = 0.5 + k as f64 * 0.33;
+            let w = [
+                "subtitles",
+                "follow",
+                "the",
+                "voice",
+                "closely,",
+                "and",
+                "readers",
+                "keep",
+                "up.",
+            ][k % 9];
+            format!(
+                r#"{{"word": "{w}", "start": {t:.2}, "end": {:.2}, "score": 0.9}}"#,
+                t + 0.3
+            )
+        })
+        .collect();
+    let timings = dir.path().join("t.json");
+    std::fs::write(
+        &timings,
+        format!(r#"{{"segments": [{{"words": [{}]}}]}}"#, words.join(", ")),
+    )
+    .unwrap();
+    let project = dir.path().join("p.json");
+    assert_ok(&gpucast(&[
+        "import",
+        timings.to_str().unwrap(),
+        "--audio",
+        dir.path().join("a.wav").to_str().unwrap(),
+        "--preset",
+        "broadcast",
+        "-o",
+        project.to_str().unwrap(),
+    ]));
+    let p = gpucast::prepare(&project).unwrap();
+    let slides = &p.project.slides;
+    assert!(slides.len() >= 5, "{} slides", slides.len());
+    for (k, (s, scene)) in slides.iter().zip(&p.scene.slides).enumerate() {
+        let lines = scene.slots.iter().map(|s| s.line).max().unwrap() + 1;
+        assert!(lines <= 2, "slides[{k}]: {lines} lines");
+        for line in 0..lines {
+            let text: Vec<&str> = s
+                .words
+                .iter()
+                .zip(&scene.slots)
+                .filter(|(_, slot)| slot.line == line)
+                .map(|(w, _)| w.text.as_str())
+                .collect();
+            let n = text.join(" ").chars().count();
+            assert!(n <= 42, "slides[{k}] line {line}: {n} characters");
+        }
+        assert!(
+            s.end - s.start <= 7.0,
+            "slides[{k}]: {:.2} s",
+            s.end - s.start
+        );
+        if let Some(next) = slides.get(k + 1) {
+            assert!(
+                next.start - s.end >= 2.0 / 30.0 - 1e-6,
+                "slides[{k}] ends {:.3}, the next starts {:.3}",
+                s.end,
+                next.start
+            );
+        }
+        // Bottom of the frame.
+        let bottom = scene
+            .slots
+            .iter()
+            .map(|s| s.y + s.height)
+            .fold(0.0f32, f32::max);
+        assert!(bottom > 1080.0 - 160.0, "slides[{k}] ends at y {bottom}");
+    }
+    let out = gpucast(&["validate", project.to_str().unwrap(), "--lint"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("characters (at most 42)"), "{text}");
+    assert!(!text.contains("(at most 7 s)"), "{text}");
+}

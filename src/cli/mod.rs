@@ -85,7 +85,7 @@ struct ImportArgs {
     /// The script: its spelling wins over the recogniser's; blank lines or `---` break slides.
     #[arg(long, value_name = "SCRIPT")]
     text: Option<PathBuf>,
-    /// Look and frame size: lecture, shorts, square, highlight.
+    /// Look and frame size: lecture, shorts, square, highlight, broadcast.
     #[arg(long)]
     preset: Option<String>,
     /// Most lines of text on a slide (default: the preset's).

@@ -543,10 +543,16 @@ pub fn from_text(
             .max_lines
             .unwrap_or(preset.max_lines)
             .clamp(1, measure.lines_that_fit()),
+        max_seconds: preset.seconds.map(|s| s.1),
     };
     let ranges = slides::split(&words, &breaks, &limits, &mut measure);
     let sizes = slides::font_sizes(&words, &ranges, &mut measure, style.font_size);
-    let raw_slides = slides::timed_slides(&words, &ranges, &sizes, style.fade, duration);
+    let mut raw_slides = slides::timed_slides(&words, &ranges, &sizes, style.fade, duration);
+    if preset.seconds.is_some() || preset.gap_frames > 0 {
+        // Projects from import run at 30 fps.
+        let gap = preset.gap_frames as f64 / 30.0;
+        slides::keep_to(&mut raw_slides, preset.seconds, gap);
+    }
     stage("fitting slides");
     let summary = Summary {
         format: format.name,

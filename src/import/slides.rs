@@ -20,7 +20,13 @@ const LEAD_IN: f64 = 0.5;
 pub struct Limits {
     pub max_words: usize,
     pub max_lines: usize,
+    /// The longest a slide's words may take, in seconds (the preset's guide).
+    pub max_seconds: Option<f64>,
 }
+
+/// What a slide's time adds to its words' (half the pauses either side), allowed for when a
+/// slide's words are held to `Limits::max_seconds`.
+const SLIDE_SLACK: f64 = 0.4;
 
 /// Cuts `words` into slides. `breaks` are the indices where the script starts a new slide.
 pub fn split(
@@ -41,7 +47,10 @@ pub fn split(
             out.push(start..i);
             start = i;
         }
-        let too_many = i + 1 - start > limits.max_words;
+        let too_long = limits
+            .max_seconds
+            .is_some_and(|most| words[i].end - words[start].start > most - SLIDE_SLACK);
+        let too_many = i + 1 - start > limits.max_words || too_long;
         if i > start && (too_many || measure.lines(&texts[start..=i]) > limits.max_lines) {
             let cut = best_cut(words, start, i);
             out.push(start..cut);
@@ -206,6 +215,60 @@ fn time_slides(
         });
     }
     out
+}
+
+/// Holds slides to a subtitle guide: each on screen at least `min` seconds where the silence
+/// after it allows (it runs on toward the next slide's first word), and `gap` seconds of
+/// nothing between one slide and the next, taken from the end of the first; where the words
+/// leave no such silence, its last word ends that much sooner (never before it starts).
+pub fn keep_to(slides: &mut [RawSlide], seconds: Option<(f64, f64)>, gap: f64) {
+    let min = seconds.map(|s| s.0);
+    let word_times = |s: &RawSlide| {
+        let w = s.words.as_deref().unwrap_or_default();
+        (
+            w.first().and_then(|w| w.start).unwrap_or(0.0),
+            w.last().and_then(|w| w.end).unwrap_or(0.0),
+        )
+    };
+    for k in 0..slides.len().saturating_sub(1) {
+        let (_, last) = word_times(&slides[k]);
+        let (next_first, _) = word_times(&slides[k + 1]);
+        let start = slides[k].start.unwrap_or(0.0);
+        let mut end = slides[k].end.unwrap_or(start);
+        if let Some(min) = min {
+            if end - start < min {
+                end = (start + min).min(next_first).max(end);
+            }
+        }
+        let next_start = end.max(slides[k + 1].start.unwrap_or(end));
+        let last_start = slides[k]
+            .words
+            .as_deref()
+            .and_then(|w| w.last())
+            .and_then(|w| w.start)
+            .unwrap_or(start);
+        end = (next_start - gap).min(end).max(last_start + 0.001);
+        if end < last {
+            if let Some(w) = slides[k].words.as_mut().and_then(|w| w.last_mut()) {
+                w.end = Some(round(end));
+            }
+        }
+        slides[k].end = Some(round(end));
+        slides[k + 1].start = Some(round((end + gap).min(next_first).max(next_start)));
+    }
+    // None stays longer than the guide allows, past its words (the last one too, which
+    // otherwise lasts to the audio's end).
+    if let Some((_, max)) = seconds {
+        for s in slides.iter_mut() {
+            let (_, last) = word_times(s);
+            let start = s.start.unwrap_or(0.0);
+            if let Some(end) = s.end.filter(|&e| e - start > max) {
+                // A microsecond short, so that rounding never puts it over.
+                let most = round(start + max - 1e-6);
+                s.end = Some(most.max(last).min(end));
+            }
+        }
+    }
 }
 
 /// Microseconds are plenty, and keep the written file free of `0.30000000000000004`.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use glyphon::Metrics;
 
 use super::fonts::{Face, Fonts};
-use super::{shape_pair, slot_width, wrap, Spacing};
+use super::{shape_pair, slot_width, wrap_within, Spacing};
 use crate::project::Style;
 use crate::segment;
 
@@ -75,6 +75,11 @@ impl Measure {
     pub fn lines(&mut self, words: &[&str]) -> usize {
         let widths: Vec<f32> = words.iter().map(|w| self.width(w)).collect();
         let gaps = self.spacing.gaps(words);
-        wrap(&widths, &gaps, &segment::breaks(words), self.room).len()
+        let counts: Vec<usize> = words
+            .iter()
+            .map(|w| self.style.shown(w).chars().count())
+            .collect();
+        let chars = self.style.line_chars.map(|most| (counts.as_slice(), most));
+        wrap_within(&widths, &gaps, &segment::breaks(words), self.room, chars).len()
     }
 }

@@ -483,6 +483,18 @@ fn slot_width(looks: &[Look; 3], regular: f32, bold: f32) -> f32 {
 /// overflow ends at its last allowed break; with none, or a word wider than the room, it
 /// overflows where it must.
 fn wrap(slot_w: &[f32], gaps: &[f32], breaks: &[bool], room: f32) -> Vec<(usize, usize, f32)> {
+    wrap_within(slot_w, gaps, breaks, room, None)
+}
+
+/// `wrap`, a line also holding at most `chars.1` characters, each word counting `chars.0` of
+/// them and each gap between words one (the subtitle guides' line length).
+fn wrap_within(
+    slot_w: &[f32],
+    gaps: &[f32],
+    breaks: &[bool],
+    room: f32,
+    chars: Option<(&[usize], usize)>,
+) -> Vec<(usize, usize, f32)> {
     let width = |from: usize, to: usize| {
         slot_w[from..to].iter().sum::<f32>() + gaps[from..to - 1].iter().sum::<f32>()
     };
@@ -491,8 +503,14 @@ fn wrap(slot_w: &[f32], gaps: &[f32], breaks: &[bool], room: f32) -> Vec<(usize,
     while start < slot_w.len() {
         let mut end = start + 1;
         let mut w = slot_w[start];
-        while end < slot_w.len() && w + gaps[end - 1] + slot_w[end] <= room {
+        let mut n = chars.map_or(0, |(c, _)| c[start]);
+        let fits = |n: usize| chars.is_none_or(|(_, most)| n <= most);
+        while end < slot_w.len()
+            && w + gaps[end - 1] + slot_w[end] <= room
+            && fits(n + 1 + chars.map_or(0, |(c, _)| c[end]))
+        {
             w += gaps[end - 1] + slot_w[end];
+            n += 1 + chars.map_or(0, |(c, _)| c[end]);
             end += 1;
         }
         if end < slot_w.len() && !breaks[end - 1] {
@@ -587,7 +605,9 @@ fn layout_slide(
             ));
         }
     }
-    let lines = wrap(&slot_w, &gaps, &segment::breaks(words), room);
+    let counts: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
+    let chars = style.line_chars.map(|most| (counts.as_slice(), most));
+    let lines = wrap_within(&slot_w, &gaps, &segment::breaks(words), room, chars);
     let text_h = lines.len() as f32 * line_h;
     let blocks: Vec<blocks::Block> = [
         (ctx.label, &style.label),

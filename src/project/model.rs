@@ -241,6 +241,8 @@ pub struct Style {
     pub pop: f64,
     /// Words are shown in capitals (Unicode's full mapping: `ß` becomes `SS`).
     pub uppercase: bool,
+    /// At most this many characters a line (spaces included), as subtitle guides ask.
+    pub line_chars: Option<usize>,
     /// How a speaker's name is drawn, and a translation.
     pub label: TextBlock,
     pub translation: TextBlock,

@@ -13,6 +13,10 @@ pub struct Preset {
     /// How `gpucast import` fills slides for this look.
     pub max_words: usize,
     pub max_lines: usize,
+    /// Slide lengths import keeps to, in seconds (subtitle guides' 5/6 s to 7 s), and the
+    /// frames left blank between slides; `None` and 0 where the look has no such rule.
+    pub seconds: Option<(f64, f64)>,
+    pub gap_frames: u32,
 }
 
 pub const PRESETS: &[Preset] = &[
@@ -24,6 +28,8 @@ pub const PRESETS: &[Preset] = &[
         style: RawStyle::default,
         max_words: 30,
         max_lines: 3,
+        seconds: None,
+        gap_frames: 0,
     },
     Preset {
         name: "shorts",
@@ -33,6 +39,8 @@ pub const PRESETS: &[Preset] = &[
         style: shorts,
         max_words: 4,
         max_lines: 3,
+        seconds: None,
+        gap_frames: 0,
     },
     Preset {
         name: "square",
@@ -42,6 +50,8 @@ pub const PRESETS: &[Preset] = &[
         style: RawStyle::default,
         max_words: 20,
         max_lines: 4,
+        seconds: None,
+        gap_frames: 0,
     },
     Preset {
         name: "highlight",
@@ -51,6 +61,19 @@ pub const PRESETS: &[Preset] = &[
         style: highlight,
         max_words: 30,
         max_lines: 3,
+        seconds: None,
+        gap_frames: 0,
+    },
+    Preset {
+        name: "broadcast",
+        about: "1920x1080 subtitles as broadcast guides ask: at the bottom, at most 2 lines of 42 characters, slides of 5/6 s to 7 s, 2 frames apart",
+        width: 1920,
+        height: 1080,
+        style: broadcast,
+        max_words: 30,
+        max_lines: 2,
+        seconds: Some((5.0 / 6.0, 7.0)),
+        gap_frames: 2,
     },
 ];
 
@@ -58,7 +81,7 @@ pub fn find(name: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.name == name)
 }
 
-/// `lecture, shorts, square, highlight`, for error messages.
+/// `lecture, shorts, square, highlight, broadcast`, for error messages.
 pub fn names() -> String {
     PRESETS
         .iter()
@@ -85,6 +108,32 @@ fn shorts() -> RawStyle {
         vertical_align: Some("center".into()),
         upcoming: Some(look("bold", "#ffffff")),
         ..RawStyle::default()
+    }
+}
+
+fn broadcast() -> RawStyle {
+    RawStyle {
+        font_size: Some(54.0),
+        margin: Some(80.0),
+        vertical_align: Some("bottom".into()),
+        line_chars: Some(42.0),
+        // Subtitles cut in and out.
+        fade: Some(0.0),
+        upcoming: Some(outlined("regular", "#ffffff")),
+        current: Some(outlined("regular", "#ffe14d")),
+        spoken: Some(outlined("regular", "#ffffff")),
+        ..RawStyle::default()
+    }
+}
+
+/// A look with a black outline for legibility over any picture.
+fn outlined(weight: &str, color: &str) -> RawLook {
+    RawLook {
+        outline: Some(super::raw::RawOutline {
+            width: Some(3.0),
+            color: Some("#000000".into()),
+        }),
+        ..look(weight, color)
     }
 }
 

@@ -189,6 +189,9 @@ pub struct RawStyle {
     /// Words shown in capitals (the project keeps them as written).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uppercase: Option<bool>,
+    /// The most characters a line holds (spaces included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_chars: Option<f64>,
     /// How a speaker's name is drawn (`speakers` with `label`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<RawBlock>,
@@ -432,6 +435,7 @@ impl RawStyle {
             background_fade: over.background_fade.or(self.background_fade),
             pop_ms: over.pop_ms.or(self.pop_ms),
             uppercase: over.uppercase.or(self.uppercase),
+            line_chars: over.line_chars.or(self.line_chars),
             label: RawBlock::merged(&self.label, &over.label),
             translation: RawBlock::merged(&self.translation, &over.translation),
         }

@@ -121,6 +121,7 @@ impl Style {
                 .then_some(self.background_fade),
             pop_ms: (self.pop != DEFAULT_POP).then_some(self.pop * 1000.0),
             uppercase: self.uppercase.then_some(true),
+            line_chars: self.line_chars.map(|n| n as f64),
             // Blocks follow the looks unless a project sets them; imports set none.
             label: None,
             translation: None,
@@ -332,6 +333,17 @@ pub(super) fn style(
         background_fade,
         pop,
         uppercase: s.uppercase.unwrap_or(false),
+        line_chars: match s.line_chars {
+            None => None,
+            Some(n) if n.fract() == 0.0 && (1.0..=1000.0).contains(&n) => Some(n as usize),
+            Some(n) => {
+                c.err(
+                    format!("{path}.line_chars"),
+                    format!("{n} must be a whole number from 1 to 1000"),
+                );
+                None
+            }
+        },
         // A speaker's name in the spoken words' look, smaller, above; a translation in the
         // upcoming words' look, under.
         label: block(

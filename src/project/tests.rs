@@ -410,7 +410,7 @@ fn a_preset_sets_defaults_the_file_overrides() {
     assert!(p.slides[0].style.looks.iter().all(|l| !l.bold));
     assert_problem(
         &with(r#""preset": "tiktok", "#),
-        "preset: \"tiktok\" is not one of lecture, shorts, square, highlight",
+        "preset: \"tiktok\" is not one of lecture, shorts, square, highlight, broadcast",
     );
 }
 
