@@ -901,7 +901,16 @@ fn every_gallery_look_moves_no_other_word() {
         };
         for (slide, s) in p.scene.slides.iter().enumerate() {
             let current = s.looks[0][1];
-            if current.scale != 1.0 || current.word_box.is_some_and(|b| b.glide > 0.0) {
+            // Pops, glides and entrances that move the word (rising into place) pass over
+            // their neighbours by design.
+            use gpucast::project::EnterKind;
+            let moves = current.enter.is_some_and(|e| {
+                matches!(
+                    e.kind,
+                    EnterKind::Rise | EnterKind::Drop | EnterKind::Bounce
+                )
+            });
+            if current.scale != 1.0 || current.word_box.is_some_and(|b| b.glide > 0.0) || moves {
                 continue;
             }
             let words = &p.project.slides[slide].words;

@@ -240,15 +240,7 @@ impl Block {
     /// Who says the slide: the speaker of most of its words (the first named on a tie), as
     /// WhisperX gives a segment the speaker of most of its words.
     pub fn speaker(&self) -> Option<&str> {
-        let mut counts: Vec<(&str, usize)> = Vec::new();
-        for s in self.words().filter_map(|w| w.speaker.as_deref()) {
-            match counts.iter_mut().find(|(name, _)| *name == s) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((s, 1)),
-            }
-        }
-        let most = counts.iter().map(|(_, n)| *n).max()?;
-        counts.iter().find(|(_, n)| *n == most).map(|(s, _)| *s)
+        crate::project::most_said(self.words().filter_map(|w| w.speaker.as_deref()))
     }
 }
 

@@ -202,6 +202,18 @@ pub struct ImportError {
     pub problem: String,
 }
 
+impl ImportError {
+    /// A problem in a side file (a list, subtitles): no format, perhaps a place in it.
+    fn of(file: &Path, at: Option<String>, problem: String) -> ImportError {
+        ImportError {
+            file: file.to_path_buf(),
+            format: None,
+            at,
+            problem,
+        }
+    }
+}
+
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -264,15 +276,9 @@ pub fn import(
     let emphasis = match &opts.emphasize {
         None => None,
         Some(p) => {
-            let bad = |at: Option<String>, problem| ImportError {
-                file: p.clone(),
-                format: None,
-                at,
-                problem,
-            };
-            let text = read_text(p).map_err(|e| bad(None, e))?;
+            let text = read_text(p).map_err(|e| ImportError::of(p, None, e))?;
             Some(emphasize::rules(&text).map_err(|(line, problem)| {
-                bad((line > 0).then(|| format!("line {line}")), problem)
+                ImportError::of(p, (line > 0).then(|| format!("line {line}")), problem)
             })?)
         }
     };
@@ -310,15 +316,10 @@ pub fn import(
     });
     imported.project.emphasis = emphasis;
     if let Some(p) = &opts.translation {
-        let bad = |at: Option<String>, problem| ImportError {
-            file: p.clone(),
-            format: None,
-            at,
-            problem,
-        };
-        let text = read_text(p).map_err(|e| bad(None, e))?;
+        let text = read_text(p).map_err(|e| ImportError::of(p, None, e))?;
         let slides = imported.project.slides.get_or_insert_with(Vec::new);
-        let lost = translation::assign(&text, slides).map_err(|b| bad(Some(b.at), b.problem))?;
+        let lost = translation::assign(&text, slides)
+            .map_err(|b| ImportError::of(p, Some(b.at), b.problem))?;
         if lost > 0 {
             imported.summary.warnings.push(format!(
                 "{lost} cue{} of {} overlap no slide and are left out",

@@ -283,6 +283,20 @@ impl Style {
     }
 }
 
+/// Who speaks a run of words: the speaker of most of them (the first named on a tie), as
+/// WhisperX gives a segment the speaker of most of its words.
+pub fn most_said<'a>(speakers: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for s in speakers {
+        match counts.iter_mut().find(|(name, _)| *name == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    let most = counts.iter().map(|(_, n)| *n).max()?;
+    counts.iter().find(|(_, n)| *n == most).map(|(s, _)| *s)
+}
+
 impl Slide {
     /// The looks word `word` is drawn in: its own, else the slide's.
     pub fn looks_of(&self, word: usize) -> &[Look; 3] {

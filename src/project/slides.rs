@@ -34,27 +34,20 @@ pub(super) fn slides(
     // Each rule's look checked once, over the project's, so that its problems are named by
     // the rule; a project with a bad rule applies none.
     let before = c.problems.len();
+    let alone = WordLooks {
+        slide: project_style,
+        font_size: project.font_size as f64,
+        rules: &[],
+        matched: Vec::new(),
+        speakers,
+    };
     for (i, rule) in emphasis.styles.iter().enumerate() {
-        let l = WordLooks {
-            slide: project_style,
-            font_size: project.font_size as f64,
-            rules: &[],
-            matched: Vec::new(),
-            speakers,
-        };
-        l.of(c, &format!("emphasis[{i}].style"), 0, None, Some(rule));
+        alone.of(c, &format!("emphasis[{i}].style"), 0, None, Some(rule));
     }
     for (who, s) in speakers {
         let path = format!("speakers.{who}");
         if let Some(own) = &s.style {
-            let l = WordLooks {
-                slide: project_style,
-                font_size: project.font_size as f64,
-                rules: &[],
-                matched: Vec::new(),
-                speakers,
-            };
-            l.of(c, &format!("{path}.style"), 0, None, Some(own));
+            alone.of(c, &format!("{path}.style"), 0, None, Some(own));
         }
         if let Some(name) = &s.name {
             if !crate::segment::is_visible(name) || name.chars().count() > limits::SPEAKER_CHARS {
@@ -240,7 +233,7 @@ pub(super) fn slides(
             }
             crate::segment::is_visible(&t).then(|| t.trim().to_string())
         });
-        let label = slide_speaker(&words).and_then(|who| {
+        let label = most_said(words.iter().filter_map(|w| w.speaker.as_deref())).and_then(|who| {
             let s = speakers.get(who)?;
             (s.label == Some(true)).then(|| s.name.clone().unwrap_or_else(|| who.to_string()))
         });
@@ -255,19 +248,6 @@ pub(super) fn slides(
         });
     }
     out
-}
-
-/// Who speaks a slide: the speaker of most of its words, the first named on a tie.
-fn slide_speaker(words: &[Word]) -> Option<&str> {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for s in words.iter().filter_map(|w| w.speaker.as_deref()) {
-        match counts.iter_mut().find(|(name, _)| *name == s) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((s, 1)),
-        }
-    }
-    let most = counts.iter().map(|(_, n)| *n).max()?;
-    counts.iter().find(|(_, n)| *n == most).map(|(s, _)| *s)
 }
 
 /// What a word's own looks are laid over: its slide's style as written (at its font size),
