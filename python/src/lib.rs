@@ -160,6 +160,7 @@ impl Project {
                     max_lines,
                     max_words,
                     offset,
+                    ..Default::default()
                 },
             },
         })
