@@ -921,16 +921,10 @@ mod tests {
         ];
         for (name, want) in cases {
             let text = read_text(&dir.join(name)).unwrap();
-            let json = parse_json(&text);
-            let lines = parse_json_lines(&text).and_then(Result::ok);
-            let input = Input {
-                text: &text,
-                json: json.as_ref().ok(),
-                lines: lines.as_deref(),
-                script: None,
-            };
-            let format = formats().find(|f| (f.detect)(&input)).unwrap();
-            let tokens = (format.parse)(&input).unwrap();
+            let tokens = testing::with(&text, None, |input| {
+                let format = formats().find(|f| (f.detect)(input)).unwrap();
+                (format.parse)(input).unwrap()
+            });
             let (words, _) = normalize::normalize(tokens, 0.0).unwrap();
             let got: Vec<Option<f64>> = words.iter().take(3).map(|w| w.confidence).collect();
             assert_eq!(got, want, "{name}");

@@ -161,6 +161,14 @@ pub(super) fn slides(
                 );
             }
         }
+        // What the slide's words are drawn in, once the words are known.
+        let looks_of = |texts: &[&str]| WordLooks {
+            slide: &slide_raw,
+            font_size: style.font_size as f64,
+            rules: &emphasis.styles,
+            matched: emphasis.matches(texts),
+            speakers,
+        };
         let words = match (&s.words, &s.text) {
             (Some(_), Some(_)) => {
                 c.err(&path, "give either `words` or `text`, not both");
@@ -184,13 +192,7 @@ pub(super) fn slides(
                 }
                 let mut words = estimate_words(&text, start, end);
                 let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-                let looks = WordLooks {
-                    slide: &slide_raw,
-                    font_size: style.font_size as f64,
-                    rules: &emphasis.styles,
-                    matched: emphasis.matches(&texts),
-                    speakers,
-                };
+                let looks = looks_of(&texts);
                 for (j, w) in words.iter_mut().enumerate() {
                     w.looks = looks.of(c, &format!("{path}.words[{j}].style"), j, None, None);
                 }
@@ -201,13 +203,7 @@ pub(super) fn slides(
                     .iter()
                     .map(|w| w.text.as_deref().unwrap_or(""))
                     .collect();
-                let looks = WordLooks {
-                    slide: &slide_raw,
-                    font_size: style.font_size as f64,
-                    rules: &emphasis.styles,
-                    matched: emphasis.matches(&texts),
-                    speakers,
-                };
+                let looks = looks_of(&texts);
                 timed_words(c, &path, words, start, end, Some(&looks))
             }
         };
