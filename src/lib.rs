@@ -30,6 +30,7 @@ pub mod scene;
 pub mod segment;
 pub mod shard;
 pub mod sheet;
+pub mod sync;
 pub mod timeline;
 
 use std::path::{Path, PathBuf};

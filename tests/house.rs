@@ -21,6 +21,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("project", 1),
     ("timeline", 2),
     ("layout", 2),
+    ("sync", 2),
     ("scene", 3),
     ("render", 4),
     ("captions", 4),

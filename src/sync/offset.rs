@@ -1,0 +1,350 @@
+//! How word timings sit against the voice: a constant offset and a drift measured from where
+//! the narration is voiced, then each word's start and end moved onto the pause edges near it.
+//!
+//! The offset is measured window by window (a minute of narration every half minute): within
+//! each, the shift that best lays the words' spans over the voiced frames (pauses between
+//! phrases make the match unambiguous). The shifts are followed from window to window, so a
+//! drift of seconds over an hour is tracked, and a line through them gives the offset at the
+//! start and the drift. Nothing here holds more than the frames' loudness (400 KB an hour).
+
+/// Seconds of narration each shift is measured over, and how far apart windows are.
+const WINDOW: f64 = 60.0;
+const WINDOW_HOP: f64 = 30.0;
+/// How far the first window's shift is looked for, and how far later ones move from the last.
+const FIRST_SEARCH: f64 = 3.0;
+const NEXT_SEARCH: f64 = 0.6;
+/// A pause is at least this long; a start or end is moved onto a pause's edge this near it.
+const MIN_PAUSE: f64 = 0.08;
+pub const SNAP: f64 = 0.12;
+
+/// The narration as voiced or not, frame by frame (`features::HOP` apart).
+pub struct Voicing {
+    pub voiced: Vec<bool>,
+}
+
+impl Voicing {
+    /// Voiced means louder than the quiet frames by a share of the gap to the loud ones, so a
+    /// noise or music bed under the voice raises the bar with it.
+    pub fn of(db: &[f32]) -> Voicing {
+        if db.is_empty() {
+            return Voicing { voiced: Vec::new() };
+        }
+        let mut sorted = db.to_vec();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let at = |p: f64| sorted[((sorted.len() - 1) as f64 * p) as usize];
+        let (quiet, loud) = (at(0.1), at(0.95));
+        let bar = quiet + 0.3 * (loud - quiet).max(6.0);
+        Voicing {
+            voiced: db.iter().map(|&d| d > bar).collect(),
+        }
+    }
+
+    fn at(&self, t: f64) -> bool {
+        let i = (t / super::features::HOP).round();
+        i >= 0.0 && self.voiced.get(i as usize).copied().unwrap_or(false)
+    }
+
+    /// Where pauses of at least `MIN_PAUSE` end (voice begins) and begin (voice ends).
+    fn edges(&self) -> (Vec<f64>, Vec<f64>) {
+        let hop = super::features::HOP;
+        let min = (MIN_PAUSE / hop).round() as usize;
+        let (mut onsets, mut offsets) = (Vec::new(), Vec::new());
+        let mut i = 0;
+        let n = self.voiced.len();
+        while i < n {
+            if self.voiced[i] {
+                i += 1;
+                continue;
+            }
+            let a = i;
+            while i < n && !self.voiced[i] {
+                i += 1;
+            }
+            if i - a >= min || a == 0 {
+                if a > 0 {
+                    offsets.push(a as f64 * hop);
+                }
+                if i < n {
+                    onsets.push(i as f64 * hop);
+                }
+            }
+        }
+        (onsets, offsets)
+    }
+}
+
+/// The timings against the voice, and the repair.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// Seconds the timings run late (positive) or early at the start of the narration.
+    pub offset: f64,
+    /// Seconds the lateness grows by per second of narration.
+    pub drift: f64,
+    /// Windows the offset was measured in, and how many agreed with the line through them.
+    pub windows: usize,
+    pub agreeing: usize,
+    /// Each word's start and end as given (after nothing) and as repaired.
+    pub repaired: Vec<(f64, f64)>,
+    /// Words whose start, with offset and drift removed, lies inside a pause.
+    pub in_silence: Vec<usize>,
+}
+
+/// Where a time given in the timings' clock lands on the narration's, once the offset and
+/// drift are removed.
+pub fn corrected(t: f64, offset: f64, drift: f64) -> f64 {
+    t - offset - drift * t
+}
+
+/// Measures `words` (start, end; in order) against the narration's loudness `db` (one value
+/// per `features::HOP`), and repairs them: offset and drift removed, then, with `snap`, starts
+/// and ends moved onto the pause edges within `SNAP` seconds. Words are never reordered.
+pub fn measure(words: &[(f64, f64)], db: &[f32], snap: bool) -> Measured {
+    let hop = super::features::HOP;
+    let voicing = Voicing::of(db);
+    let length = db.len() as f64 * hop;
+    let mut shifts: Vec<(f64, f64)> = Vec::new();
+    let mut last: Option<f64> = None;
+    let mut centre = (WINDOW / 2.0).min(length / 2.0);
+    loop {
+        let (a, b) = (
+            (centre - WINDOW / 2.0).max(0.0),
+            (centre + WINDOW / 2.0).min(length),
+        );
+        let inside = words.iter().filter(|w| w.0 >= a && w.0 < b).count();
+        if inside >= 8 {
+            let (around, search) = match last {
+                None => (0.0, FIRST_SEARCH),
+                Some(s) => (s, NEXT_SEARCH),
+            };
+            let shift = best_shift(words, &voicing, a, b, around, search);
+            shifts.push((centre, shift));
+            last = Some(shift);
+        }
+        if centre + WINDOW / 2.0 >= length {
+            break;
+        }
+        centre += WINDOW_HOP;
+    }
+    // A line through the shifts (in the timings' clock), refitted without the ones far off it.
+    let (mut offset, mut drift) = fit(&shifts);
+    let mut agreeing = shifts.len();
+    if shifts.len() >= 3 {
+        let close: Vec<(f64, f64)> = shifts
+            .iter()
+            .copied()
+            .filter(|(c, s)| (s - (offset + drift * (c + s))).abs() < 0.1)
+            .collect();
+        if close.len() >= 2 {
+            agreeing = close.len();
+            (offset, drift) = fit(&close);
+        }
+    }
+    let mut repaired: Vec<(f64, f64)> = words
+        .iter()
+        .map(|&(s, e)| (corrected(s, offset, drift), corrected(e, offset, drift)))
+        .collect();
+    let in_silence = repaired
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !voicing.at(w.0) && !voicing.at(w.0 + 0.05))
+        .map(|(i, _)| i)
+        .collect();
+    if snap {
+        snap_to_edges(&mut repaired, &voicing);
+    }
+    Measured {
+        offset,
+        drift,
+        windows: shifts.len(),
+        agreeing,
+        repaired,
+        in_silence,
+    }
+}
+
+/// Least squares of shift = offset + drift × (time in the timings' clock). The shift measured
+/// at narration time `c` was seen at `c + shift` in the timings' clock.
+fn fit(shifts: &[(f64, f64)]) -> (f64, f64) {
+    match shifts.len() {
+        0 => (0.0, 0.0),
+        1 => (shifts[0].1, 0.0),
+        _ => {
+            let pts: Vec<(f64, f64)> = shifts.iter().map(|&(c, s)| (c + s, s)).collect();
+            let n = pts.len() as f64;
+            let mx = pts.iter().map(|p| p.0).sum::<f64>() / n;
+            let my = pts.iter().map(|p| p.1).sum::<f64>() / n;
+            let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
+            let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+            if sxx < 1.0 {
+                return (my, 0.0);
+            }
+            let drift = sxy / sxx;
+            (my - drift * mx, drift)
+        }
+    }
+}
+
+/// The shift (seconds the timings are late) within `around ± search` that lays the words in
+/// narration window `a..b` best over its voiced frames.
+fn best_shift(
+    words: &[(f64, f64)],
+    voicing: &Voicing,
+    a: f64,
+    b: f64,
+    around: f64,
+    search: f64,
+) -> f64 {
+    let hop = super::features::HOP;
+    // The words' coverage on the frame grid, over the window widened by the search.
+    let lo = a + around - search - 1.0;
+    let hi = b + around + search + 1.0;
+    let cells = ((hi - lo) / hop).ceil().max(1.0) as usize;
+    let mut covered = vec![false; cells];
+    for &(s, e) in words {
+        if e < lo || s > hi {
+            continue;
+        }
+        let i0 = ((s - lo) / hop).round().max(0.0) as usize;
+        let i1 = (((e - lo) / hop).round().max(0.0) as usize).min(cells);
+        for c in covered.iter_mut().take(i1).skip(i0) {
+            *c = true;
+        }
+    }
+    let f0 = (a / hop).round() as usize;
+    let f1 = ((b / hop).round() as usize).min(voicing.voiced.len());
+    let steps = (search / hop).round() as i64;
+    let mut best = (i64::MIN, around);
+    for k in -steps..=steps {
+        let shift = around + k as f64 * hop;
+        let mut score = 0i64;
+        for f in f0..f1 {
+            // Narration frame f is, in the timings' clock, at f·hop + shift.
+            let c = ((f as f64 * hop + shift - lo) / hop).round();
+            let w = c >= 0.0 && covered.get(c as usize).copied().unwrap_or(false);
+            score += if w == voicing.voiced[f] { 1 } else { -1 };
+        }
+        // Ties go to the smaller move.
+        if score > best.0 || (score == best.0 && (shift - around).abs() < (best.1 - around).abs()) {
+            best = (score, shift);
+        }
+    }
+    best.1
+}
+
+/// Starts moved onto the voice's onset after a pause, ends onto its stop before one, when the
+/// edge is within `SNAP` and on the right side of the neighbouring words.
+fn snap_to_edges(words: &mut [(f64, f64)], voicing: &Voicing) {
+    let (onsets, offsets) = voicing.edges();
+    let nearest = |edges: &[f64], t: f64| -> Option<f64> {
+        let i = edges.partition_point(|&e| e < t);
+        [i.checked_sub(1), Some(i)]
+            .into_iter()
+            .flatten()
+            .filter_map(|i| edges.get(i).copied())
+            .filter(|e| (e - t).abs() <= SNAP)
+            .min_by(|x, y| (x - t).abs().total_cmp(&(y - t).abs()))
+    };
+    for i in 0..words.len() {
+        let (s, e) = words[i];
+        let prev_end = if i > 0 {
+            words[i - 1].1
+        } else {
+            f64::NEG_INFINITY
+        };
+        let prev_start = if i > 0 {
+            words[i - 1].0
+        } else {
+            f64::NEG_INFINITY
+        };
+        if let Some(o) = nearest(&onsets, s) {
+            // A word begins a phrase only if the word before it ended by then.
+            if o >= prev_end - SNAP && o > prev_start && o < e.max(s) + SNAP {
+                words[i].0 = o;
+                if i > 0 && words[i - 1].1 > o {
+                    words[i - 1].1 = o;
+                }
+            }
+        }
+        let next_start = words.get(i + 1).map(|w| w.0).unwrap_or(f64::INFINITY);
+        if let Some(o) = nearest(&offsets, e) {
+            if o > words[i].0 && o <= next_start + SNAP {
+                words[i].1 = o.min(next_start.max(words[i].0));
+            }
+        }
+        if words[i].1 < words[i].0 {
+            words[i].1 = words[i].0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loudness of a made-up narration: phrases of voice with pauses of varied length.
+    fn narration(seconds: f64) -> (Vec<f32>, Vec<(f64, f64)>) {
+        let hop = crate::sync::features::HOP;
+        let n = (seconds / hop) as usize;
+        let mut db = vec![-60f32; n];
+        let mut words = Vec::new();
+        let mut t = 0.5;
+        let mut k = 0u64;
+        while t < seconds - 3.0 {
+            // Words of 0.2-0.5 s in phrases of 3-8, pauses of 0.3-0.9 s between phrases.
+            let phrase = 3 + (k * 7 % 6);
+            for _ in 0..phrase {
+                k += 1;
+                let len = 0.2 + (k * 13 % 7) as f64 * 0.05;
+                words.push((t, t + len));
+                for f in ((t / hop) as usize)..(((t + len) / hop) as usize).min(n) {
+                    db[f] = -20.0;
+                }
+                t += len + 0.02;
+            }
+            t += 0.3 + (k * 11 % 7) as f64 * 0.1;
+        }
+        (db, words)
+    }
+
+    #[test]
+    fn a_shift_and_a_drift_are_measured_and_removed() {
+        let (db, truth) = narration(300.0);
+        let given: Vec<(f64, f64)> = truth
+            .iter()
+            .map(|&(s, e)| (s * 1.005 + 0.35, e * 1.005 + 0.35))
+            .collect();
+        let m = measure(&given, &db, false);
+        assert!((m.offset - 0.35).abs() < 0.03, "offset {}", m.offset);
+        assert!((m.drift - 0.005).abs() < 0.0005, "drift {}", m.drift);
+        let mut errors: Vec<f64> = m
+            .repaired
+            .iter()
+            .zip(&truth)
+            .map(|(r, t)| (r.0 - t.0).abs())
+            .collect();
+        errors.sort_by(|a, b| a.total_cmp(b));
+        assert!(
+            errors[errors.len() / 2] < 0.02,
+            "median {}",
+            errors[errors.len() / 2]
+        );
+    }
+
+    #[test]
+    fn snapping_puts_phrase_starts_on_the_voice() {
+        let (db, truth) = narration(60.0);
+        // Every start 70 ms late: the first word of each phrase comes back onto its onset.
+        let given: Vec<(f64, f64)> = truth.iter().map(|&(s, e)| (s + 0.07, e)).collect();
+        let mut w = given.clone();
+        snap_to_edges(&mut w, &Voicing::of(&db));
+        let moved = w
+            .iter()
+            .zip(&truth)
+            .filter(|(r, t)| (r.0 - t.0).abs() < 0.011)
+            .count();
+        assert!(moved >= 10, "{moved} of {}", truth.len());
+        assert!(w
+            .windows(2)
+            .all(|p| p[0].0 <= p[1].0 && p[0].1 <= p[1].0 + 1e-9));
+    }
+}

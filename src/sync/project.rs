@@ -1,0 +1,131 @@
+//! A project's timed words measured against its narration (`gpucast sync`), and the project
+//! rewritten with the repair.
+
+use serde::Serialize;
+
+use super::offset::{self, Measured};
+use crate::project::raw::RawProject;
+
+/// Words shown in the report's list of the furthest moved.
+const WORST: usize = 10;
+
+/// One word of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Moved {
+    /// Where it is: `slides[3].words[7]`.
+    pub at: String,
+    pub text: String,
+    pub given: f64,
+    pub fixed: f64,
+}
+
+/// What `gpucast sync` says (and prints as JSON with `--json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub words: usize,
+    /// Milliseconds the timings run late (negative: early) at the start of the narration.
+    pub offset_ms: f64,
+    /// Seconds the lateness grows by over an hour of narration.
+    pub drift_s_per_hour: f64,
+    /// Minute-long windows the offset was measured in, and how many agree with the line.
+    pub windows: usize,
+    pub agreeing_windows: usize,
+    /// Words whose start the repair moves by more than a frame.
+    pub off_by_more_than_a_frame: usize,
+    /// Words whose start (offset and drift removed) lies in a pause.
+    pub starting_in_silence: usize,
+    /// The words the repair moves furthest.
+    pub worst: Vec<Moved>,
+}
+
+/// The timed words of a project in order, with where each is.
+pub fn timed_words(raw: &RawProject) -> Vec<(String, String, f64, f64)> {
+    let mut out = Vec::new();
+    for (i, slide) in raw.slides.iter().flatten().enumerate() {
+        for (j, w) in slide.words.iter().flatten().enumerate() {
+            if let (Some(s), Some(e)) = (w.start, w.end) {
+                out.push((
+                    format!("slides[{i}].words[{j}]"),
+                    w.text.clone().unwrap_or_default(),
+                    s,
+                    e,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Measures the project's timed words against the narration's loudness.
+pub fn measure(raw: &RawProject, db: &[f32], snap: bool, fps: f64) -> (Report, Measured) {
+    let words = timed_words(raw);
+    let spans: Vec<(f64, f64)> = words.iter().map(|w| (w.2, w.3)).collect();
+    let m = offset::measure(&spans, db, snap);
+    let frame = 1.0 / fps.max(1.0);
+    let mut moved: Vec<Moved> = words
+        .iter()
+        .zip(&m.repaired)
+        .map(|(w, r)| Moved {
+            at: w.0.clone(),
+            text: w.1.clone(),
+            given: w.2,
+            fixed: r.0,
+        })
+        .collect();
+    let off = moved
+        .iter()
+        .filter(|w| (w.fixed - w.given).abs() > frame)
+        .count();
+    moved.sort_by(|a, b| {
+        (b.fixed - b.given)
+            .abs()
+            .total_cmp(&(a.fixed - a.given).abs())
+    });
+    moved.truncate(WORST);
+    let report = Report {
+        words: words.len(),
+        offset_ms: m.offset * 1000.0,
+        drift_s_per_hour: m.drift * 3600.0,
+        windows: m.windows,
+        agreeing_windows: m.agreeing,
+        off_by_more_than_a_frame: off,
+        starting_in_silence: m.in_silence.len(),
+        worst: moved,
+    };
+    (report, m)
+}
+
+/// Writes the repaired times into the project: each timed word's, and each slide's own start
+/// and end moved by the same offset and drift (and widened to hold its words).
+pub fn apply(raw: &mut RawProject, m: &Measured, duration: f64) {
+    let clamp = |t: f64| t.clamp(0.0, duration.max(0.0));
+    let mut repaired = m.repaired.iter();
+    for slide in raw.slides.iter_mut().flatten() {
+        let mut span: Option<(f64, f64)> = None;
+        for w in slide.words.iter_mut().flatten() {
+            if w.start.is_some() && w.end.is_some() {
+                if let Some(&(s, e)) = repaired.next() {
+                    let (s, e) = (clamp(s), clamp(e));
+                    w.start = Some(s);
+                    w.end = Some(e.max(s));
+                    span = Some(match span {
+                        None => (s, e.max(s)),
+                        Some((a, b)) => (a.min(s), b.max(e)),
+                    });
+                }
+            }
+        }
+        if let Some(t) = slide.start.as_mut() {
+            *t = clamp(offset::corrected(*t, m.offset, m.drift));
+            if let Some((a, _)) = span {
+                *t = t.min(a);
+            }
+        }
+        if let Some(t) = slide.end.as_mut() {
+            *t = clamp(offset::corrected(*t, m.offset, m.drift));
+            if let Some((_, b)) = span {
+                *t = t.max(b);
+            }
+        }
+    }
+}
