@@ -71,6 +71,8 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
                 emphasize: None,
                 translation: None,
                 look: None,
+                snap: false,
+                past_end: false,
             },
         },
         _ => return Err("give \"project\", or \"timings\" and \"audio\"".into()),

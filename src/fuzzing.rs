@@ -91,6 +91,7 @@ pub fn import(data: &[u8]) {
         timings,
         script,
         NARRATION,
+        None,
         "narration.wav",
         base(),
         &opts,

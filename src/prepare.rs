@@ -78,7 +78,13 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
         } => {
             // Paths stay as the user gave them, relative to the working folder.
             let here = Path::new(".");
-            let imported = import::import(timings, audio, &audio.to_string_lossy(), here, options)?;
+            let imported = import::import(
+                Some(timings),
+                audio,
+                &audio.to_string_lossy(),
+                here,
+                options,
+            )?;
             project::from_raw(imported.project, here, timings, Some(imported.audio))?
         }
         Source::Json { text, base } => {

@@ -23,6 +23,7 @@ macro_rules! out {
 }
 
 mod report;
+mod sync;
 use report::{print_import_summary, Reporter};
 
 #[derive(Parser)]
@@ -107,6 +108,10 @@ struct ImportArgs {
     /// look file, over the preset; for a project, over its own `look`.
     #[arg(long, value_name = "LOOK")]
     look: Option<String>,
+    /// Measure the timings against the narration, remove their offset and drift, and move word
+    /// starts and ends onto the voice (see `gpucast sync`).
+    #[arg(long)]
+    snap: bool,
 }
 
 impl ImportArgs {
@@ -126,6 +131,8 @@ impl ImportArgs {
             emphasize: self.emphasize.clone(),
             translation: self.translation.clone(),
             look: self.look.clone(),
+            snap: self.snap,
+            past_end: false,
         })
     }
 }
@@ -163,6 +170,7 @@ impl SourceArgs {
                     (import.max_words.is_some(), "--max-words"),
                     (import.offset != 0.0, "--offset"),
                     (import.format != "auto", "--format"),
+                    (import.snap, "--snap"),
                 ];
                 if let Some((_, flag)) = given.iter().find(|g| g.0) {
                     anyhow::bail!("{flag} goes with --timings; a project file sets its own");
@@ -327,8 +335,8 @@ enum Command {
     },
     /// Make a project from another tool's word timings (WhisperX, ElevenLabs, SRT, ...).
     Import {
-        /// The timings file.
-        #[arg(required_unless_present = "list_formats")]
+        /// The timings file; without one, the script (--text) is aligned to the narration.
+        #[arg(required_unless_present_any = ["list_formats", "text"])]
         timings: Option<PathBuf>,
         /// The narration the timings belong to.
         #[arg(long, required_unless_present = "list_formats")]
@@ -344,6 +352,25 @@ enum Command {
         /// List the formats `--format` takes, with what writes each, and stop.
         #[arg(long, exclusive = true)]
         list_formats: bool,
+    },
+    /// Measure how the words' timings sit against the narration's voice: the offset, the drift
+    /// over the file, and the words furthest off. With -o, write the project repaired: offset
+    /// and drift removed, starts and ends moved onto the voice.
+    Sync {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// The repaired project to write (beside the project it repairs).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Remove the offset and drift only; leave starts and ends where that puts them.
+        #[arg(long)]
+        no_snap: bool,
+        /// Overwrite the output if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Write the project's words and slides for other tools: subtitles (.srt, .vtt), karaoke
     /// subtitles (.ass), titles for Final Cut Pro and DaVinci Resolve (.fcpxml), or a WhisperX
@@ -709,7 +736,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import {
-            timings: Some(timings),
+            timings,
             audio: Some(audio),
             output: Some(output),
             import,
@@ -732,7 +759,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                 audio.display()
             );
             let options = import.options()?;
-            let inputs = [Some(&timings), Some(&audio), options.script.as_ref()];
+            let inputs = [timings.as_ref(), Some(&audio), options.script.as_ref()];
             if let Some(input) = inputs
                 .into_iter()
                 .flatten()
@@ -746,7 +773,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             }
             let audio_ref = gpucast::import::relative_path(&audio, &base);
             let imported = gpucast::import::import(
-                &timings,
+                timings.as_deref(),
                 &audio,
                 &audio_ref.to_string_lossy(),
                 &base,
@@ -754,7 +781,13 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             )?;
             gpucast::import::write_project(&output, &imported.project, force)?;
             if !quiet {
-                print_import_summary(&timings, &imported.summary)?;
+                print_import_summary(
+                    timings
+                        .as_deref()
+                        .or(options.script.as_deref())
+                        .unwrap_or(&audio),
+                    &imported.summary,
+                )?;
                 out!(
                     "wrote {}; render it with: gpucast render {} -o video.mp4",
                     output.display(),
@@ -766,6 +799,13 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Import { .. } => {
             anyhow::bail!("import needs a timings file, --audio and -o (or --list-formats)")
         }
+        Command::Sync {
+            source,
+            output,
+            json,
+            no_snap,
+            force,
+        } => sync::run(source, output, json, !no_snap, force, quiet),
         Command::Export {
             project,
             output,

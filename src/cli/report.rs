@@ -11,10 +11,13 @@ pub(super) fn print_import_summary(
 ) -> std::io::Result<()> {
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     out!(
-        "imported {} as {} (--format {}): {}, {}, {:.1} s of audio",
+        "imported {} as {} ({}): {}, {}, {:.1} s of audio",
         timings.display(),
         s.title,
-        s.format,
+        match s.format {
+            "script" => "no timings".to_string(),
+            f => format!("--format {f}"),
+        },
         plural(s.words, "word"),
         plural(s.slides, "slide"),
         s.duration
@@ -49,6 +52,9 @@ pub(super) fn print_import_summary(
         for w in &rep.worst {
             out!("    {w}");
         }
+    }
+    for n in &s.notes {
+        out!("  {n}");
     }
     for w in &s.warnings {
         out!("  warning: {w}");

@@ -6,6 +6,7 @@
 //! that fit the frame (`slides`), and written as the same raw project the JSON parser produces.
 
 mod aligners;
+mod build;
 mod captions;
 mod cloud;
 pub mod emphasize;
@@ -21,6 +22,7 @@ mod tables;
 mod testing;
 pub mod translation;
 mod tts;
+mod voice;
 mod whisper;
 
 use std::fmt;
@@ -29,7 +31,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::project::presets::{self, Preset};
-use crate::project::raw::{RawProject, RawVideo};
+use crate::project::raw::RawProject;
 
 /// A word as a timing file gives it. A missing time is filled in by interpolation later.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +43,10 @@ pub struct Token {
     pub speaker: Option<String>,
     /// How sure the recogniser was of the word, 0 to 1, where the format says.
     pub confidence: Option<f64>,
+    /// Set when the format timed a group of words only as a whole (a subtitle cue, a sentence)
+    /// and this word's time is its share of the group's by length; the number tells groups
+    /// apart. With the narration at hand, such words are placed by the audio instead.
+    pub shared: Option<u32>,
 }
 
 impl Token {
@@ -51,6 +57,7 @@ impl Token {
             end: Some(end),
             speaker: None,
             confidence: None,
+            shared: None,
         }
     }
 }
@@ -190,6 +197,12 @@ pub struct Options {
     pub translation: Option<PathBuf>,
     /// A named look, or a look file (`--look`), over the preset.
     pub look: Option<String>,
+    /// Offset and drift measured from the narration and removed, and starts and ends moved
+    /// onto the voice's edges (`--snap`).
+    pub snap: bool,
+    /// Words timed past the narration's end are kept as they are rather than refused (`gpucast
+    /// sync` measures timings that drift past it, and repairs them).
+    pub past_end: bool,
 }
 
 /// A timings file that could not be read, with the entry and the problem.
@@ -239,6 +252,8 @@ pub struct Summary {
     pub duration: f64,
     pub repairs: normalize::Repairs,
     pub script: Option<script::Report>,
+    /// What listening to the narration did (words placed by the audio, `--snap`'s repair).
+    pub notes: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -255,24 +270,16 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// A word may end this far past the audio's end (aligners round up); it is cut to the end.
 const END_SLACK: f64 = 0.5;
 
-/// Reads `timings` (and the script) and builds a project for `audio`. `audio_ref` is how the
-/// project names the audio (relative to where it will be written); `base` is that folder.
+/// Reads `timings` (and the script) and builds a project for `audio`; with no timings, the
+/// script (`opts.script`) is aligned to the narration alone. `audio_ref` is how the project
+/// names the audio (relative to where it will be written); `base` is that folder.
 pub fn import(
-    timings: &Path,
+    timings: Option<&Path>,
     audio: &Path,
     audio_ref: &str,
     base: &Path,
     opts: &Options,
 ) -> anyhow::Result<Imported> {
-    let script = match &opts.script {
-        None => None,
-        Some(p) => Some(read_text(p).map_err(|problem| ImportError {
-            file: p.clone(),
-            format: None,
-            at: None,
-            problem,
-        })?),
-    };
     let emphasis = match &opts.emphasize {
         None => None,
         Some(p) => {
@@ -282,24 +289,44 @@ pub fn import(
             })?)
         }
     };
-    let text = read_text(timings).map_err(|problem| ImportError {
-        file: timings.to_path_buf(),
-        format: opts.format.as_deref().and_then(find_format).map(|f| f.name),
-        at: None,
-        problem,
-    })?;
-    let audio_info = crate::media::audio::probe(audio)
-        .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
-    let damage = audio_info.damage.clone();
-    let mut imported = from_text(
-        &text,
-        script.as_deref(),
-        audio_info,
-        audio_ref,
-        base,
-        opts,
-        timings,
-    )?;
+    let mut imported = match timings {
+        Some(timings) => {
+            let script = match &opts.script {
+                None => None,
+                Some(p) => Some(read_text(p).map_err(|problem| ImportError {
+                    file: p.clone(),
+                    format: None,
+                    at: None,
+                    problem,
+                })?),
+            };
+            let text = read_text(timings).map_err(|problem| ImportError {
+                file: timings.to_path_buf(),
+                format: opts.format.as_deref().and_then(find_format).map(|f| f.name),
+                at: None,
+                problem,
+            })?;
+            let audio_info = crate::media::audio::probe(audio)
+                .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
+            from_text(
+                &text,
+                script.as_deref(),
+                audio_info,
+                Some(audio),
+                audio_ref,
+                base,
+                opts,
+                timings,
+            )?
+        }
+        None => {
+            let script = opts.script.as_deref().ok_or_else(|| {
+                anyhow::anyhow!("import needs a timings file, or a script (--text) to align")
+            })?;
+            voice::from_script(script, audio, audio_ref, base, opts)?
+        }
+    };
+    let damage = imported.audio.damage.clone();
     // Under a look with its own keyword look, the rules take that.
     let look_emphasis = opts
         .look
@@ -342,10 +369,12 @@ pub fn import(
 
 /// The import itself, on a timings file's text (and the script's) already read and audio
 /// already measured. `timings` names the file in error messages.
+#[allow(clippy::too_many_arguments)]
 pub fn from_text(
     text: &str,
     script_text: Option<&str>,
     audio_info: crate::media::audio::AudioInfo,
+    narration: Option<&Path>,
     audio_ref: &str,
     base: &Path,
     opts: &Options,
@@ -357,12 +386,7 @@ pub fn from_text(
         at: Some(bad.at),
         problem: bad.problem,
     };
-    let preset: &Preset = match opts.preset.as_deref() {
-        None => presets::find("lecture").expect("lecture is a preset"),
-        Some(name) => presets::find(name).ok_or_else(|| {
-            anyhow::anyhow!("--preset: \"{name}\" is not one of {}", presets::names())
-        })?,
-    };
+    let preset = preset_of(opts)?;
     let chosen = match opts.format.as_deref() {
         None | Some("auto") => None,
         Some(name) => Some(find_format(name).ok_or_else(|| {
@@ -412,11 +436,15 @@ pub fn from_text(
         }
     }
     let tokens = (format.parse)(&input).map_err(|b| error(Some(format.name), b))?;
-    let (heard, repairs) =
+    let (mut heard, repairs) =
         normalize::normalize(tokens, opts.offset).map_err(|b| error(Some(format.name), b))?;
     stage("reading and cleaning the timings");
+    let notes = match narration {
+        Some(audio) => voice::refine(&mut heard, audio, opts)?,
+        None => Vec::new(),
+    };
 
-    let (mut words, breaks, report) = match &script_text {
+    let (words, breaks, report) = match &script_text {
         None => (heard, Vec::new(), None),
         Some(text) => {
             let script_slides = script::slides(text);
@@ -469,126 +497,34 @@ pub fn from_text(
     if script_text.is_some() {
         stage("aligning the script");
     }
-    let duration = audio_info.duration;
-    let mut warnings = Vec::new();
-    let mut cut = 0;
-    for (i, w) in words.iter_mut().enumerate() {
-        if w.start >= duration || w.end > duration + END_SLACK {
-            return Err(error(
-                Some(format.name),
-                Bad::new(
-                    normalize::describe(i, &w.text),
-                    format!(
-                        "{:.3}-{:.3} s is past the end of the audio ({duration:.3} s): is the audio file (or --offset) the right one?",
-                        w.start, w.end
-                    ),
-                ),
-            )
-            .into());
-        }
-        if w.end > duration {
-            w.end = duration;
-            cut += 1;
-        }
-    }
-    for (n, what) in [
-        (
-            repairs.sorted,
-            "out of order in the file, sorted by start time",
-        ),
-        (
-            repairs.clamped,
-            "overlapping the next word, ends moved back to its start",
-        ),
-        (cut, "ending a little after the audio, cut at its end"),
-    ] {
-        if n > 0 {
-            warnings.push(format!("{n} word{} {what}", if n == 1 { "" } else { "s" }));
-        }
-    }
-
-    // A look file is named from the working folder, and written relative to the project's.
-    let look = match opts.look.as_deref() {
-        None => None,
-        Some(given) => {
-            let file = crate::project::looks::built_in(given, Path::new("."))
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let name = match crate::project::looks::BUILT_IN
-                .iter()
-                .any(|(n, _)| n.eq_ignore_ascii_case(given))
-            {
-                true => given.to_ascii_lowercase(),
-                false => {
-                    let abs = std::path::absolute(given).unwrap_or_else(|_| given.into());
-                    relative_path(&abs, base).to_string_lossy().into_owned()
-                }
-            };
-            Some((name, file))
-        }
-    };
-    let look_style = look
-        .as_ref()
-        .and_then(|(_, l)| l.style.clone())
-        .unwrap_or_default();
-    let style = crate::project::resolve_style(
-        &look_style,
-        Some(preset),
+    build::project(
+        words,
+        &breaks,
+        build::Made {
+            format: format.name,
+            title: format.title,
+            repairs,
+            script: report,
+            notes,
+            warnings: Vec::new(),
+        },
+        audio_info,
+        audio_ref,
         base,
-        (preset.width, preset.height),
+        opts,
+        preset,
+        timings,
     )
-    .map_err(|p| anyhow::anyhow!("preset {} with its look: {}", preset.name, p.join("; ")))?;
-    let mut measure = crate::layout::Measure::new(&style, preset.width, preset.height)?;
-    let limits = slides::Limits {
-        max_words: opts.max_words.unwrap_or(preset.max_words).max(1),
-        max_lines: opts
-            .max_lines
-            .unwrap_or(preset.max_lines)
-            .clamp(1, measure.lines_that_fit()),
-        max_seconds: preset.seconds.map(|s| s.1),
-    };
-    let ranges = slides::split(&words, &breaks, &limits, &mut measure);
-    let sizes = slides::font_sizes(&words, &ranges, &mut measure, style.font_size);
-    let mut raw_slides = slides::timed_slides(&words, &ranges, &sizes, style.fade, duration);
-    if preset.seconds.is_some() || preset.gap_frames > 0 {
-        // Projects from import run at 30 fps.
-        let gap = preset.gap_frames as f64 / 30.0;
-        slides::keep_to(&mut raw_slides, preset.seconds, gap);
+}
+
+/// The preset `--preset` names (lecture when none).
+fn preset_of(opts: &Options) -> anyhow::Result<&'static Preset> {
+    match opts.preset.as_deref() {
+        None => Ok(presets::find("lecture").expect("lecture is a preset")),
+        Some(name) => presets::find(name).ok_or_else(|| {
+            anyhow::anyhow!("--preset: \"{name}\" is not one of {}", presets::names())
+        }),
     }
-    stage("fitting slides");
-    let summary = Summary {
-        format: format.name,
-        title: format.title,
-        words: words.len(),
-        slides: raw_slides.len(),
-        duration,
-        repairs,
-        script: report,
-        warnings,
-    };
-    let project = RawProject {
-        preset: Some(preset.name.to_string()),
-        look: look.map(|(name, _)| name),
-        video: Some(RawVideo {
-            width: Some(preset.width.into()),
-            height: Some(preset.height.into()),
-            fps: Some(crate::project::raw::RawFps::Number(30.0)),
-        }),
-        audio: Some(audio_ref.to_string()),
-        background: Some(crate::project::raw::RawBackground {
-            color: Some("#1d2433".into()),
-            ..Default::default()
-        }),
-        music: None,
-        style: Some(style.to_raw(base)),
-        emphasis: None,
-        speakers: None,
-        slides: Some(raw_slides),
-    };
-    Ok(Imported {
-        project,
-        summary,
-        audio: audio_info,
-    })
 }
 
 /// Writes the project as pretty JSON, never over an existing file unless `force`, and never

@@ -14,6 +14,8 @@ pub struct Timed {
     pub end: f64,
     pub speaker: Option<String>,
     pub confidence: Option<f64>,
+    /// The group whose span this word's time is a share of (`Token::shared`).
+    pub shared: Option<u32>,
 }
 
 /// What normalizing repaired, for the summary.
@@ -134,6 +136,8 @@ fn split_phrases(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
         }
         let words = crate::segment::words(&t.text);
         repairs.phrases += 1;
+        // Ids above those the readers hand out.
+        let group = t.shared.or(Some((1 << 30) + repairs.phrases as u32));
         let n = words.len();
         let (Some(start), Some(end)) = (t.start, t.end) else {
             for (k, word) in words.into_iter().enumerate() {
@@ -143,6 +147,7 @@ fn split_phrases(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
                     end: t.end.filter(|_| k + 1 == n),
                     speaker: t.speaker.clone(),
                     confidence: t.confidence,
+                    shared: group,
                 });
             }
             continue;
@@ -164,6 +169,7 @@ fn split_phrases(tokens: Vec<Token>, repairs: &mut Repairs) -> Vec<Token> {
                 end: Some(to),
                 speaker: t.speaker.clone(),
                 confidence: t.confidence,
+                shared: group,
             });
             from = to;
         }
@@ -331,6 +337,7 @@ fn interpolate(words: Vec<Token>, repairs: &mut Repairs) -> Result<Vec<Timed>, B
             end: e.max(s),
             speaker: words[i].speaker.clone(),
             confidence: words[i].confidence,
+            shared: words[i].shared,
         });
     }
     Ok(out)
@@ -352,6 +359,7 @@ mod tests {
             end,
             speaker: None,
             confidence: None,
+            shared: None,
         }
     }
 

@@ -160,6 +160,7 @@ pub fn reconcile(script: &[String], heard: &[Timed]) -> (Vec<Token>, Report) {
                 confidence: t
                     .filter(|&(.., b)| hkeys[b] == *k)
                     .and_then(|(.., b)| heard[b].confidence),
+                shared: None,
             }
         })
         .collect();
@@ -544,6 +545,7 @@ mod tests {
                 end: e,
                 speaker: None,
                 confidence: None,
+                shared: None,
             })
             .collect()
     }
@@ -643,6 +645,7 @@ mod tests {
                 end: i as f64 + 0.5,
                 speaker: None,
                 confidence: None,
+                shared: None,
             })
             .collect();
         let (tokens, r) = reconcile(&script, &h);

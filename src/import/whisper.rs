@@ -140,6 +140,7 @@ pub(super) fn words_of(
                 Some(p) => Some(p),
                 None => w.confidence("score")?,
             },
+            shared: None,
         });
     }
     let spaced = read
@@ -249,6 +250,7 @@ fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                     end: (i + 1 == n).then_some(to),
                     speaker: None,
                     confidence: None,
+                    shared: None,
                 });
             }
             continue;
@@ -287,6 +289,7 @@ fn parse_cpp(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                     end: to,
                     speaker: None,
                     confidence: p,
+                    shared: None,
                 }),
             }
         }

@@ -66,8 +66,9 @@ pub fn between(
     voice: &str,
 ) -> Result<Vec<(f64, f64)>, String> {
     let spoken = espeak::speak(words, voice, WPM)?;
-    let reference = Reference::of(spoken, words);
-    let audio = dtw::vectors(narration);
+    let room = dtw::room(narration);
+    let reference = Reference::of(spoken, words, &room);
+    let audio = dtw::vectors(narration, Some(&room));
     let path = dtw::align(&audio, &reference.vectors, FreeEnd::Narration);
     let placed = reference.place(&path, 0.0, words.len());
     Ok(placed.into_iter().map(|p| (p.start, p.end)).collect())
@@ -81,9 +82,9 @@ struct Reference {
 }
 
 impl Reference {
-    fn of(spoken: espeak::Spoken, words: &[&str]) -> Reference {
+    fn of(spoken: espeak::Spoken, words: &[&str], room: &dtw::Room) -> Reference {
         let frames = features::of_samples(&spoken.samples, spoken.rate);
-        let vectors = dtw::vectors(&frames);
+        let vectors = dtw::vectors(&frames, Some(room));
         let n = vectors.len();
         let at = |t: f64| ((t / STEP).round() as usize).min(n.saturating_sub(1));
         // Words espeak ran together share their group's time by length.
@@ -134,6 +135,11 @@ impl Reference {
                 let mut e = next.max(s + 1);
                 while e > s + 1 && !loud.get(e - 1).copied().unwrap_or(false) {
                     e -= 1;
+                }
+                // A word after a pause begins where its sound does.
+                let mut s = s;
+                while s + 1 < e && !loud.get(s).copied().unwrap_or(true) {
+                    s += 1;
                 }
                 (s, e)
             })
@@ -281,8 +287,9 @@ impl<'a> Aligner<'a> {
         if chars > 0.0 {
             self.per_char = 0.5 * self.per_char + 0.5 * spoken_secs / chars;
         }
-        let reference = Reference::of(spoken, &words);
-        let audio = dtw::vectors(&held);
+        let room = dtw::room(&held);
+        let reference = Reference::of(spoken, &words, &room);
+        let audio = dtw::vectors(&held, Some(&room));
         let everything_left = self.next + count == self.words.len();
         let free = if last || (everything_left && reference.vectors.len() < audio.len()) {
             FreeEnd::Narration
@@ -319,6 +326,13 @@ impl<'a> Aligner<'a> {
             self.placed.push(p);
             resume = Some(p.end);
         }
+        log::debug!(
+            "align: window at {origin:.2} s ({seconds:.1} s, {:?}): words {}..{} of {count} kept, cost {:.2}",
+            free,
+            self.next,
+            self.next + kept,
+            path.cost.iter().sum::<f32>() / path.cost.len().max(1) as f32
+        );
         self.next += kept;
         // The next window starts where the last kept word ended (or half a window on, when
         // this one held no word it could keep: a long pause or music).

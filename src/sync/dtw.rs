@@ -1,6 +1,8 @@
 //! Dynamic time warping between the narration's frames and a reference's (espeak speaking the
 //! same words): the cheapest monotonic path through their frame-to-frame distances.
 
+use super::features::{self, Frame, CEPS, MELS};
+
 /// Features compared: 12 cepstral coefficients (mean and variance normalised per sequence) and
 /// the loudness below the sequence's loud frames, which tells speech from pause.
 pub const DIMS: usize = 13;
@@ -14,6 +16,12 @@ pub enum FreeEnd {
     /// The narration runs on past the last word (music, silence).
     Narration,
 }
+
+/// Every band of both sequences is held at or above the narration's noise floor there (this
+/// share of its frames are quieter in the band), a little raised: what the noise hides in the
+/// narration is hidden in the reference too, and pauses look alike in both.
+const FLOOR_SHARE: f64 = 0.2;
+const FLOOR_MARGIN: f32 = 0.7;
 
 fn distance(a: &Vector, b: &Vector) -> f32 {
     a.iter()
@@ -111,13 +119,15 @@ pub fn align(narration: &[Vector], reference: &[Vector], free: FreeEnd) -> Path 
         if i == 0 && j == 0 {
             break;
         }
+        // Cells on the edges only come from along the edge.
         match back[i * m + j] {
-            0 => {
+            0 if i > 0 && j > 0 => {
                 i -= 1;
                 j -= 1;
             }
-            1 => i -= 1,
-            _ => j -= 1,
+            1 if i > 0 => i -= 1,
+            _ if j > 0 => j -= 1,
+            _ => i -= 1,
         }
     }
     Path {
@@ -128,52 +138,101 @@ pub fn align(narration: &[Vector], reference: &[Vector], free: FreeEnd) -> Path 
     }
 }
 
-/// Frames of 10 ms made into the aligner's vectors: pairs averaged (20 ms frames are fine
-/// enough for word starts and four times cheaper to align), each sequence normalised on its
-/// own so a voice and a room's colouring cancel out.
-pub fn vectors(frames: &[super::features::Frame]) -> Vec<Vector> {
-    let pairs: Vec<([f32; super::features::CEPS], f32)> = frames
+/// How a sequence was heard: its loud level and its noise floor in each band (natural log of
+/// energy), so that espeak's clean speech can be heard as if in the narration's room.
+#[derive(Debug, Clone, Copy)]
+pub struct Room {
+    loud: f32,
+    floor: [f32; MELS],
+}
+
+/// 20 ms frames: pairs of 10 ms frames' log mel energies averaged (fine enough for word
+/// starts, and four times cheaper to align).
+fn pairs(frames: &[Frame]) -> Vec<[f32; MELS]> {
+    frames
         .chunks(2)
         .map(|c| {
-            let mut m = [0f32; super::features::CEPS];
-            let mut db = f32::NEG_INFINITY;
+            let mut m = [0f32; MELS];
             for f in c {
-                for (a, b) in m.iter_mut().zip(&f.mfcc) {
+                for (a, b) in m.iter_mut().zip(&f.mel) {
                     *a += b / c.len() as f32;
                 }
-                db = db.max(f.db);
             }
-            (m, db)
+            m
         })
-        .collect();
-    if pairs.is_empty() {
+        .collect()
+}
+
+fn total(mel: &[f32; MELS]) -> f32 {
+    mel.iter().map(|m| m.exp()).sum::<f32>().max(1e-12).ln()
+}
+
+fn percentile(mut v: Vec<f32>, p: f64) -> f32 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() - 1) as f64 * p) as usize]
+}
+
+fn room_of(mels: &[[f32; MELS]]) -> Room {
+    let loud = percentile(mels.iter().map(total).collect(), 0.9);
+    let mut floor = [0f32; MELS];
+    for (b, f) in floor.iter_mut().enumerate() {
+        *f = percentile(mels.iter().map(|m| m[b]).collect(), FLOOR_SHARE);
+    }
+    Room { loud, floor }
+}
+
+/// The room the narration's frames were heard in.
+pub fn room(frames: &[Frame]) -> Room {
+    room_of(&pairs(frames))
+}
+
+/// Frames made into the aligner's vectors. With `heard_in`, the frames (espeak's) are first
+/// brought to that room's level and its noise floor added to every band, so that a pause in a
+/// noisy narration and a pause in espeak's look alike. Each sequence's cepstra are then
+/// normalised on their own, so a voice's and a room's colouring cancel out.
+pub fn vectors(frames: &[Frame], heard_in: Option<&Room>) -> Vec<Vector> {
+    let mut mels = pairs(frames);
+    if mels.is_empty() {
         return Vec::new();
     }
-    let n = pairs.len() as f32;
-    let mut mean = [0f32; super::features::CEPS];
-    let mut var = [0f32; super::features::CEPS];
-    for (m, _) in &pairs {
-        for k in 0..mean.len() {
-            mean[k] += m[k] / n;
-        }
-    }
-    for (m, _) in &pairs {
-        for k in 0..var.len() {
-            var[k] += (m[k] - mean[k]).powi(2) / n;
-        }
-    }
-    let mut dbs: Vec<f32> = pairs.iter().map(|p| p.1).collect();
-    dbs.sort_by(|a, b| a.total_cmp(b));
-    let loud = dbs[(dbs.len() * 9 / 10).min(dbs.len() - 1)];
-    pairs
-        .iter()
-        .map(|(m, db)| {
-            let mut v = [0f32; DIMS];
-            for k in 0..super::features::CEPS {
-                v[k] = (m[k] - mean[k]) / var[k].sqrt().max(1e-3);
+    {
+        let own = room_of(&mels);
+        let room = heard_in.unwrap_or(&own);
+        let gain = room.loud - own.loud;
+        for m in &mut mels {
+            for (b, v) in m.iter_mut().enumerate() {
+                *v = (*v + gain).max(room.floor[b] + FLOOR_MARGIN);
             }
-            // 0 for speech at its usual level, down to -3 for a pause 30 dB or more below it.
-            v[DIMS - 1] = ((db - loud) / 10.0).clamp(-3.0, 0.5) * 1.5;
+        }
+    }
+    let loud = percentile(mels.iter().map(total).collect(), 0.9);
+    let ceps: Vec<[f32; CEPS]> = mels.iter().map(features::cepstra).collect();
+    let n = ceps.len() as f32;
+    let mut mean = [0f32; CEPS];
+    let mut var = [0f32; CEPS];
+    for c in &ceps {
+        for k in 0..CEPS {
+            mean[k] += c[k] / n;
+        }
+    }
+    for c in &ceps {
+        for k in 0..CEPS {
+            var[k] += (c[k] - mean[k]).powi(2) / n;
+        }
+    }
+    ceps.iter()
+        .zip(&mels)
+        .map(|(c, m)| {
+            let mut v = [0f32; DIMS];
+            for k in 0..CEPS {
+                v[k] = (c[k] - mean[k]) / var[k].sqrt().max(1e-3);
+            }
+            // 0 for speech at its usual level, down to -4.5 for a pause 30 dB or more below.
+            let db = (total(m) - loud) * 10.0 / std::f32::consts::LN_10;
+            v[DIMS - 1] = (db / 10.0).clamp(-3.0, 0.5) * 1.5;
             v
         })
         .collect()

@@ -12,6 +12,7 @@
 //! from: `import` calls in with plain times.
 
 pub mod align;
+pub mod cues;
 pub mod dtw;
 pub mod espeak;
 pub mod features;

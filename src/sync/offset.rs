@@ -7,9 +7,8 @@
 //! drift of seconds over an hour is tracked, and a line through them gives the offset at the
 //! start and the drift. Nothing here holds more than the frames' loudness (400 KB an hour).
 
-/// Seconds of narration each shift is measured over, and how far apart windows are.
+/// Seconds of narration each shift is first measured over (windows half a window apart).
 const WINDOW: f64 = 60.0;
-const WINDOW_HOP: f64 = 30.0;
 /// How far the first window's shift is looked for, and how far later ones move from the last.
 const FIRST_SEARCH: f64 = 3.0;
 const NEXT_SEARCH: f64 = 0.6;
@@ -99,46 +98,18 @@ pub fn corrected(t: f64, offset: f64, drift: f64) -> f64 {
 /// per `features::HOP`), and repairs them: offset and drift removed, then, with `snap`, starts
 /// and ends moved onto the pause edges within `SNAP` seconds. Words are never reordered.
 pub fn measure(words: &[(f64, f64)], db: &[f32], snap: bool) -> Measured {
-    let hop = super::features::HOP;
     let voicing = Voicing::of(db);
-    let length = db.len() as f64 * hop;
-    let mut shifts: Vec<(f64, f64)> = Vec::new();
-    let mut last: Option<f64> = None;
-    let mut centre = (WINDOW / 2.0).min(length / 2.0);
-    loop {
-        let (a, b) = (
-            (centre - WINDOW / 2.0).max(0.0),
-            (centre + WINDOW / 2.0).min(length),
-        );
-        let inside = words.iter().filter(|w| w.0 >= a && w.0 < b).count();
-        if inside >= 8 {
-            let (around, search) = match last {
-                None => (0.0, FIRST_SEARCH),
-                Some(s) => (s, NEXT_SEARCH),
-            };
-            let shift = best_shift(words, &voicing, a, b, around, search);
-            shifts.push((centre, shift));
-            last = Some(shift);
-        }
-        if centre + WINDOW / 2.0 >= length {
-            break;
-        }
-        centre += WINDOW_HOP;
-    }
-    // A line through the shifts (in the timings' clock), refitted without the ones far off it.
-    let (mut offset, mut drift) = fit(&shifts);
-    let mut agreeing = shifts.len();
-    if shifts.len() >= 3 {
-        let close: Vec<(f64, f64)> = shifts
-            .iter()
-            .copied()
-            .filter(|(c, s)| (s - (offset + drift * (c + s))).abs() < 0.1)
-            .collect();
-        if close.len() >= 2 {
-            agreeing = close.len();
-            (offset, drift) = fit(&close);
-        }
-    }
+    // First the shift followed window by window from anywhere near; then, with that line
+    // removed, what is left measured again in shorter windows (a drifting shift is not one
+    // shift across a whole minute) and the two lines combined.
+    let (offset, drift, _, _) = line(words, &voicing, WINDOW, FIRST_SEARCH, NEXT_SEARCH);
+    let nearer: Vec<(f64, f64)> = words
+        .iter()
+        .map(|&(s, e)| (corrected(s, offset, drift), corrected(e, offset, drift)))
+        .collect();
+    let (r0, r1, windows, agreeing) = line(&nearer, &voicing, WINDOW / 2.0, 0.25, 0.1);
+    let offset = offset + r0 - r1 * offset;
+    let drift = drift + r1 - r1 * drift;
     let mut repaired: Vec<(f64, f64)> = words
         .iter()
         .map(|&(s, e)| (corrected(s, offset, drift), corrected(e, offset, drift)))
@@ -155,11 +126,62 @@ pub fn measure(words: &[(f64, f64)], db: &[f32], snap: bool) -> Measured {
     Measured {
         offset,
         drift,
-        windows: shifts.len(),
+        windows,
         agreeing,
         repaired,
         in_silence,
     }
+}
+
+/// The shifts measured in windows of `width` seconds (half a window apart), the first looked
+/// for within `first` of none, each next within `next` of the last, and the line through them:
+/// (offset, drift, windows, windows on the line).
+fn line(
+    words: &[(f64, f64)],
+    voicing: &Voicing,
+    width: f64,
+    first: f64,
+    next: f64,
+) -> (f64, f64, usize, usize) {
+    let length = voicing.voiced.len() as f64 * super::features::HOP;
+    let mut shifts: Vec<(f64, f64)> = Vec::new();
+    let mut last: Option<f64> = None;
+    let mut centre = (width / 2.0).min(length / 2.0);
+    loop {
+        let (a, b) = (
+            (centre - width / 2.0).max(0.0),
+            (centre + width / 2.0).min(length),
+        );
+        let inside = words.iter().filter(|w| w.0 >= a && w.0 < b).count();
+        if inside >= 8 {
+            let (around, search) = match last {
+                None => (0.0, first),
+                Some(s) => (s, next),
+            };
+            let shift = best_shift(words, voicing, a, b, around, search);
+            shifts.push((centre, shift));
+            last = Some(shift);
+        }
+        if centre + width / 2.0 >= length {
+            break;
+        }
+        centre += width / 2.0;
+    }
+    // The line, refitted without the shifts far off it.
+    let (mut offset, mut drift) = fit(&shifts);
+    let mut agreeing = shifts.len();
+    if shifts.len() >= 3 {
+        let close: Vec<(f64, f64)> = shifts
+            .iter()
+            .copied()
+            .filter(|(c, s)| (s - (offset + drift * (c + s))).abs() < 0.1)
+            .collect();
+        if close.len() >= 2 {
+            agreeing = close.len();
+            (offset, drift) = fit(&close);
+        }
+    }
+    (offset, drift, shifts.len(), agreeing)
 }
 
 /// Least squares of shift = offset + drift × (time in the timings' clock). The shift measured

@@ -27,7 +27,7 @@ pub struct Report {
     pub offset_ms: f64,
     /// Seconds the lateness grows by over an hour of narration.
     pub drift_s_per_hour: f64,
-    /// Minute-long windows the offset was measured in, and how many agree with the line.
+    /// Windows the offset was measured in, and how many agree with the line through them.
     pub windows: usize,
     pub agreeing_windows: usize,
     /// Words whose start the repair moves by more than a frame.

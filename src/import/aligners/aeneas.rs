@@ -13,6 +13,7 @@ use crate::import::{Bad, Input, Token};
 /// times in between are left to interpolation.
 fn spread(out: &mut Vec<Token>, words: &[&str], start: f64, end: f64) {
     let last = words.len().saturating_sub(1);
+    let group = (words.len() > 1).then_some(out.len() as u32);
     for (i, w) in words.iter().enumerate() {
         out.push(Token {
             text: (*w).to_string(),
@@ -20,6 +21,7 @@ fn spread(out: &mut Vec<Token>, words: &[&str], start: f64, end: f64) {
             end: (i == last).then_some(end),
             speaker: None,
             confidence: None,
+            shared: group,
         });
     }
 }

@@ -15,6 +15,7 @@ fn untimed(text: impl Into<String>) -> Token {
         end: None,
         speaker: None,
         confidence: None,
+        shared: None,
     }
 }
 
@@ -61,6 +62,7 @@ pub(super) fn parse_gentle(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 end,
                 speaker: None,
                 confidence: None,
+                shared: None,
             },
             offsets,
         ));

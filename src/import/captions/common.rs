@@ -75,6 +75,7 @@ pub(super) fn cue(
         end,
         speaker: speaker.map(str::to_string),
         confidence: None,
+        shared: None,
     })
 }
 
@@ -145,6 +146,7 @@ fn push_word(run: &[TimedChar], speaker: Option<&str>, out: &mut Vec<Token>) {
         end: range.last().and_then(|(_, _, e)| *e),
         speaker: speaker.map(str::to_string),
         confidence: None,
+        shared: None,
     };
     let parts = if text.chars().any(is_cjk) {
         words(&text)

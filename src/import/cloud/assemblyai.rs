@@ -136,5 +136,6 @@ fn word(w: &Node<'_>, speaker: Option<&str>) -> Result<Token, Bad> {
         end: Some(ms("end")?),
         speaker: group_speaker(w).or_else(|| speaker.map(str::to_string)),
         confidence: w.confidence("confidence")?,
+        shared: None,
     })
 }

@@ -131,5 +131,6 @@ fn word(w: &Node<'_>, speaker: Option<&str>) -> Result<Token, Bad> {
         end: Some(w.field("end")?.time()?),
         speaker: speaker_of(w, &["speaker"]).or_else(|| speaker.map(str::to_string)),
         confidence: w.confidence("confidence")?,
+        shared: None,
     })
 }

@@ -192,6 +192,7 @@ fn word(w: &Node<'_>) -> Result<Token, Bad> {
         end,
         speaker,
         confidence: w.confidence("confidence")?,
+        shared: None,
     })
 }
 

@@ -55,6 +55,7 @@ pub(super) fn revai_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 end,
                 speaker: speaker.clone(),
                 confidence: el.confidence("confidence")?,
+                shared: None,
             });
         }
     }

@@ -113,6 +113,7 @@ fn read_items(items: &Node<'_>, speakers: &Speakers, out: &mut Vec<Token>) -> Re
                 "pronunciation" => first.confidence("confidence")?,
                 _ => None,
             },
+            shared: None,
         });
     }
     Ok(())

@@ -100,6 +100,7 @@ fn output(node: &Node<'_>, out: &mut Vec<Token>) -> Result<(), Bad> {
             end,
             speaker,
             confidence: None,
+            shared: None,
         });
     }
     Ok(())

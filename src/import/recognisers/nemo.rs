@@ -100,6 +100,7 @@ fn stamp(node: &Node<'_>, key: &str, offset: f64) -> Result<Token, Bad> {
         end: end.map(|t| t + offset),
         speaker: speaker(node, "speaker")?,
         confidence: None,
+        shared: None,
     })
 }
 

@@ -169,6 +169,7 @@ fn word(node: &Node<'_>, key: &str, who: Option<&str>, out: &mut Vec<Token>) -> 
             Some(c) => Some(c),
             None => node.confidence("confidence")?,
         },
+        shared: None,
     });
     Ok(())
 }

@@ -77,6 +77,7 @@ pub(super) fn parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 end: w.opt_time("end")?,
                 speaker: None,
                 confidence: w.confidence("confidence")?,
+                shared: None,
             });
         }
     }

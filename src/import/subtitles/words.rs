@@ -181,6 +181,8 @@ fn spread(text: &str, start: f64, end: f64, out: &mut Vec<Token>) {
     let total: usize = words.iter().map(|w| w.chars().count()).sum();
     let mut done = 0;
     let mut from = start;
+    // The group's number: where its first word lands in the file's words.
+    let group = (words.len() > 1).then_some(out.len() as u32);
     for (k, word) in words.iter().enumerate() {
         done += word.chars().count();
         let to = if k + 1 == words.len() {
@@ -188,7 +190,10 @@ fn spread(text: &str, start: f64, end: f64, out: &mut Vec<Token>) {
         } else {
             start + (end - start) * done as f64 / total as f64
         };
-        out.push(Token::timed(word, from, to));
+        out.push(Token {
+            shared: group,
+            ..Token::timed(word, from, to)
+        });
         from = to;
     }
 }
@@ -283,6 +288,7 @@ fn read_highlighted(cues: &[Cue<'_>], out: &mut Vec<Token>) {
                 end: None,
                 speaker: None,
                 confidence: None,
+                shared: None,
             });
         }
     };

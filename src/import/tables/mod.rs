@@ -85,6 +85,7 @@ fn parse_remotion(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
         // A caption of several words (a whole segment) is known only as a whole.
         let words: Vec<&str> = text.split_whitespace().collect();
         let last = words.len().saturating_sub(1);
+        let group = (last > 0).then_some(out.len() as u32);
         for (j, word) in words.into_iter().enumerate() {
             let end = (j == last).then_some(end);
             match out.last_mut() {
@@ -99,6 +100,7 @@ fn parse_remotion(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                     end,
                     speaker: None,
                     confidence,
+                    shared: group,
                 }),
             }
         }
@@ -542,6 +544,7 @@ fn parse_csv(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 end,
                 speaker: None,
                 confidence: None,
+                shared: None,
             }
         })
         .collect())

@@ -82,6 +82,7 @@ pub(super) fn azure_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 end,
                 speaker: None,
                 confidence: None,
+                shared: None,
             });
             continue;
         }
@@ -94,6 +95,7 @@ pub(super) fn azure_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
                 end: if i == last { end } else { None },
                 speaker: None,
                 confidence: None,
+                shared: None,
             });
         }
     }

@@ -106,6 +106,7 @@ pub(super) fn google_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
             end: end.filter(|&e| start.is_none_or(|s| e >= s)),
             speaker: None,
             confidence: None,
+            shared: None,
         });
     }
     Ok(tokens)

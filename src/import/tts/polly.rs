@@ -80,6 +80,7 @@ pub(super) fn polly_parse(input: &Input<'_>) -> Result<Vec<Token>, Bad> {
             end: next.map(|n| n.time).filter(|&t| t >= m.time),
             speaker: None,
             confidence: None,
+            shared: None,
         });
     }
     Ok(tokens)
