@@ -2,7 +2,8 @@
 # Installs what gpucast needs to build, test and run on Debian/Ubuntu: FFmpeg's libraries and
 # headers (ffmpeg-next links the system FFmpeg), clang for its bindings, Mesa's software Vulkan
 # (lavapipe) so the GPU path runs without a GPU, the ffmpeg tool the scripts use, and procps (the
-# interrupt test sends SIGINT with `kill`). With --test, also what only the tests use: Chromium,
+# interrupt test sends SIGINT with `kill`), and espeak-ng's library, which a script aligned with
+# no timings is spoken by (`gpucast import --text S --audio A`). With --test, also what only the tests use: Chromium,
 # the second player the output is checked with, Python's venv and pip for the Python
 # package's tests, and Slurm and MUNGE for the one-node Slurm cluster of scripts/test-slurm.sh.
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   libavfilter-dev libavdevice-dev
   mesa-vulkan-drivers libvulkan1
   ffmpeg python3 procps
+  libespeak-ng1
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium python3-venv python3-pip slurm-wlm munge)

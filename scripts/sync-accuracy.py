@@ -119,15 +119,15 @@ def main():
             truth = speech(base, voice, rate, bed)
             wav = base + ".wav"
             row = ["%s %d wpm, %s" % (voice, rate, bed_name)]
-            run(gpucast, "import", "--text", TEXT, "--audio", wav, "-o", d + "/script.json")
+            run(a.gpucast, "import", "--text", TEXT, "--audio", wav, "-o", d + "/script.json")
             row.append(errors(starts(d + "/script.json"), truth))
             cues = srt(truth, d + "/cues.srt")
-            run(gpucast, "import", d + "/cues.srt", "--audio", wav, "-o", d + "/cues.json")
+            run(a.gpucast, "import", d + "/cues.srt", "--audio", wav, "-o", d + "/cues.json")
             row.append(errors(starts(d + "/cues.json"), truth))
             row.append(errors(spread(truth, cues), truth))
             for name, scale, shift in (("shift", 1.0, 0.35), ("drift", 1.005, 0.0)):
                 whisperx(truth, d + "/off.json", scale, shift)
-                run(gpucast, "sync", "--timings", d + "/off.json", "--audio", wav,
+                run(a.gpucast, "sync", "--timings", d + "/off.json", "--audio", wav,
                     "-o", d + "/fixed.json")
                 row.append(errors(starts(d + "/fixed.json"), truth))
             rows.append(row)

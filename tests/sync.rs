@@ -1,0 +1,321 @@
+//! Timings against the voice, checked on speech whose word times are exact: scripts/speech.py
+//! has libespeak-ng speak tests/data/lecture.txt in one go (continuous speech) in voices and
+//! speeds other than the aligner's own (en-us, 175 words a minute), and says where each word
+//! begins. Every claim of `gpucast sync`, `import --snap`, cue words placed by the audio and a
+//! script aligned alone is measured here against that truth.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{assert_ok, gpucast, project_words};
+
+const TEXT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/lecture.txt");
+
+struct Speech {
+    _dir: tempfile::TempDir,
+    folder: PathBuf,
+    wav: PathBuf,
+    /// (text, start, end) of every word, exact.
+    words: Vec<(String, f64, f64)>,
+}
+
+/// The lecture spoken in `voice` at `rate` words a minute, with `extra` (a noise or music bed).
+fn speech(voice: &str, rate: u32, extra: &[&str]) -> Speech {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("speech");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/speech.py");
+    let o = Command::new("python3")
+        .args([script, "--text-file", TEXT, "-o"])
+        .arg(&out)
+        .args(["--voice", voice, "--rate", &rate.to_string()])
+        .args(extra)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        o.status.success(),
+        "speech.py (needs libespeak-ng1): {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap())
+            .unwrap();
+    let words = doc["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["text"].as_str().unwrap().to_string(),
+                w["start"].as_f64().unwrap(),
+                w["end"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    Speech {
+        folder: dir.path().to_path_buf(),
+        wav: out.with_extension("wav"),
+        _dir: dir,
+        words,
+    }
+}
+
+/// Median and 90th percentile of the start errors, in seconds.
+fn errors(got: &[f64], truth: &[(String, f64, f64)]) -> (f64, f64) {
+    assert_eq!(got.len(), truth.len());
+    let mut e: Vec<f64> = got
+        .iter()
+        .zip(truth)
+        .map(|(g, t)| (g - t.1).abs())
+        .collect();
+    e.sort_by(f64::total_cmp);
+    (e[e.len() / 2], e[e.len() * 9 / 10])
+}
+
+fn starts(project: &Path) -> Vec<f64> {
+    project_words(project).iter().map(|w| w.1).collect()
+}
+
+/// The words as a WhisperX file, each time × `scale` + `shift` (never below 0).
+fn whisperx(words: &[(String, f64, f64)], path: &Path, scale: f64, shift: f64) {
+    let w: Vec<serde_json::Value> = words
+        .iter()
+        // Early timings cannot go below 0: the first word starts at the file's start.
+        .map(|(t, s, e)| {
+            let (s, e) = ((s * scale + shift).max(0.0), (e * scale + shift).max(0.0));
+            serde_json::json!({"word": t, "start": s, "end": e})
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "segments": [{"start": w[0]["start"], "end": w[w.len() - 1]["end"], "text": "", "words": w}],
+        "word_segments": w,
+    });
+    std::fs::write(path, doc.to_string()).unwrap();
+}
+
+fn stamp(t: f64) -> String {
+    let ms = (t * 1000.0).round() as u64;
+    format!(
+        "{:02}:{:02}:{:02},{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+/// Subtitles of up to 8 words a cue (a sentence or a comma ends one), each cue from its first
+/// word's start to its last word's end; and the cues as word ranges.
+fn cues(words: &[(String, f64, f64)], path: &Path) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut a = 0;
+    for (i, w) in words.iter().enumerate() {
+        if i - a + 1 == 8 || w.0.ends_with(['.', '?', '!', ',']) || i + 1 == words.len() {
+            ranges.push((a, i));
+            a = i + 1;
+        }
+    }
+    let mut srt = String::new();
+    for (n, &(a, b)) in ranges.iter().enumerate() {
+        let text: Vec<&str> = words[a..=b].iter().map(|w| w.0.as_str()).collect();
+        srt += &format!(
+            "{}\n{} --> {}\n{}\n\n",
+            n + 1,
+            stamp(words[a].1),
+            stamp(words[b].2),
+            text.join(" ")
+        );
+    }
+    std::fs::write(path, srt).unwrap();
+    ranges
+}
+
+fn run(args: &[&str]) -> String {
+    let o = gpucast(args);
+    assert_ok(&o);
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn a_script_alone_is_placed_on_the_narration() {
+    for (voice, rate, bed) in [
+        ("en-gb", 160, &[][..]),
+        ("en-us+f3", 200, &["--music-db", "15"][..]),
+        ("en-gb-x-rp", 140, &["--noise-db", "15"][..]),
+    ] {
+        let sp = speech(voice, rate, bed);
+        let project = sp.folder.join("p.json");
+        let out = run(&[
+            "import",
+            "--text",
+            TEXT,
+            "--audio",
+            s(&sp.wav),
+            "-o",
+            s(&project),
+        ]);
+        assert!(out.contains("no timings"), "{out}");
+        assert!(out.contains("matched well"), "{out}");
+        let (median, p90) = errors(&starts(&project), &sp.words);
+        assert!(
+            median < 0.08 && p90 < 0.2,
+            "{voice} {rate} {bed:?}: median {median:.3} s, 90% {p90:.3} s"
+        );
+        // The script's words, spelling and slide breaks are kept; the project renders.
+        let got: Vec<String> = project_words(&project).into_iter().map(|w| w.0).collect();
+        let want: Vec<String> = sp.words.iter().map(|w| w.0.clone()).collect();
+        assert_eq!(got, want);
+        assert_ok(&gpucast(&["validate", s(&project)]));
+    }
+}
+
+#[test]
+fn words_inside_cues_are_placed_by_the_audio() {
+    let sp = speech("en-us+f3", 200, &["--noise-db", "15"]);
+    let srt = sp.folder.join("cues.srt");
+    let ranges = cues(&sp.words, &srt);
+    let project = sp.folder.join("p.json");
+    let out = run(&["import", s(&srt), "--audio", s(&sp.wav), "-o", s(&project)]);
+    assert!(out.contains("placed by the audio"), "{out}");
+    let (median, p90) = errors(&starts(&project), &sp.words);
+    // What the cues alone give: each cue's span shared by its words' lengths.
+    let mut by_length = Vec::new();
+    for &(a, b) in &ranges {
+        let (s0, e0) = (sp.words[a].1, sp.words[b].2);
+        let total: usize = sp.words[a..=b].iter().map(|w| w.0.chars().count()).sum();
+        let mut done = 0;
+        for w in &sp.words[a..=b] {
+            by_length.push(s0 + (e0 - s0) * done as f64 / total as f64);
+            done += w.0.chars().count();
+        }
+    }
+    let (m0, p0) = errors(&by_length, &sp.words);
+    assert!(
+        median < 0.05 && p90 < 0.15,
+        "placed by the audio: median {median:.3} s, 90% {p90:.3} s (by length: {m0:.3}, {p0:.3})"
+    );
+    assert!(median < m0 && p90 < p0);
+}
+
+#[test]
+fn sync_measures_and_removes_a_shift_and_a_drift() {
+    let sp = speech("en-gb", 170, &["--music-db", "15"]);
+    for (scale, shift) in [(1.0, 0.35), (1.005, 0.0), (0.997, -0.2)] {
+        let late = sp.folder.join("late.json");
+        whisperx(&sp.words, &late, scale, shift);
+        let report = run(&[
+            "sync",
+            "--timings",
+            s(&late),
+            "--audio",
+            s(&sp.wav),
+            "--json",
+        ]);
+        let r: serde_json::Value = serde_json::from_str(&report).unwrap();
+        let offset = r["offset_ms"].as_f64().unwrap();
+        let drift = r["drift_s_per_hour"].as_f64().unwrap();
+        // Timings at t·scale + shift are late by shift + (scale - 1)·t.
+        assert!(
+            (offset - shift * 1000.0).abs() < 40.0,
+            "{scale} {shift}: offset {offset} ms"
+        );
+        assert!(
+            (drift - (scale - 1.0) * 3600.0).abs() < 3.0,
+            "{scale} {shift}: drift {drift} s an hour"
+        );
+        assert!(r["off_by_more_than_a_frame"].as_u64().unwrap() > 100);
+        assert_eq!(r["worst"].as_array().unwrap().len(), 10);
+        let fixed = sp.folder.join("fixed.json");
+        run(&[
+            "sync",
+            "--timings",
+            s(&late),
+            "--audio",
+            s(&sp.wav),
+            "-o",
+            s(&fixed),
+            "--force",
+            "-q",
+        ]);
+        let (median, p90) = errors(&starts(&fixed), &sp.words);
+        assert!(
+            median < 0.03 && p90 < 0.08,
+            "{scale} {shift}: median {median:.3} s, 90% {p90:.3} s"
+        );
+        // The repaired project syncs clean: no offset left to speak of.
+        let again = run(&["sync", s(&fixed), "--json"]);
+        let r: serde_json::Value = serde_json::from_str(&again).unwrap();
+        assert!(r["offset_ms"].as_f64().unwrap().abs() < 25.0, "{again}");
+        assert_ok(&gpucast(&["validate", s(&fixed)]));
+    }
+}
+
+#[test]
+fn import_snap_repairs_timings_on_the_way_in() {
+    let sp = speech("en+m3", 210, &[]);
+    let late = sp.folder.join("late.json");
+    whisperx(&sp.words, &late, 1.0, 0.3);
+    let project = sp.folder.join("p.json");
+    let plain = sp.folder.join("plain.json");
+    run(&["import", s(&late), "--audio", s(&sp.wav), "-o", s(&plain)]);
+    let out = run(&[
+        "import",
+        s(&late),
+        "--audio",
+        s(&sp.wav),
+        "-o",
+        s(&project),
+        "--snap",
+    ]);
+    assert!(out.contains("--snap: offset +"), "{out}");
+    let (m0, _) = errors(&starts(&plain), &sp.words);
+    let (median, p90) = errors(&starts(&project), &sp.words);
+    assert!(m0 > 0.25, "{m0}");
+    assert!(median < 0.03 && p90 < 0.08, "{median} {p90}");
+    // A project file carries its own times: --snap goes with --timings.
+    let o = gpucast(&["render", s(&project), "-o", "x.mp4", "--snap"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--snap goes with --timings"));
+}
+
+#[test]
+fn sync_reports_in_words_and_refuses_what_it_cannot_do() {
+    let sp = speech("en-us", 180, &[]);
+    let late = sp.folder.join("late.json");
+    whisperx(&sp.words, &late, 1.0, -0.25);
+    let project = sp.folder.join("p.json");
+    run(&["import", s(&late), "--audio", s(&sp.wav), "-o", s(&project)]);
+    let out = run(&["sync", s(&project)]);
+    assert!(out.contains("(the words come early)"), "{out}");
+    assert!(out.contains("moved furthest:"), "{out}");
+    assert!(out.contains("slides["), "{out}");
+    // The repaired project goes beside the one it repairs (the files it names are relative).
+    let elsewhere = tempfile::tempdir().unwrap();
+    let o = gpucast(&[
+        "sync",
+        s(&project),
+        "-o",
+        s(&elsewhere.path().join("fixed.json")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("beside"));
+    // Never over an existing file without --force, and the file is left as it was.
+    let before = std::fs::read(&project).unwrap();
+    let o = gpucast(&["sync", s(&project), "-o", s(&project)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(&project).unwrap(), before);
+    // No audio: said plainly.
+    let text = std::fs::read_to_string(&project).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v.as_object_mut().unwrap().remove("audio");
+    let silent = sp.folder.join("silent.json");
+    std::fs::write(&silent, v.to_string()).unwrap();
+    let o = gpucast(&["sync", s(&silent)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("names no audio"));
+}
