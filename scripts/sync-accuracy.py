@@ -11,6 +11,8 @@ white noise or a music bed 15 dB under it. For each, it measures the error of ev
            (beside: the same cues spread over their words by length, as before)
   shift    `gpucast sync --timings T --audio A -o F` on timings 350 ms late
   drift    the same on timings drifting by 0.5% (a sample-rate mismatch)
+  jitter   the same on timings 200 ms late with every start and end moved by up to 120 ms
+           either way (a recogniser's word times)
 
 With --hour it also times `sync` and script alignment on one hour of speech and reports their
 peak memory.
@@ -20,6 +22,7 @@ peak memory.
 import argparse
 import json
 import os
+import random
 import resource
 import statistics
 import subprocess
@@ -41,12 +44,17 @@ def speech(out, voice, rate, bed, text_file=TEXT, extra=()):
     return json.load(open(out + ".json"))["words"]
 
 
-def whisperx(words, path, scale=1.0, shift=0.0):
-    """The words as a WhisperX file (one segment per sentence), times * scale + shift."""
+def whisperx(words, path, scale=1.0, shift=0.0, jitter=0.0):
+    """The words as a WhisperX file (one segment per sentence), times * scale + shift, each
+    start and end then moved by up to `jitter` either way (seeded; starts kept in order)."""
     segs, cur = [], []
+    rnd = random.Random(3)
+    last = 0.0
     for w in words:
-        cur.append({"word": w["text"], "start": round(w["start"] * scale + shift, 3),
-                    "end": round(w["end"] * scale + shift, 3)})
+        s = max(0.0, w["start"] * scale + shift + rnd.uniform(-jitter, jitter), last + 0.001)
+        e = max(s, w["end"] * scale + shift + rnd.uniform(-jitter, jitter))
+        last = s
+        cur.append({"word": w["text"], "start": round(s, 3), "end": round(e, 3)})
         if w["text"][-1:] in ".?!":
             segs.append(cur)
             cur = []
@@ -125,15 +133,18 @@ def main():
             run(a.gpucast, "import", d + "/cues.srt", "--audio", wav, "-o", d + "/cues.json")
             row.append(errors(starts(d + "/cues.json"), truth))
             row.append(errors(spread(truth, cues), truth))
-            for name, scale, shift in (("shift", 1.0, 0.35), ("drift", 1.005, 0.0)):
-                whisperx(truth, d + "/off.json", scale, shift)
+            for name, scale, shift, jitter in (("shift", 1.0, 0.35, 0.0),
+                                               ("drift", 1.005, 0.0, 0.0),
+                                               ("jitter", 1.0, 0.2, 0.12)):
+                whisperx(truth, d + "/off.json", scale, shift, jitter)
                 run(a.gpucast, "sync", "--timings", d + "/off.json", "--audio", wav,
                     "-o", d + "/fixed.json")
                 row.append(errors(starts(d + "/fixed.json"), truth))
             rows.append(row)
             print(row, file=sys.stderr)
-    print("| speech | script alone | cue words by audio | cue words by length | sync: 350 ms late | sync: 0.5% drift |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| speech | script alone | cue words by audio | cue words by length | sync: 350 ms late "
+          "| sync: 0.5% drift | sync: late, ±120 ms jitter |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print("| %s | %s |" % (r[0], " | ".join("%.0f / %.0f" % c for c in r[1:])))
     cols = list(zip(*[r[1:] for r in rows]))

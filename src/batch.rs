@@ -73,6 +73,7 @@ fn job(line: Line, base: &Path) -> Result<RenderJob, String> {
                 look: None,
                 snap: false,
                 past_end: false,
+                voice: None,
             },
         },
         _ => return Err("give \"project\", or \"timings\" and \"audio\"".into()),

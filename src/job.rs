@@ -20,6 +20,9 @@ pub enum Output {
 /// Where a project comes from: a project file, a project held in memory, or a timings file
 /// imported on the fly.
 #[derive(Debug, Clone)]
+// One is made per render: its size does not matter, and boxing the import options would only
+// make every caller's literal longer.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     Project(PathBuf),
     /// A project's JSON text (the Python package's `Project.from_dict`); relative paths in it

@@ -112,6 +112,10 @@ struct ImportArgs {
     /// starts and ends onto the voice (see `gpucast sync`).
     #[arg(long)]
     snap: bool,
+    /// The espeak-ng voice the narration is listened for with, in the script's language
+    /// (`espeak-ng --voices`: en-us, de, fr, es, ...).
+    #[arg(long, default_value = "en-us")]
+    voice: String,
 }
 
 impl ImportArgs {
@@ -133,6 +137,7 @@ impl ImportArgs {
             look: self.look.clone(),
             snap: self.snap,
             past_end: false,
+            voice: Some(self.voice.clone()),
         })
     }
 }
@@ -171,6 +176,7 @@ impl SourceArgs {
                     (import.offset != 0.0, "--offset"),
                     (import.format != "auto", "--format"),
                     (import.snap, "--snap"),
+                    (import.voice != "en-us", "--voice"),
                 ];
                 if let Some((_, flag)) = given.iter().find(|g| g.0) {
                     anyhow::bail!("{flag} goes with --timings; a project file sets its own");

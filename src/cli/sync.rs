@@ -22,6 +22,7 @@ pub(super) fn run(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let voice = source.import.voice.clone();
     let (mut raw, audio) = match (source.project, source.timings, source.audio) {
         (_, Some(timings), Some(audio)) => {
             let base = output.as_deref().map(folder).unwrap_or_else(|| ".".into());
@@ -78,11 +79,21 @@ pub(super) fn run(
     let db = gpucast::sync::loudness(&audio)
         .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
     let seconds = db.len() as f64 * gpucast::sync::features::HOP;
-    let (report, measured) = gpucast::sync::project::measure(&raw, &db, snap, fps_of(&raw));
+    let words = gpucast::sync::project::timed_words(&raw);
     anyhow::ensure!(
-        report.words > 0,
+        !words.is_empty(),
         "the project has no timed words to measure"
     );
+    let mut measured = gpucast::sync::project::measure(&raw, &db);
+    let mut unsnapped = None;
+    if snap {
+        let texts: Vec<&str> = words.iter().map(|w| w.1.as_str()).collect();
+        unsnapped = gpucast::sync::snap(&mut measured.repaired, &texts, &audio, &voice)?;
+    }
+    let report = gpucast::sync::project::report(&raw, &measured, fps_of(&raw));
+    if let Some(why) = &unsnapped {
+        eprintln!("warning: words not moved onto the voice (offset and drift removed only): {why}");
+    }
     if json {
         out!("{}", serde_json::to_string_pretty(&report)?);
     } else if !quiet {

@@ -203,6 +203,9 @@ pub struct Options {
     /// Words timed past the narration's end are kept as they are rather than refused (`gpucast
     /// sync` measures timings that drift past it, and repairs them).
     pub past_end: bool,
+    /// The espeak-ng voice the narration is listened for with (`--voice`; `sync::VOICE` when
+    /// none): its language should be the script's.
+    pub voice: Option<String>,
 }
 
 /// A timings file that could not be read, with the entry and the problem.

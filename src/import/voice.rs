@@ -8,6 +8,10 @@ use super::normalize::{self, Timed};
 use super::{build, script, ImportError, Imported, Options, Token};
 use crate::sync;
 
+fn voice_of(opts: &Options) -> &str {
+    opts.voice.as_deref().unwrap_or(sync::VOICE)
+}
+
 /// Places the words of each group the format timed as a whole by the audio and, with
 /// `opts.snap`, removes the offset and drift the narration shows and moves starts and ends onto
 /// its edges. Returns lines for the summary.
@@ -37,7 +41,7 @@ pub(super) fn refine(
     }
     let mut spans: Vec<(f64, f64)> = words.iter().map(|w| (w.start, w.end)).collect();
     let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-    let heard = sync::cues::place(&mut spans, &texts, &groups, audio, sync::VOICE)
+    let heard = sync::cues::place(&mut spans, &texts, &groups, audio, voice_of(opts), false)
         .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
     match heard.unplaced {
         Some(why) if !groups.is_empty() => notes.push(format!(
@@ -51,15 +55,25 @@ pub(super) fn refine(
         )),
         _ => {}
     }
-    if opts.snap {
-        let m = sync::offset::measure(&spans, &heard.db, true);
+    if heard.silent > 0 && !groups.is_empty() {
         notes.push(format!(
-            "--snap: offset {:+.0} ms and drift {:+.2} s an hour removed, starts and ends moved \
-             onto the voice",
+            "{} cue{} over narration with no speech to hear kept their words' shares by length",
+            heard.silent,
+            if heard.silent == 1 { "" } else { "s" }
+        ));
+    }
+    if opts.snap {
+        let m = sync::offset::measure(&spans, &heard.db);
+        spans = m.repaired;
+        let moved = match sync::snap(&mut spans, &texts, audio, voice_of(opts))? {
+            None => ", every word moved onto the voice".to_string(),
+            Some(why) => format!(" (words not moved onto the voice: {why})"),
+        };
+        notes.push(format!(
+            "--snap: offset {:+.0} ms and drift {:+.2} s an hour removed{moved}",
             m.offset * 1000.0,
             m.drift * 3600.0
         ));
-        spans = m.repaired;
     }
     for (w, (s, e)) in words.iter_mut().zip(spans) {
         w.start = s.max(0.0);
@@ -97,7 +111,7 @@ pub fn from_script(
     }
     let audio_info = crate::media::audio::probe(audio)
         .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
-    let alignment = sync::align::script(&all, audio, sync::VOICE).map_err(|e| {
+    let alignment = sync::align::script(&all, audio, voice_of(opts)).map_err(|e| {
         anyhow::anyhow!(
             "aligning {} to {}: {e:#}",
             script_file.display(),

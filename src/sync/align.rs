@@ -23,6 +23,8 @@ const KEEP: f64 = 0.6;
 /// espeak's speed: the narration may run up to about half again as fast as this and still fit
 /// the reference's length.
 const WPM: u32 = 175;
+/// Seconds of silence put before and after espeak's speech.
+const PAD: f64 = 0.3;
 /// Seconds of the aligner's 20 ms frames.
 const STEP: f64 = 2.0 * features::HOP;
 
@@ -83,23 +85,34 @@ struct Reference {
 
 impl Reference {
     fn of(spoken: espeak::Spoken, words: &[&str], room: &dtw::Room) -> Reference {
-        let frames = features::of_samples(&spoken.samples, spoken.rate);
+        // Silence around espeak's speech, which starts at once, so that a pause before the
+        // narration's first word has a pause to match.
+        let pad = (PAD * spoken.rate as f64) as usize;
+        let mut samples = vec![0f32; pad];
+        samples.extend_from_slice(&spoken.samples);
+        samples.resize(samples.len() + pad, 0.0);
+        let frames = features::of_samples(&samples, spoken.rate);
         let vectors = dtw::vectors(&frames, Some(room));
         let n = vectors.len();
         let at = |t: f64| ((t / STEP).round() as usize).min(n.saturating_sub(1));
         // Words espeak ran together share their group's time by length.
-        let mut starts: Vec<Option<f64>> = spoken.starts.clone();
-        let total = spoken.samples.len() as f64 / spoken.rate as f64;
+        let mut starts: Vec<Option<f64>> = spoken
+            .starts
+            .iter()
+            .map(|s| s.map(|t| t + pad as f64 / spoken.rate as f64))
+            .collect();
+        let total = samples.len() as f64 / spoken.rate as f64;
         let mut k = 0;
         while k < starts.len() {
             if starts[k].is_some() {
                 k += 1;
                 continue;
             }
+            let lead = pad as f64 / spoken.rate as f64;
             let before = if k == 0 {
-                0.0
+                lead
             } else {
-                starts[k - 1].unwrap_or(0.0)
+                starts[k - 1].unwrap_or(lead)
             };
             let mut g = k;
             while g < starts.len() && starts[g].is_none() {

@@ -31,21 +31,23 @@ struct Event {
 
 type SynthCallback = unsafe extern "C" fn(*mut c_short, c_int, *mut Event) -> c_int;
 
+/// espeak_Synth.
+type SynthFn = unsafe extern "C" fn(
+    *const c_void,
+    usize,
+    c_uint,
+    c_int,
+    c_uint,
+    c_uint,
+    *mut c_uint,
+    *mut c_void,
+) -> c_int;
+
 struct Lib {
     synth_callback: unsafe extern "C" fn(SynthCallback),
     set_voice: unsafe extern "C" fn(*const c_char) -> c_int,
     set_parameter: unsafe extern "C" fn(c_int, c_int, c_int) -> c_int,
-    #[allow(clippy::type_complexity)]
-    synth: unsafe extern "C" fn(
-        *const c_void,
-        usize,
-        c_uint,
-        c_int,
-        c_uint,
-        c_uint,
-        *mut c_uint,
-        *mut c_void,
-    ) -> c_int,
+    synth: SynthFn,
     synchronize: unsafe extern "C" fn() -> c_int,
     rate: u32,
 }
@@ -94,7 +96,7 @@ fn open() -> Result<Lib, String> {
                 *mut c_void,
                 unsafe extern "C" fn(c_int, c_int, c_int) -> c_int,
             >(symbol(c"espeak_SetParameter")?),
-            synth: std::mem::transmute::<*mut c_void, _>(symbol(c"espeak_Synth")?),
+            synth: std::mem::transmute::<*mut c_void, SynthFn>(symbol(c"espeak_Synth")?),
             synchronize: std::mem::transmute::<*mut c_void, unsafe extern "C" fn() -> c_int>(
                 symbol(c"espeak_Synchronize")?,
             ),

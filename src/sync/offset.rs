@@ -1,5 +1,5 @@
 //! How word timings sit against the voice: a constant offset and a drift measured from where
-//! the narration is voiced, then each word's start and end moved onto the pause edges near it.
+//! the narration is voiced, and removed.
 //!
 //! The offset is measured window by window (a minute of narration every half minute): within
 //! each, the shift that best lays the words' spans over the voiced frames (pauses between
@@ -12,9 +12,6 @@ const WINDOW: f64 = 60.0;
 /// How far the first window's shift is looked for, and how far later ones move from the last.
 const FIRST_SEARCH: f64 = 3.0;
 const NEXT_SEARCH: f64 = 0.6;
-/// A pause is at least this long; a start or end is moved onto a pause's edge this near it.
-const MIN_PAUSE: f64 = 0.08;
-pub const SNAP: f64 = 0.12;
 
 /// The narration as voiced or not, frame by frame (`features::HOP` apart).
 pub struct Voicing {
@@ -42,34 +39,6 @@ impl Voicing {
         let i = (t / super::features::HOP).round();
         i >= 0.0 && self.voiced.get(i as usize).copied().unwrap_or(false)
     }
-
-    /// Where pauses of at least `MIN_PAUSE` end (voice begins) and begin (voice ends).
-    fn edges(&self) -> (Vec<f64>, Vec<f64>) {
-        let hop = super::features::HOP;
-        let min = (MIN_PAUSE / hop).round() as usize;
-        let (mut onsets, mut offsets) = (Vec::new(), Vec::new());
-        let mut i = 0;
-        let n = self.voiced.len();
-        while i < n {
-            if self.voiced[i] {
-                i += 1;
-                continue;
-            }
-            let a = i;
-            while i < n && !self.voiced[i] {
-                i += 1;
-            }
-            if i - a >= min || a == 0 {
-                if a > 0 {
-                    offsets.push(a as f64 * hop);
-                }
-                if i < n {
-                    onsets.push(i as f64 * hop);
-                }
-            }
-        }
-        (onsets, offsets)
-    }
 }
 
 /// The timings against the voice, and the repair.
@@ -82,7 +51,7 @@ pub struct Measured {
     /// Windows the offset was measured in, and how many agreed with the line through them.
     pub windows: usize,
     pub agreeing: usize,
-    /// Each word's start and end as given (after nothing) and as repaired.
+    /// Each word's start and end with the offset and drift removed.
     pub repaired: Vec<(f64, f64)>,
     /// Words whose start, with offset and drift removed, lies inside a pause.
     pub in_silence: Vec<usize>,
@@ -95,9 +64,8 @@ pub fn corrected(t: f64, offset: f64, drift: f64) -> f64 {
 }
 
 /// Measures `words` (start, end; in order) against the narration's loudness `db` (one value
-/// per `features::HOP`), and repairs them: offset and drift removed, then, with `snap`, starts
-/// and ends moved onto the pause edges within `SNAP` seconds. Words are never reordered.
-pub fn measure(words: &[(f64, f64)], db: &[f32], snap: bool) -> Measured {
+/// per `features::HOP`), and removes the offset and drift found.
+pub fn measure(words: &[(f64, f64)], db: &[f32]) -> Measured {
     let voicing = Voicing::of(db);
     // First the shift followed window by window from anywhere near; then, with that line
     // removed, what is left measured again in shorter windows (a drifting shift is not one
@@ -110,7 +78,7 @@ pub fn measure(words: &[(f64, f64)], db: &[f32], snap: bool) -> Measured {
     let (r0, r1, windows, agreeing) = line(&nearer, &voicing, WINDOW / 2.0, 0.25, 0.1);
     let offset = offset + r0 - r1 * offset;
     let drift = drift + r1 - r1 * drift;
-    let mut repaired: Vec<(f64, f64)> = words
+    let repaired: Vec<(f64, f64)> = words
         .iter()
         .map(|&(s, e)| (corrected(s, offset, drift), corrected(e, offset, drift)))
         .collect();
@@ -120,9 +88,6 @@ pub fn measure(words: &[(f64, f64)], db: &[f32], snap: bool) -> Measured {
         .filter(|(_, w)| !voicing.at(w.0) && !voicing.at(w.0 + 0.05))
         .map(|(i, _)| i)
         .collect();
-    if snap {
-        snap_to_edges(&mut repaired, &voicing);
-    }
     Measured {
         offset,
         drift,
@@ -253,52 +218,6 @@ fn best_shift(
     best.1
 }
 
-/// Starts moved onto the voice's onset after a pause, ends onto its stop before one, when the
-/// edge is within `SNAP` and on the right side of the neighbouring words.
-fn snap_to_edges(words: &mut [(f64, f64)], voicing: &Voicing) {
-    let (onsets, offsets) = voicing.edges();
-    let nearest = |edges: &[f64], t: f64| -> Option<f64> {
-        let i = edges.partition_point(|&e| e < t);
-        [i.checked_sub(1), Some(i)]
-            .into_iter()
-            .flatten()
-            .filter_map(|i| edges.get(i).copied())
-            .filter(|e| (e - t).abs() <= SNAP)
-            .min_by(|x, y| (x - t).abs().total_cmp(&(y - t).abs()))
-    };
-    for i in 0..words.len() {
-        let (s, e) = words[i];
-        let prev_end = if i > 0 {
-            words[i - 1].1
-        } else {
-            f64::NEG_INFINITY
-        };
-        let prev_start = if i > 0 {
-            words[i - 1].0
-        } else {
-            f64::NEG_INFINITY
-        };
-        if let Some(o) = nearest(&onsets, s) {
-            // A word begins a phrase only if the word before it ended by then.
-            if o >= prev_end - SNAP && o > prev_start && o < e.max(s) + SNAP {
-                words[i].0 = o;
-                if i > 0 && words[i - 1].1 > o {
-                    words[i - 1].1 = o;
-                }
-            }
-        }
-        let next_start = words.get(i + 1).map(|w| w.0).unwrap_or(f64::INFINITY);
-        if let Some(o) = nearest(&offsets, e) {
-            if o > words[i].0 && o <= next_start + SNAP {
-                words[i].1 = o.min(next_start.max(words[i].0));
-            }
-        }
-        if words[i].1 < words[i].0 {
-            words[i].1 = words[i].0;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,9 +237,8 @@ mod tests {
                 k += 1;
                 let len = 0.2 + (k * 13 % 7) as f64 * 0.05;
                 words.push((t, t + len));
-                for f in ((t / hop) as usize)..(((t + len) / hop) as usize).min(n) {
-                    db[f] = -20.0;
-                }
+                let (a, b) = ((t / hop) as usize, (((t + len) / hop) as usize).min(n));
+                db[a..b].fill(-20.0);
                 t += len + 0.02;
             }
             t += 0.3 + (k * 11 % 7) as f64 * 0.1;
@@ -335,7 +253,7 @@ mod tests {
             .iter()
             .map(|&(s, e)| (s * 1.005 + 0.35, e * 1.005 + 0.35))
             .collect();
-        let m = measure(&given, &db, false);
+        let m = measure(&given, &db);
         assert!((m.offset - 0.35).abs() < 0.03, "offset {}", m.offset);
         assert!((m.drift - 0.005).abs() < 0.0005, "drift {}", m.drift);
         let mut errors: Vec<f64> = m
@@ -350,23 +268,5 @@ mod tests {
             "median {}",
             errors[errors.len() / 2]
         );
-    }
-
-    #[test]
-    fn snapping_puts_phrase_starts_on_the_voice() {
-        let (db, truth) = narration(60.0);
-        // Every start 70 ms late: the first word of each phrase comes back onto its onset.
-        let given: Vec<(f64, f64)> = truth.iter().map(|&(s, e)| (s + 0.07, e)).collect();
-        let mut w = given.clone();
-        snap_to_edges(&mut w, &Voicing::of(&db));
-        let moved = w
-            .iter()
-            .zip(&truth)
-            .filter(|(r, t)| (r.0 - t.0).abs() < 0.011)
-            .count();
-        assert!(moved >= 10, "{moved} of {}", truth.len());
-        assert!(w
-            .windows(2)
-            .all(|p| p[0].0 <= p[1].0 && p[0].1 <= p[1].0 + 1e-9));
     }
 }

@@ -57,10 +57,14 @@ pub fn timed_words(raw: &RawProject) -> Vec<(String, String, f64, f64)> {
 }
 
 /// Measures the project's timed words against the narration's loudness.
-pub fn measure(raw: &RawProject, db: &[f32], snap: bool, fps: f64) -> (Report, Measured) {
+pub fn measure(raw: &RawProject, db: &[f32]) -> Measured {
+    let spans: Vec<(f64, f64)> = timed_words(raw).iter().map(|w| (w.2, w.3)).collect();
+    offset::measure(&spans, db)
+}
+
+/// The report on a measurement (and on the snap that may have followed it).
+pub fn report(raw: &RawProject, m: &Measured, fps: f64) -> Report {
     let words = timed_words(raw);
-    let spans: Vec<(f64, f64)> = words.iter().map(|w| (w.2, w.3)).collect();
-    let m = offset::measure(&spans, db, snap);
     let frame = 1.0 / fps.max(1.0);
     let mut moved: Vec<Moved> = words
         .iter()
@@ -82,7 +86,7 @@ pub fn measure(raw: &RawProject, db: &[f32], snap: bool, fps: f64) -> (Report, M
             .total_cmp(&(a.fixed - a.given).abs())
     });
     moved.truncate(WORST);
-    let report = Report {
+    Report {
         words: words.len(),
         offset_ms: m.offset * 1000.0,
         drift_s_per_hour: m.drift * 3600.0,
@@ -91,8 +95,7 @@ pub fn measure(raw: &RawProject, db: &[f32], snap: bool, fps: f64) -> (Report, M
         off_by_more_than_a_frame: off,
         starting_in_silence: m.in_silence.len(),
         worst: moved,
-    };
-    (report, m)
+    }
 }
 
 /// Writes the repaired times into the project: each timed word's, and each slide's own start
@@ -100,6 +103,8 @@ pub fn measure(raw: &RawProject, db: &[f32], snap: bool, fps: f64) -> (Report, M
 pub fn apply(raw: &mut RawProject, m: &Measured, duration: f64) {
     let clamp = |t: f64| t.clamp(0.0, duration.max(0.0));
     let mut repaired = m.repaired.iter();
+    // Each slide's words' span, once moved.
+    let mut spans: Vec<Option<(f64, f64)>> = Vec::new();
     for slide in raw.slides.iter_mut().flatten() {
         let mut span: Option<(f64, f64)> = None;
         for w in slide.words.iter_mut().flatten() {
@@ -125,6 +130,22 @@ pub fn apply(raw: &mut RawProject, m: &Measured, duration: f64) {
             *t = clamp(offset::corrected(*t, m.offset, m.drift));
             if let Some((_, b)) = span {
                 *t = t.max(b);
+            }
+        }
+        spans.push(span);
+    }
+    // Words that moved onto the voice may have carried a slide's edge past its neighbour's:
+    // the two meet between the one's last word and the other's first.
+    let slides = raw.slides.as_deref_mut().unwrap_or_default();
+    for i in 1..slides.len() {
+        let (before, after) = slides.split_at_mut(i);
+        let (prev, next) = (&mut before[i - 1], &mut after[0]);
+        if let (Some(end), Some(start)) = (prev.end, next.start) {
+            if end > start {
+                let last_word = spans[i - 1].map_or(start, |s| s.1);
+                let end = last_word.max(start);
+                prev.end = Some(end);
+                next.start = Some(end.min(spans[i].map_or(end, |s| s.0)).max(start));
             }
         }
     }
