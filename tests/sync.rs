@@ -339,3 +339,32 @@ fn sync_reports_in_words_and_refuses_what_it_cannot_do() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("names no audio"));
 }
+
+#[test]
+fn text_slides_get_their_words_from_the_audio() {
+    let sp = speech("en-gb", 165, &["--music-db", "15"]);
+    // A project of plain `text` slides, one a sentence, each with its own start and end.
+    let mut slides = Vec::new();
+    let mut a = 0;
+    for (i, w) in sp.words.iter().enumerate() {
+        if w.0.ends_with(['.', '?', '!']) || i + 1 == sp.words.len() {
+            let text: Vec<&str> = sp.words[a..=i].iter().map(|w| w.0.as_str()).collect();
+            slides.push(serde_json::json!({
+                "start": sp.words[a].1, "end": sp.words[i].2, "text": text.join(" ")
+            }));
+            a = i + 1;
+        }
+    }
+    let project = sp.folder.join("p.json");
+    let doc = serde_json::json!({"audio": s(&sp.wav), "slides": slides});
+    std::fs::write(&project, doc.to_string()).unwrap();
+    let fixed = sp.folder.join("fixed.json");
+    let out = run(&["sync", s(&project), "-o", s(&fixed), "--no-snap"]);
+    assert!(
+        out.contains("text slides' words placed by the audio"),
+        "{out}"
+    );
+    let (median, p90) = errors(&starts(&fixed), &sp.words);
+    assert!(median < 0.05 && p90 < 0.15, "{median} {p90}");
+    assert_ok(&gpucast(&["validate", s(&fixed)]));
+}

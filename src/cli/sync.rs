@@ -79,6 +79,7 @@ pub(super) fn run(
     let db = gpucast::sync::loudness(&audio)
         .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
     let seconds = db.len() as f64 * gpucast::sync::features::HOP;
+    let text_slides = gpucast::sync::project::time_text_slides(&mut raw, &audio, &voice)?;
     let words = gpucast::sync::project::timed_words(&raw);
     anyhow::ensure!(
         !words.is_empty(),
@@ -91,6 +92,14 @@ pub(super) fn run(
         unsnapped = gpucast::sync::snap(&mut measured.repaired, &texts, &audio, &voice)?;
     }
     let report = gpucast::sync::project::report(&raw, &measured, fps_of(&raw));
+    match &text_slides {
+        Ok(0) => {}
+        Ok(n) if !json && !quiet => {
+            out!("{n} text slides' words placed by the audio (written as timed words with -o)")
+        }
+        Ok(_) => {}
+        Err(why) => eprintln!("warning: text slides' words keep their shares by length: {why}"),
+    }
     if let Some(why) = &unsnapped {
         eprintln!("warning: words not moved onto the voice (offset and drift removed only): {why}");
     }

@@ -1,10 +1,12 @@
 //! A project's timed words measured against its narration (`gpucast sync`), and the project
 //! rewritten with the repair.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::offset::{self, Measured};
-use crate::project::raw::RawProject;
+use crate::project::raw::{RawProject, RawWord};
 
 /// Words shown in the report's list of the furthest moved.
 const WORST: usize = 10;
@@ -96,6 +98,67 @@ pub fn report(raw: &RawProject, m: &Measured, fps: f64) -> Report {
         starting_in_silence: m.in_silence.len(),
         worst: moved,
     }
+}
+
+/// Gives `text` slides (those with their own start and end) timed words: the text cut into
+/// words as the project cuts it, placed inside the slide's span by the audio. Returns how many
+/// slides were given words, or why none could be (espeak-ng missing).
+pub fn time_text_slides(
+    raw: &mut RawProject,
+    audio: &Path,
+    voice: &str,
+) -> anyhow::Result<Result<usize, String>> {
+    let mut spans: Vec<(f64, f64)> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut groups: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, slide) in raw.slides.iter().flatten().enumerate() {
+        let (Some(text), None, Some(start), Some(end)) =
+            (&slide.text, &slide.words, slide.start, slide.end)
+        else {
+            continue;
+        };
+        let (text, _) = crate::segment::clean(text);
+        let mut words = crate::segment::words(&text);
+        words.retain(|w| crate::segment::is_visible(w));
+        if words.is_empty() || !(end > start) {
+            continue;
+        }
+        // Shares by length to begin with, as the project would give them.
+        let total: f64 = words.iter().map(|w| w.chars().count() as f64 + 1.0).sum();
+        let first = spans.len();
+        let mut t = start;
+        for w in words {
+            let d = (end - start) * (w.chars().count() as f64 + 1.0) / total;
+            spans.push((t, (t + d).min(end)));
+            texts.push(w);
+            t += d;
+        }
+        groups.push((i, first, spans.len() - 1));
+    }
+    if groups.is_empty() {
+        return Ok(Ok(0));
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let ranges: Vec<(usize, usize)> = groups.iter().map(|g| (g.1, g.2)).collect();
+    let heard = super::cues::place(&mut spans, &refs, &ranges, audio, voice, false)?;
+    if let Some(why) = heard.unplaced {
+        return Ok(Err(why));
+    }
+    let slides = raw.slides.as_deref_mut().unwrap_or_default();
+    for &(i, a, b) in &groups {
+        slides[i].words = Some(
+            (a..=b)
+                .map(|k| RawWord {
+                    text: Some(texts[k].clone()),
+                    start: Some(spans[k].0),
+                    end: Some(spans[k].1),
+                    ..Default::default()
+                })
+                .collect(),
+        );
+        slides[i].text = None;
+    }
+    Ok(Ok(groups.len()))
 }
 
 /// Writes the repaired times into the project: each timed word's, and each slide's own start
