@@ -368,3 +368,41 @@ fn text_slides_get_their_words_from_the_audio() {
     assert!(median < 0.05 && p90 < 0.15, "{median} {p90}");
     assert_ok(&gpucast(&["validate", s(&fixed)]));
 }
+
+#[test]
+fn a_stretch_the_narration_does_not_say_is_reported() {
+    let sp = speech("en-us+f3", 185, &[]);
+    // The script as edited after the recording: a paragraph the narrator never read.
+    let text = std::fs::read_to_string(TEXT).unwrap();
+    let mut paragraphs: Vec<&str> = text.split("\n\n").collect();
+    let extra = "This paragraph was cut in the edit at the last minute, before the recording \
+                 began, so nobody ever read it aloud.";
+    paragraphs.insert(4, extra);
+    let script = sp.folder.join("edited.txt");
+    std::fs::write(&script, paragraphs.join("\n\n")).unwrap();
+    let project = sp.folder.join("p.json");
+    let out = run(&[
+        "import",
+        "--text",
+        s(&script),
+        "--audio",
+        s(&sp.wav),
+        "-o",
+        s(&project),
+    ]);
+    let first = paragraphs[..4].join(" ").split_whitespace().count() + 1;
+    let last = first + extra.split_whitespace().count() - 1;
+    assert!(
+        out.contains(&format!(
+            "warning: words {first}-{last} (\"This\" ... \"aloud.\""
+        )),
+        "{out}"
+    );
+    // The words around it are still on the voice.
+    let got = starts(&project);
+    let mut said: Vec<f64> = got[..first - 1].to_vec();
+    said.extend_from_slice(&got[last..]);
+    let (median, p90) = errors(&said, &sp.words);
+    assert!(median < 0.08 && p90 < 0.2, "{median} {p90}");
+    assert_ok(&gpucast(&["validate", s(&project)]));
+}

@@ -33,9 +33,12 @@ const STEP: f64 = 2.0 * features::HOP;
 pub struct Placed {
     pub start: f64,
     pub end: f64,
-    /// The largest distance on the word's stretch of the path: how unlike the reference the
+    /// The mean distance on the word's stretch of the path: how unlike the reference the
     /// narration sounded there.
     pub cost: f32,
+    /// The narration gave the word under a third of the time espeak did: the path ran along
+    /// the reference without the narration moving, as it does past words not said.
+    pub squeezed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -169,6 +172,7 @@ impl Reference {
                     start: origin,
                     end: origin,
                     cost: f32::INFINITY,
+                    squeezed: true,
                 };
                 count
             ];
@@ -180,12 +184,13 @@ impl Reference {
                 let e = e.clamp(s + 1, reached.max(s + 1));
                 let start = path.first[s];
                 let end = path.last[e - 1] + 1;
-                let cost = path.cost[s..e].iter().copied().fold(0.0, f32::max);
+                let cost = path.cost[s..e].iter().sum::<f32>() / (e - s) as f32;
                 // Both sides' frame n stands for n steps from its start.
                 Placed {
                     start: origin + start as f64 * STEP,
                     end: origin + end as f64 * STEP,
                     cost,
+                    squeezed: 3 * end.saturating_sub(start) < e - s,
                 }
             })
             .collect()
@@ -239,7 +244,11 @@ impl<'a> Aligner<'a> {
         let mut costs: Vec<f32> = self.placed.iter().map(|p| p.cost).collect();
         costs.sort_by(|a, b| a.total_cmp(b));
         let median = costs.get(costs.len() / 2).copied().unwrap_or(0.0);
-        let poor: Vec<bool> = self.placed.iter().map(|p| p.cost > 2.0 * median).collect();
+        let poor: Vec<bool> = self
+            .placed
+            .iter()
+            .map(|p| p.squeezed || p.cost > 2.0 * median)
+            .collect();
         let mut unsure = Vec::new();
         let mut k = 0;
         while k < poor.len() {
@@ -275,6 +284,7 @@ impl<'a> Aligner<'a> {
                     start: t,
                     end: t,
                     cost: f32::INFINITY,
+                    squeezed: true,
                 });
                 self.next += 1;
             }
@@ -368,6 +378,7 @@ impl<'a> Aligner<'a> {
                     start: t,
                     end: t,
                     cost: f32::INFINITY,
+                    squeezed: true,
                 });
                 self.next += 1;
             }
