@@ -120,7 +120,7 @@ pub fn time_text_slides(
         let (text, _) = crate::segment::clean(text);
         let mut words = crate::segment::words(&text);
         words.retain(|w| crate::segment::is_visible(w));
-        if words.is_empty() || !(end > start) {
+        if words.is_empty() || end.is_nan() || start.is_nan() || end <= start {
             continue;
         }
         // Shares by length to begin with, as the project would give them.
