@@ -406,3 +406,42 @@ fn a_stretch_the_narration_does_not_say_is_reported() {
     assert!(median < 0.08 && p90 < 0.2, "{median} {p90}");
     assert_ok(&gpucast(&["validate", s(&project)]));
 }
+
+#[test]
+fn a_script_that_is_not_the_recording_is_refused() {
+    let sp = speech("en-gb", 175, &[]);
+    // The script three times over over a recording of it once: most of it is not there.
+    let text = std::fs::read_to_string(TEXT).unwrap();
+    let twice = sp.folder.join("thrice.txt");
+    std::fs::write(&twice, format!("{text}\n\n{text}\n\n{text}")).unwrap();
+    let project = sp.folder.join("p.json");
+    let o = gpucast(&[
+        "import",
+        "--text",
+        s(&twice),
+        "--audio",
+        s(&sp.wav),
+        "-o",
+        s(&project),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is it the recording of this script?"), "{err}");
+    assert!(!project.exists());
+    // Silence: nothing to align with.
+    let silent = sp.folder.join("silent.wav");
+    common::write_wav(&silent, 3.0, &[]);
+    let o = gpucast(&[
+        "import",
+        "--text",
+        TEXT,
+        "--audio",
+        s(&silent),
+        "-o",
+        s(&project),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no speech heard in"), "{err}");
+    assert!(!project.exists());
+}

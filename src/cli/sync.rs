@@ -145,6 +145,13 @@ fn print(r: &gpucast::sync::project::Report, audio: &Path, seconds: f64) -> std:
         r.words,
         audio.display()
     );
+    if r.windows == 0 {
+        out!(
+            "  no offset measured: no stretch of narration held enough words against voiced \
+             sound (is the audio silent, or the timings another recording's?)"
+        );
+        return Ok(());
+    }
     out!(
         "  offset: {:+.0} ms (the words come {}) at the start",
         r.offset_ms,

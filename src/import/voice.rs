@@ -118,7 +118,34 @@ pub fn from_script(
             audio.display()
         )
     })?;
+    if alignment.range_db < 12.0 {
+        return Err(bad(format!(
+            "no speech heard in {} (its loudest and quietest moments are {:.0} dB apart)",
+            audio.display(),
+            alignment.range_db
+        ))
+        .into());
+    }
     let placed = &alignment.words;
+    // Words the narration ended before are not in it: a script longer than the recording, or
+    // another recording.
+    if let Some(&(k, _)) = alignment
+        .unsure
+        .last()
+        .filter(|u| u.1 + 3 >= placed.len() && placed[u.0].squeezed)
+    {
+        let left = all.len() - k;
+        return Err(bad(format!(
+            "the narration ({:.1} s) ends before the script does: the last {left} word{} (from \
+             word {}, \"{}\") are not in it; is {} the recording of this script?",
+            audio_info.duration,
+            if left == 1 { "" } else { "s" },
+            k + 1,
+            all[k],
+            audio.display()
+        ))
+        .into());
+    }
     let tokens: Vec<Token> = all
         .iter()
         .enumerate()
@@ -140,6 +167,15 @@ pub fn from_script(
     } else {
         Vec::new()
     };
+    if alignment.confidence() < 0.6 {
+        return Err(bad(format!(
+            "only {:.0}% of the script's words match the narration in {}: is it the recording \
+             of this script?",
+            alignment.confidence() * 100.0,
+            audio.display()
+        ))
+        .into());
+    }
     let notes = vec![format!(
         "aligned to the narration: {:.0}% of the words matched well",
         alignment.confidence() * 100.0

@@ -44,6 +44,9 @@ pub struct Placed {
 #[derive(Debug, Clone)]
 pub struct Alignment {
     pub words: Vec<Placed>,
+    /// The narration's loudest and quietest frames were this many dB apart: under about 12,
+    /// there was no speech to align with.
+    pub range_db: f32,
     /// Runs of words (first, last index) whose match was poor: the narration there may not say
     /// the script (an ad lib, a cut, music).
     pub unsure: Vec<(usize, usize)>,
@@ -208,6 +211,9 @@ struct Aligner<'a> {
     placed: Vec<Placed>,
     /// espeak's seconds per character, learnt as it speaks.
     per_char: f64,
+    /// The loudest and quietest frames heard.
+    loudest: f32,
+    quietest: f32,
 }
 
 impl<'a> Aligner<'a> {
@@ -220,6 +226,8 @@ impl<'a> Aligner<'a> {
             next: 0,
             placed: Vec::with_capacity(words.len()),
             per_char: 0.07,
+            loudest: f32::NEG_INFINITY,
+            quietest: f32::INFINITY,
         }
     }
 
@@ -229,6 +237,8 @@ impl<'a> Aligner<'a> {
 
     /// Takes the next frame and aligns the window it completes.
     fn push(&mut self, frame: Frame) -> anyhow::Result<()> {
+        self.loudest = self.loudest.max(frame.db);
+        self.quietest = self.quietest.min(frame.db);
         self.frames.push_back(frame);
         while self.frames.len() >= Self::window_frames() && self.next < self.words.len() {
             self.window(false)?;
@@ -257,16 +267,24 @@ impl<'a> Aligner<'a> {
                 continue;
             }
             let a = k;
-            while k < poor.len() && poor[k] {
+            let mut end = k;
+            // A stretch runs on over a word or two that matched by chance ("a", "the").
+            while k < poor.len() && (poor[k] || poor[k..(k + 3).min(poor.len())].contains(&true)) {
+                if poor[k] {
+                    end = k;
+                }
                 k += 1;
             }
-            // One poor word among good ones is a cough or a mumble; three in a row is a stretch.
-            if k - a >= 3 {
-                unsure.push((a, k - 1));
+            k = end + 1;
+            let count = poor[a..=end].iter().filter(|p| **p).count();
+            // One poor word among good ones is a cough or a mumble; three is a stretch.
+            if count >= 3 {
+                unsure.push((a, end));
             }
         }
         Ok(Alignment {
             words: self.placed,
+            range_db: (self.loudest - self.quietest).max(0.0),
             unsure,
         })
     }

@@ -118,7 +118,13 @@ fn line(
             (centre + width / 2.0).min(length),
         );
         let inside = words.iter().filter(|w| w.0 >= a && w.0 < b).count();
-        if inside >= 8 {
+        let (f0, f1) = (
+            ((a / super::features::HOP) as usize).min(voicing.voiced.len()),
+            ((b / super::features::HOP) as usize).min(voicing.voiced.len()),
+        );
+        let voiced = voicing.voiced[f0..f1].iter().filter(|v| **v).count();
+        // A window of silence (or of music alone) says nothing about where words are.
+        if inside >= 8 && voiced * 10 >= f1 - f0 {
             let (around, search) = match last {
                 None => (0.0, first),
                 Some(s) => (s, next),
