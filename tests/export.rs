@@ -80,18 +80,7 @@ fn slides(project: &Path) -> Slides {
         .unwrap()
         .iter()
         .map(|s| {
-            let words = s["words"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|w| {
-                    (
-                        w["text"].as_str().unwrap().to_string(),
-                        w["start"].as_f64().unwrap(),
-                        w["end"].as_f64().unwrap(),
-                    )
-                })
-                .collect();
+            let words = timed_words(&s["words"]);
             (
                 s["start"].as_f64().unwrap(),
                 s["end"].as_f64().unwrap(),

@@ -41,18 +41,7 @@ fn speech(voice: &str, rate: u32, extra: &[&str]) -> Speech {
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap())
             .unwrap();
-    let words = doc["words"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| {
-            (
-                w["text"].as_str().unwrap().to_string(),
-                w["start"].as_f64().unwrap(),
-                w["end"].as_f64().unwrap(),
-            )
-        })
-        .collect();
+    let words = common::timed_words(&doc["words"]);
     Speech {
         folder: dir.path().to_path_buf(),
         wav: out.with_extension("wav"),

@@ -295,17 +295,7 @@ impl<'a> Aligner<'a> {
         let n = self.frames.len().min(Self::window_frames());
         let origin = self.frames_at as f64 * features::HOP;
         if n < 2 {
-            // The narration ended before the script: the words left are placed at its end.
-            let t = self.placed.last().map(|p| p.end).unwrap_or(origin);
-            while self.next < self.words.len() {
-                self.placed.push(Placed {
-                    start: t,
-                    end: t,
-                    cost: f32::INFINITY,
-                    squeezed: true,
-                });
-                self.next += 1;
-            }
+            self.place_rest_at_end(origin);
             return Ok(());
         }
         let held: Vec<Frame> = self.frames.iter().take(n).copied().collect();
@@ -384,23 +374,24 @@ impl<'a> Aligner<'a> {
         let drop = (resume_frame - self.frames_at).min(self.frames.len());
         self.frames.drain(..drop);
         self.frames_at += drop;
-        if last && self.next < self.words.len() {
-            // Words left after the narration ended: placed at its end.
-            let t = self
-                .placed
-                .last()
-                .map(|p| p.end)
-                .unwrap_or(origin + seconds);
-            while self.next < self.words.len() {
-                self.placed.push(Placed {
-                    start: t,
-                    end: t,
-                    cost: f32::INFINITY,
-                    squeezed: true,
-                });
-                self.next += 1;
-            }
+        if last {
+            self.place_rest_at_end(origin + seconds);
         }
         Ok(())
+    }
+
+    /// The narration ended before the script: the words left are placed where the last placed
+    /// word ended (or at `end`), matched with nothing.
+    fn place_rest_at_end(&mut self, end: f64) {
+        let t = self.placed.last().map(|p| p.end).unwrap_or(end);
+        while self.next < self.words.len() {
+            self.placed.push(Placed {
+                start: t,
+                end: t,
+                cost: f32::INFINITY,
+                squeezed: true,
+            });
+            self.next += 1;
+        }
     }
 }

@@ -572,7 +572,16 @@ pub fn project_words(project: &Path) -> Vec<(String, f64, f64)> {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|s| s["words"].as_array().unwrap().iter())
+        .flat_map(|s| timed_words(&s["words"]))
+        .collect()
+}
+
+/// A JSON array of `{text, start, end}` words as (text, start, end).
+pub fn timed_words(words: &serde_json::Value) -> Vec<(String, f64, f64)> {
+    words
+        .as_array()
+        .unwrap()
+        .iter()
         .map(|w| {
             (
                 w["text"].as_str().unwrap().to_string(),
