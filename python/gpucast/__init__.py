@@ -80,19 +80,33 @@ class Project:
         max_lines: Optional[int] = None,
         max_words: Optional[int] = None,
         offset: float = 0.0,
+        look: Optional[str] = None,
+        emphasize: Optional[PathLike] = None,
+        translation: Optional[PathLike] = None,
+        snap: bool = False,
+        voice: Optional[str] = None,
     ) -> "Project":
         """Another tool's word timings (WhisperX, whisper.cpp, ElevenLabs, SRT, ...) and the
-        narration they belong to, imported as ``gpucast import`` does."""
+        narration they belong to, imported as ``gpucast import`` does: ``look`` a named look or
+        look file, ``emphasize`` a list of words to stress, ``translation`` subtitles in another
+        language, ``snap`` the timings' offset and drift removed and every word put on the voice,
+        ``voice`` the espeak-ng voice the narration is listened for with."""
+        path = lambda p: os.fspath(p) if p is not None else None
         return cls(
             _gpucast.Project.from_timings(
                 os.fspath(timings),
                 os.fspath(audio),
-                os.fspath(text) if text is not None else None,
+                path(text),
                 preset,
                 format,
                 max_lines,
                 max_words,
                 float(offset),
+                look,
+                path(emphasize),
+                path(translation),
+                bool(snap),
+                voice,
             )
         )
 

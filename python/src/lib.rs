@@ -132,7 +132,7 @@ impl Project {
     }
 
     #[staticmethod]
-    #[pyo3(signature = (timings, audio, text=None, preset=None, format="auto", max_lines=None, max_words=None, offset=0.0))]
+    #[pyo3(signature = (timings, audio, text=None, preset=None, format="auto", max_lines=None, max_words=None, offset=0.0, look=None, emphasize=None, translation=None, snap=false, voice=None))]
     #[allow(clippy::too_many_arguments)]
     fn from_timings(
         timings: PathBuf,
@@ -143,6 +143,11 @@ impl Project {
         max_lines: Option<usize>,
         max_words: Option<usize>,
         offset: f64,
+        look: Option<String>,
+        emphasize: Option<PathBuf>,
+        translation: Option<PathBuf>,
+        snap: bool,
+        voice: Option<String>,
     ) -> PyResult<Project> {
         if !offset.is_finite() {
             return Err(PyValueError::new_err(format!(
@@ -160,6 +165,11 @@ impl Project {
                     max_lines,
                     max_words,
                     offset,
+                    look,
+                    emphasize,
+                    translation,
+                    snap,
+                    voice,
                     ..Default::default()
                 },
             },

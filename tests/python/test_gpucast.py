@@ -226,6 +226,20 @@ def test_from_timings(tmp_path):
         gpucast.Project.from_timings(whisperx, wav, offset=float("nan"))
 
 
+def test_from_timings_takes_the_import_options(tmp_path):
+    whisperx = ROOT / "tests" / "data" / "import" / "whisper-verbose.json"
+    wav = tmp_path / "n.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "30", str(wav)],
+                   check=True)
+    stress = tmp_path / "stress.txt"
+    stress.write_text("the\n")
+    p = gpucast.Project.from_timings(whisperx, wav, look="hormozi", emphasize=stress, snap=True,
+                                     voice="en-us")
+    assert p.summary()["words"] > 0
+    with pytest.raises(gpucast.Error, match="hormozi"):
+        gpucast.Project.from_timings(whisperx, wav, look="no-such-look").summary()
+
+
 def test_the_command_comes_with_the_package():
     r = subprocess.run(["gpucast", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("gpucast ")
