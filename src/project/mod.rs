@@ -27,6 +27,7 @@ pub use model::*;
 use problems::Checker;
 pub use problems::InvalidProject;
 use raw::RawProject;
+pub use slides::estimate_words;
 pub use style::{parse_color, resolve_style};
 
 /// Reads and validates a project file. Audio is decoded once here to learn its exact length.

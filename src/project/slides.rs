@@ -446,7 +446,7 @@ pub(super) fn timed_words(
 
 /// Spreads a slide's plain text over its time, each word's share proportional to its length.
 /// Chinese and Japanese are cut into words by `segment::words`.
-pub(super) fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
+pub fn estimate_words(text: &str, start: f64, end: f64) -> Vec<Word> {
     let mut parts = crate::segment::words(text);
     parts.retain(|w| crate::segment::is_visible(w));
     // The space after a word counts toward its share, as speech pauses between words.

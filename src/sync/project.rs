@@ -117,21 +117,19 @@ pub fn time_text_slides(
         else {
             continue;
         };
+        // Shares by length to begin with, the words cut as the project cuts them.
         let (text, _) = crate::segment::clean(text);
-        let mut words = crate::segment::words(&text);
-        words.retain(|w| crate::segment::is_visible(w));
-        if words.is_empty() || end.is_nan() || start.is_nan() || end <= start {
+        if end.is_nan() || start.is_nan() || end <= start {
             continue;
         }
-        // Shares by length to begin with, as the project would give them.
-        let total: f64 = words.iter().map(|w| w.chars().count() as f64 + 1.0).sum();
+        let words = crate::project::estimate_words(&text, start, end);
+        if words.is_empty() {
+            continue;
+        }
         let first = spans.len();
-        let mut t = start;
         for w in words {
-            let d = (end - start) * (w.chars().count() as f64 + 1.0) / total;
-            spans.push((t, (t + d).min(end)));
-            texts.push(w);
-            t += d;
+            spans.push((w.start, w.end));
+            texts.push(w.text);
         }
         groups.push((i, first, spans.len() - 1));
     }
