@@ -30,6 +30,7 @@ pub mod scene;
 pub mod segment;
 pub mod shard;
 pub mod sheet;
+pub mod studio;
 pub mod sync;
 pub mod timeline;
 
@@ -40,7 +41,7 @@ use anyhow::Context as _;
 
 pub use encode::{Repeats, VideoSettings};
 pub use job::{Checks, Output, RenderJob, Source, Summary};
-pub use prepare::{prepare, prepare_source, Prepared};
+pub use prepare::{prepare, prepare_project, prepare_source, Prepared};
 pub use project::Project;
 pub use render::{Backend, RenderOptions};
 pub use scene::Scene;
@@ -369,15 +370,20 @@ pub fn overlay_of(
     render::draw_one(backend, p.scene.clone(), opts, transparent, key)?.into_rgba()
 }
 
-/// The key of the frame on screen at `seconds`: the last one that started at or before it.
-fn key_at_time(p: &Prepared, seconds: f64) -> anyhow::Result<&timeline::FrameKey> {
+/// The frame on screen at `seconds`: the last one that started at or before it.
+pub fn frame_index_at(p: &Prepared, seconds: f64) -> anyhow::Result<u64> {
     let duration = p.project.duration();
     anyhow::ensure!(
         seconds.is_finite() && seconds >= 0.0 && seconds < duration,
         "--at {seconds} is outside the video (0 to {duration:.3} s)"
     );
     let exact = seconds * p.project.fps.as_f64();
-    let frame = ((exact + project::TIME_EPSILON).floor() as u64).min(p.timeline.frame_count - 1);
+    Ok(((exact + project::TIME_EPSILON).floor() as u64).min(p.timeline.frame_count - 1))
+}
+
+/// The key of the frame on screen at `seconds`.
+fn key_at_time(p: &Prepared, seconds: f64) -> anyhow::Result<&timeline::FrameKey> {
+    let frame = frame_index_at(p, seconds)?;
     p.timeline
         .key_at(frame)
         .context("frame outside the timeline")

@@ -92,6 +92,12 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
             project::from_raw(project::parse(name, text)?, base, name, None)?
         }
     };
+    prepare_project(project)
+}
+
+/// A project already resolved (the studio's drafts, whose narration was measured once), laid
+/// out and planned.
+pub fn prepare_project(project: Project) -> anyhow::Result<Prepared> {
     let scene = Scene::build(&project)?;
     let timeline = timeline::plan(&project, &|s, w| scene.place(s, w));
     Ok(Prepared {

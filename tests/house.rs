@@ -39,6 +39,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("batch", 10),
     ("cli", 10),
     ("fuzzing", 10),
+    ("studio", 10),
     ("main", 11),
 ];
 

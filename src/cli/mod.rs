@@ -378,6 +378,26 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Open the studio: a page on this machine (its address printed, with a token) to see any
+    /// frame, play the video with its narration, fix words, timings and looks, save and render.
+    Studio {
+        /// The project file.
+        project: PathBuf,
+        /// The port on 127.0.0.1 (0: any free one).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Listen on this address and port instead (0.0.0.0:8765: reachable from other machines).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Print the address only; do not open it in a browser.
+        #[arg(long)]
+        no_open: bool,
+        /// The espeak-ng voice the sync check speaks the words with.
+        #[arg(long, default_value = gpucast::sync::VOICE)]
+        voice: String,
+        #[command(flatten)]
+        draw: DrawArgs,
+    },
     /// Write the project's words and slides for other tools: subtitles (.srt, .vtt), karaoke
     /// subtitles (.ass), titles for Final Cut Pro and DaVinci Resolve (.fcpxml), or a WhisperX
     /// transcript (.json). Nothing is rendered.
@@ -812,6 +832,23 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             no_snap,
             force,
         } => sync::run(source, output, json, !no_snap, force, quiet),
+        Command::Studio {
+            project,
+            port,
+            listen,
+            no_open,
+            voice,
+            draw,
+        } => gpucast::studio::serve(gpucast::studio::Options {
+            project,
+            listen,
+            port,
+            open: !no_open,
+            backend: draw.backend,
+            render: draw.options(),
+            checks,
+            voice,
+        }),
         Command::Export {
             project,
             output,

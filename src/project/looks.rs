@@ -49,7 +49,7 @@ pub fn names() -> String {
 }
 
 /// Whether `given` names a file rather than a built-in look.
-fn is_path(given: &str) -> bool {
+pub fn is_path(given: &str) -> bool {
     given.contains('/') || given.contains('\\') || given.to_ascii_lowercase().ends_with(".json")
 }
 
