@@ -55,6 +55,20 @@ async fn guard(State(s): State<Shared>, req: Request, next: Next) -> Response {
         };
         return (status, Json(json!({ "error": refusal.message() }))).into_response();
     }
+    // A body over the limit is refused before it is read.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > crate::project::limits::PROJECT_BYTES) {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is over the {} MB limit for projects",
+                crate::project::limits::PROJECT_BYTES >> 20
+            ),
+        );
+    }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -49,8 +49,8 @@ function edit(change) {
 }
 
 function changed() {
-  studio.saved = false;
-  $("save").disabled = false;
+  studio.saved = JSON.stringify(studio.project) === studio.savedJson;
+  $("save").disabled = studio.saved;
   renderWords();
   renderLane();
   clearTimeout(draftTimer);
@@ -106,6 +106,7 @@ async function save() {
   if (d.draft) takeDraft(d.draft);
   if (r.ok) {
     studio.version = d.version;
+    studio.savedJson = JSON.stringify(studio.project);
     studio.saved = true;
     $("save").disabled = true;
     status("saved");
@@ -513,7 +514,7 @@ function renderProblems() {
   const n = d.problems.length;
   $("count").textContent = n ? `(${n})` : d.warnings.length ? `(${d.warnings.length} warnings)` : "";
   if (n) status(`${n} problem${n === 1 ? "" : "s"}: the preview shows the last good edit`, true);
-  else if (!studio.saved) status("edited (not saved)");
+  else status(studio.saved ? "" : "edited (not saved)");
 }
 
 // `slides[3].words[5].end: ...` opens slide 3 with word 5 selected, at the word.
@@ -748,6 +749,7 @@ async function start() {
   const r = await fetch(api("/api/project"));
   studio.version = (r.headers.get("etag") || "").replace(/"/g, "");
   studio.project = JSON.parse(await r.text());
+  studio.savedJson = JSON.stringify(studio.project);
   const d = await (await fetch(api("/api/draft"))).json();
   audio.src = api("/api/audio");
   renderLooks(info);
