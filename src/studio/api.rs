@@ -163,9 +163,13 @@ async fn get_project(State(s): State<Shared>) -> Response {
     res
 }
 
-fn body_text(body: Bytes) -> Result<String, Response> {
-    String::from_utf8(body.to_vec())
-        .map_err(|_| error(StatusCode::BAD_REQUEST, "the project must be UTF-8 JSON"))
+fn body_text(body: Bytes) -> Result<String, Box<Response>> {
+    String::from_utf8(body.to_vec()).map_err(|_| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            "the project must be UTF-8 JSON",
+        ))
+    })
 }
 
 /// Saves the project: 200 with the new version, 422 with the problems, 409 when the file
@@ -173,7 +177,7 @@ fn body_text(body: Bytes) -> Result<String, Response> {
 async fn put_project(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let text = match body_text(body) {
         Ok(t) => t,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let expected = headers
         .get(header::IF_MATCH)
@@ -253,7 +257,7 @@ async fn get_draft(State(s): State<Shared>) -> Response {
 async fn put_draft(State(s): State<Shared>, body: Bytes) -> Response {
     let text = match body_text(body) {
         Ok(t) => t,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let studio = s.clone();
     match blocking(move || studio.session.set_draft(&text)).await {
