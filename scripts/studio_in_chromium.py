@@ -13,6 +13,10 @@ to open), clicks and types through the page's own controls, and writes what it s
     and the status the page showed;
   - with --bad-edit SLIDE WORD: that word's end typed before its start, Save clicked, the
     status and the problems listed (then undone);
+  - with --tour: the other controls, each checked by what it changed: a start nudged one
+    frame by the arrow key, a slide split at a word and merged back, a colour changed in
+    Looks (the frame redrawn), undo and redo, a second of playback (the frames following the
+    narration's clock), and the sync check;
   - with --render: Render clicked, the progress seen until it ends, and the download link;
   - with --screenshot FILE: the page as shown.
 
@@ -169,6 +173,61 @@ TYPE = """(() => { const i = document.querySelector(%r); i.focus(); i.value = %r
 CLICK = "document.getElementById(%r).click()"
 
 
+def tour(b):
+    out = {}
+    b.js("goSlide(0)")
+    fps = b.js("studio.timeline.fps")
+    # Arrow up in word 0's start: one frame later.
+    before = b.js("studio.project.slides[0].words[0].start")
+    b.js("""(() => { const i = document.querySelector('#wordtable tr[data-word="0"] input.start'); i.focus();
+      i.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowUp", bubbles: true})); })()""")
+    after = b.js("studio.project.slides[0].words[0].start")
+    out["nudge"] = [before, after, round(1 / fps, 6)]
+    # Split slide 0 at word 2, then merge it back.
+    n = b.js("studio.project.slides.length")
+    b.js("studio.selected = 2; document.getElementById('split').click()")
+    out["split"] = [n, b.js("studio.project.slides.length"), b.js("studio.project.slides[1].words[0].text"),
+                    b.js("studio.slide")]
+    b.js("goSlide(0); document.getElementById('merge').click()")
+    out["merged"] = b.js("studio.project.slides.length")
+    b.js(CLICK % "undo")
+    b.js(CLICK % "undo")
+    b.js(CLICK % "undo")
+    out["undone"] = b.js("JSON.stringify(studio.project) === studio.savedJson")
+    b.js(CLICK % "redo")
+    out["redone_start"] = b.js("studio.project.slides[0].words[0].start")
+    b.js(CLICK % "undo")
+    # A colour in Looks: the frame at the same time is redrawn from the new draft.
+    b.js("document.querySelector('nav button[data-tab=looks]').click()")
+    t = b.js("studio.timeline.slides[0][1] - 0.05")
+    b.js(SCRUB % t)
+    b.wait(f"studio.shown && Math.abs(studio.shown.t - {t}) < 1e-6")
+    png_before = b.js("studio.shown.url")
+    d = b.js("studio.draft.id")
+    b.js(TYPE % ('#looks input[data-path="style.spoken.color"]', "#ff0000"))
+    b.wait(f"!studio.pending && studio.draft.id > {d} && studio.shown.url !== {json.dumps(png_before)}")
+    out["look"] = {"color": b.js("studio.project.style.spoken.color"),
+                   "redrawn": b.js(f"studio.shown.url !== {json.dumps(png_before)}")}
+    b.js(CLICK % "undo")
+    b.wait(f"!studio.pending && studio.draft.id > {d + 1}")
+    out["look_undone"] = b.js("JSON.stringify(studio.project) === studio.savedJson")
+    # A second of playback: the preview follows the narration's clock.
+    b.js(SCRUB % 0.5)
+    b.wait("studio.shown && Math.abs(studio.shown.t - 0.5) < 1e-6")
+    b.js(CLICK % "play")
+    time.sleep(1.5)
+    out["playing"] = b.js("!document.getElementById('narration').paused")
+    out["played"] = b.js("[document.getElementById('narration').currentTime, studio.time, studio.shown.t]")
+    b.js(CLICK % "play")
+    # The sync check on the fixture's narration.
+    b.js("document.querySelector('nav button[data-tab=sync]').click()")
+    b.js(CLICK % "check")
+    b.wait("!document.getElementById('check').disabled", 120)
+    out["sync"] = b.js("document.getElementById('syncsummary').textContent")
+    out["sync_data"] = b.js("studio.sync")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("url")
@@ -178,7 +237,9 @@ def main():
     ap.add_argument("--edit", nargs=3)
     ap.add_argument("--bad-edit", nargs=2)
     ap.add_argument("--render", action="store_true")
+    ap.add_argument("--tour", action="store_true")
     ap.add_argument("--screenshot")
+    ap.add_argument("--shot-at", type=float, help="the time shown in the screenshot")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     report = {}
@@ -234,6 +295,8 @@ def main():
             report["bad_status"] = b.js('document.getElementById("status").textContent')
             b.js(CLICK % "undo")
             b.wait("!studio.pending && studio.draft && studio.draft.valid")
+        if a.tour:
+            report["tour"] = tour(b)
         if a.render:
             b.js(CLICK % "render")
             seen = []
@@ -251,6 +314,13 @@ def main():
             report["download_href"] = b.js('document.getElementById("download").getAttribute("href")')
             report["download_text"] = b.js('document.getElementById("download").textContent')
         if a.screenshot:
+            if a.shot_at is not None:
+                b.js('document.getElementById("size").value = "960"')
+                b.js("document.querySelector('nav button[data-tab=words]').click()")
+                b.js(SCRUB % a.shot_at)
+                b.wait(SHOWN % (a.shot_at, "960"))
+                b.js("studio.selected = 3; renderWords(); renderLane()")
+                time.sleep(0.3)
             shot = b.send("Page.captureScreenshot", {"format": "png"})
             with open(a.screenshot, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))

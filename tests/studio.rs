@@ -561,3 +561,67 @@ fn the_page_in_chromium() {
     std::fs::write(&video, &r.body).unwrap();
     assert_eq!(decode_video(&video, 30.0).frames.len(), 360);
 }
+
+/// The page's other controls, on the bundled demo (real speech): a time nudged a frame by the
+/// arrow key, a slide split and merged, undo and redo, a look changed and the frame redrawn,
+/// playback following the narration, and the sync check.
+#[test]
+fn the_page_s_controls_in_chromium() {
+    if !chromium() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    for f in ["project.json", "narration.ogg", "background.png"] {
+        std::fs::copy(demo.join(f), dir.path().join(f)).unwrap();
+    }
+    let project = dir.path().join("project.json");
+    let original = std::fs::read(&project).unwrap();
+    let s = Studio::start(&project, &[]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/studio_in_chromium.py");
+    let out = dir.path().join("browser");
+    let run = Command::new("python3")
+        .arg(&script)
+        .args([&s.url(), out.to_str().unwrap(), "--tour"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let tour = &report["tour"];
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    let nudge = tour["nudge"].as_array().unwrap();
+    let frame = 1.0 / 30.0;
+    let moved = nudge[1].as_f64().unwrap() - nudge[0].as_f64().unwrap();
+    assert!((moved - frame).abs() < 0.001, "{tour:#}");
+    // Split at the third word: one slide more, the new one current and starting with it.
+    assert_eq!(tour["split"][1], tour["split"][0].as_u64().unwrap() + 1);
+    assert_eq!(tour["split"][2], "gpucast.");
+    assert_eq!(tour["split"][3], 1);
+    assert_eq!(tour["merged"], tour["split"][0]);
+    assert_eq!(tour["undone"], true, "three undos give back the file as loaded");
+    assert_eq!(tour["redone_start"], nudge[1]);
+    assert_eq!(tour["look"]["color"], "#ff0000");
+    assert_eq!(tour["look"]["redrawn"], true);
+    assert_eq!(tour["look_undone"], true);
+    // Playing from 0.5 s for about 1.5 s: the preview is at the narration's time.
+    assert_eq!(tour["playing"], true);
+    let played: Vec<f64> = tour["played"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(played[0] > 1.0, "the narration did not play: {played:?}");
+    assert!((played[1] - played[0]).abs() < 0.25, "{played:?}");
+    // The demo's timings are espeak's own: no offset to speak of.
+    let sync = &tour["sync_data"];
+    assert_eq!(sync["words"], 73, "{tour:#}");
+    assert!(sync["offset_ms"].as_f64().unwrap().abs() < 40.0, "{sync}");
+    // Nothing was saved.
+    assert_eq!(std::fs::read(&project).unwrap(), original);
+}

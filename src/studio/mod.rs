@@ -117,7 +117,8 @@ fn open_browser(url: &str) {
 }
 
 /// The sync check on the draft: the narration's offset and drift against its words, and each
-/// word the voice puts more than a frame away, with the times it would have.
+/// word whose start the voice puts more than a frame away (as `gpucast sync` counts them), with
+/// the times it would have.
 fn check_sync(session: &session::Session, voice: &str) -> anyhow::Result<serde_json::Value> {
     use crate::sync;
     let draft = session.draft();
@@ -137,7 +138,7 @@ fn check_sync(session: &session::Session, voice: &str) -> anyhow::Result<serde_j
     let off: Vec<_> = words
         .iter()
         .zip(&measured.repaired)
-        .filter(|(w, r)| (r.0 - w.2).abs() > frame || (r.1 - w.3).abs() > frame)
+        .filter(|(w, r)| (r.0 - w.2).abs() > frame)
         .map(|(w, r)| {
             json!({
                 "path": w.0, "text": w.1, "start": w.2, "end": w.3,
