@@ -603,7 +603,10 @@ fn the_page_s_controls_in_chromium() {
     assert_eq!(tour["split"][2], "gpucast.");
     assert_eq!(tour["split"][3], 1);
     assert_eq!(tour["merged"], tour["split"][0]);
-    assert_eq!(tour["undone"], true, "three undos give back the file as loaded");
+    assert_eq!(
+        tour["undone"], true,
+        "three undos give back the file as loaded"
+    );
     assert_eq!(tour["redone_start"], nudge[1]);
     assert_eq!(tour["look"]["color"], "#ff0000");
     assert_eq!(tour["look"]["redrawn"], true);

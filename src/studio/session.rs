@@ -385,7 +385,9 @@ fn shrink(img: &image::RgbImage, width: u32, height: u32) -> image::RgbImage {
         let a = i * full / out;
         (a, ((i + 1) * full / out).max(a + 1).min(full))
     };
-    let cols: Vec<(usize, usize)> = (0..width as usize).map(|x| span(x, width as usize, w)).collect();
+    let cols: Vec<(usize, usize)> = (0..width as usize)
+        .map(|x| span(x, width as usize, w))
+        .collect();
     let src = img.as_raw();
     let mut out = Vec::with_capacity(width as usize * height as usize * 3);
     let mut sums = vec![0u32; w * 3];
@@ -426,7 +428,8 @@ fn encode_png(img: &image::RgbImage) -> anyhow::Result<Vec<u8>> {
 mod tests {
     #[test]
     fn shrinking_averages_what_each_pixel_covers() {
-        let img = image::RgbImage::from_fn(4, 2, |x, y| image::Rgb([(x * 10 + y * 100) as u8, 7, 255]));
+        let img =
+            image::RgbImage::from_fn(4, 2, |x, y| image::Rgb([(x * 10 + y * 100) as u8, 7, 255]));
         let half = super::shrink(&img, 2, 1);
         // Pixel 0 covers x 0..2, y 0..2: (0 + 10 + 100 + 110) / 4 = 55.
         assert_eq!(half.get_pixel(0, 0).0, [55, 7, 255]);
