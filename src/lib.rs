@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod import;
 pub mod inputs;
 pub mod job;
+pub mod layers;
 pub mod layout;
 pub mod lint;
 pub mod media;

@@ -503,6 +503,7 @@ mod tests {
             },
             background: Background::Color([0, 0, 0]),
             music: None,
+            layers: Vec::new(),
             slides: slides
                 .into_iter()
                 .map(|(start, end, words)| Slide {

@@ -326,6 +326,17 @@ fn cases() -> Vec<Case> {
                                  "style": {"current": {"color": "#40c0ff"}}}});
     v["style"]["label"] = json!({"color": "#ffd54a", "box": {"color": "#00000080", "radius": 3}});
     std::fs::write(&case.project, v.to_string()).unwrap();
+    // Layers over every background (a clip, a clip fading in, an image): a soft-edged logo in
+    // a corner, and another half off the frame, translucent.
+    let case = out.iter().find(|c| c.name == "video-backgrounds").unwrap();
+    common::write_logo(&case.dir.path().join("logo.png"), 48, 24);
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&case.project).unwrap()).unwrap();
+    v["layers"] = json!([
+        {"type": "image", "file": "logo.png", "position": "top-right", "margin": 6},
+        {"type": "image", "file": "logo.png", "position": [-20, 150], "size": [60, 40], "opacity": 0.6}
+    ]);
+    std::fs::write(&case.project, v.to_string()).unwrap();
     out
 }
 

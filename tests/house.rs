@@ -22,6 +22,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("timeline", 2),
     ("layout", 2),
     ("sync", 2),
+    ("layers", 2),
     ("scene", 3),
     ("render", 4),
     ("captions", 4),

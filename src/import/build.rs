@@ -152,6 +152,7 @@ pub(super) fn project(
         emphasis: None,
         speakers: None,
         slides: Some(raw_slides),
+        layers: None,
     };
     Ok(Imported {
         project,

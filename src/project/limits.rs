@@ -9,6 +9,8 @@ pub const FONT_BYTES: u64 = 256 << 20;
 /// Frame width and height, in pixels.
 pub const SIDE: i64 = 8192;
 /// Video (audio) length, in seconds: 24 hours.
+/// Layers a project may draw (each held once at its size, flattened into one frame-size image).
+pub const LAYERS: usize = 64;
 pub const DURATION: f64 = 24.0 * 3600.0;
 /// Slides in a project.
 pub const SLIDES: usize = 100_000;

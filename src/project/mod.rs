@@ -6,6 +6,7 @@
 
 mod backgrounds;
 pub mod emphasis;
+mod layers;
 pub mod limits;
 pub mod looks;
 mod model;
@@ -198,6 +199,7 @@ pub(crate) fn resolve(
         }
     }
     let background = backgrounds::background(&mut c, "background", raw.background, base);
+    let layers = layers::layers(&mut c, raw.layers, base, (width, height));
     let music = raw.music.and_then(|m| {
         music::music(
             &mut c,
@@ -280,6 +282,7 @@ pub(crate) fn resolve(
         background,
         music,
         slides,
+        layers,
         warnings: c.warnings,
     })
 }

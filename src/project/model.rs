@@ -335,6 +335,19 @@ pub struct Music {
     pub looped: bool,
 }
 
+/// An image drawn over the background for the whole video, `width`×`height` pixels with its
+/// top-left corner at (`x`, `y`) (it may reach past the frame's edges), its alpha times
+/// `opacity`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageLayer {
+    pub path: PathBuf,
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+    pub opacity: f64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Project {
     pub width: u32,
@@ -345,6 +358,8 @@ pub struct Project {
     pub background: Background,
     pub music: Option<Music>,
     pub slides: Vec<Slide>,
+    /// Images drawn over every background, under the captions, in order.
+    pub layers: Vec<ImageLayer>,
     /// Problems that were repaired rather than rejected (clamped word ends, ...).
     pub warnings: Vec<String>,
 }
@@ -360,6 +375,7 @@ impl Project {
         let mut files: Vec<&Path> = vec![&self.audio];
         files.extend(self.backgrounds().0.iter().filter_map(|b| b.file()));
         files.extend(self.music.iter().map(|m| m.file.as_path()));
+        files.extend(self.layers.iter().map(|l| l.path.as_path()));
         for slide in &self.slides {
             for font in [Some(&slide.style.font), slide.style.bold_font.as_ref()] {
                 if let Some(FontChoice::File(f)) = font {

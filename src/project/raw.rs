@@ -32,6 +32,38 @@ pub struct RawProject {
     pub speakers: Option<std::collections::BTreeMap<String, RawSpeaker>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slides: Option<Vec<RawSlide>>,
+    /// Pictures drawn over the background, under the captions, for the whole video.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<RawLayer>>,
+}
+
+/// A layer over the background: an image (a logo, cover art, a watermark).
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLayer {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// `[x, y]` of its top-left corner, or an anchor (`top-left`, `bottom`, `center`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<RawPosition>,
+    /// Pixels between an anchored layer and the frame's edges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin: Option<f64>,
+    /// `[width, height]` in pixels; the image's own size when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<[f64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opacity: Option<f64>,
+}
+
+/// Where a layer goes: its top-left corner in pixels, or an anchor.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum RawPosition {
+    Xy([f64; 2]),
+    Anchor(String),
 }
 
 /// A speaker's name, look and label.
@@ -465,6 +497,12 @@ impl RawProject {
             out.extend(background(&slide.background));
             out.extend(fonts(&slide.style));
         }
+        out.extend(
+            self.layers
+                .iter()
+                .flatten()
+                .filter_map(|l| l.file.as_deref()),
+        );
         out
     }
 }

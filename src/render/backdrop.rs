@@ -155,7 +155,7 @@ impl Backdrops {
             },
             Feed::Here(_) => None,
         };
-        let px = match got {
+        let mut px = match got {
             Some(px) => px,
             None => {
                 let Feed::Here(decoder) = &mut clip.feed else {
@@ -168,6 +168,9 @@ impl Backdrops {
                 Arc::new(decoder.as_mut().expect("opened").frame(frame as usize)?)
             }
         };
+        if let Some(o) = &self.scene.overlay {
+            o.lay_over(Arc::make_mut(&mut px).as_mut_slice(), w);
+        }
         clip.last = Some((frame, px.clone()));
         Ok(px)
     }

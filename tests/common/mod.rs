@@ -591,3 +591,18 @@ pub fn timed_words(words: &serde_json::Value) -> Vec<(String, f64, f64)> {
         })
         .collect()
 }
+
+/// A `width`×`height` RGBA PNG whose colour and alpha vary across it (a logo with soft edges):
+/// alpha runs 0 to 255 left to right, colour changes down and across.
+pub fn write_logo(path: &Path, width: u32, height: u32) {
+    image::RgbaImage::from_fn(width, height, |x, y| {
+        image::Rgba([
+            (255 - x * 200 / width) as u8,
+            (30 + y * 200 / height) as u8,
+            ((x * 7 + y * 3) % 256) as u8,
+            (x * 255 / (width - 1).max(1)) as u8,
+        ])
+    })
+    .save(path)
+    .unwrap();
+}
