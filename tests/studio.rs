@@ -452,46 +452,14 @@ fn narration_plays_with_ranges() {
     );
 }
 
-fn chromium() -> bool {
-    let have = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .any(|b| {
-            Command::new("sh")
-                .args(["-c", &format!("command -v {b}")])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
-    if !have {
-        assert!(
-            std::env::var("GPUCAST_REQUIRE_CHROMIUM").is_err(),
-            "GPUCAST_REQUIRE_CHROMIUM is set but no chromium is installed"
-        );
-        eprintln!("chromium not installed: skipping the studio's page");
-    }
-    have
-}
-
-/// The page, as a user drives it in a real browser: it loads with no error; the scrub bar
-/// shows `gpucast frame`'s pixels; a word's start typed and saved is in the file; a bad edit
-/// shows its problem and saves nothing; a render runs with progress and its file decodes.
-#[test]
-fn the_page_in_chromium() {
-    if !chromium() {
-        return;
-    }
-    let fx = fixture(640, 360, 12.0, "");
-    let original = fx.dir.path().join("original.json");
-    std::fs::copy(&fx.project, &original).unwrap();
-    let s = Studio::start(&fx.project, &[]);
-    let out: PathBuf = fx.dir.path().join("browser");
-    let words = project_words(&fx.project);
-    let new_start = ((words[1].1 + 0.1) * 1000.0).round() / 1000.0;
+/// Runs scripts/studio_in_chromium.py on the studio's page with `args`; its report, after
+/// checking that the page showed no console error or exception.
+fn drive(s: &Studio, out: &Path, args: &[&str]) -> serde_json::Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/studio_in_chromium.py");
     let run = Command::new("python3")
         .arg(&script)
-        .args([&s.url(), out.to_str().unwrap(), "--at", "2.345"])
-        .args(["--edit", "0", "1", &new_start.to_string()])
-        .args(["--bad-edit", "0", "2", "--render"])
+        .args([&s.url(), out.to_str().unwrap()])
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -502,6 +470,41 @@ fn the_page_in_chromium() {
     );
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    report
+}
+
+/// The page, as a user drives it in a real browser: it loads with no error; the scrub bar
+/// shows `gpucast frame`'s pixels; a word's start typed and saved is in the file; a bad edit
+/// shows its problem and saves nothing; a render runs with progress and its file decodes.
+#[test]
+fn the_page_in_chromium() {
+    if !chromium("the studio's page") {
+        return;
+    }
+    let fx = fixture(640, 360, 12.0, "");
+    let original = fx.dir.path().join("original.json");
+    std::fs::copy(&fx.project, &original).unwrap();
+    let s = Studio::start(&fx.project, &[]);
+    let out: PathBuf = fx.dir.path().join("browser");
+    let words = project_words(&fx.project);
+    let new_start = ((words[1].1 + 0.1) * 1000.0).round() / 1000.0;
+    let start = new_start.to_string();
+    let report = drive(
+        &s,
+        &out,
+        &[
+            "--at",
+            "2.345",
+            "--edit",
+            "0",
+            "1",
+            &start,
+            "--bad-edit",
+            "0",
+            "2",
+            "--render",
+        ],
+    );
     assert_eq!(report["title"], "project.json: gpucast studio");
     // The scrub bar at 2.345 s showed exactly what gpucast frame draws there.
     let shown = image::open(out.join("scrub.png")).unwrap().to_rgb8();
@@ -567,7 +570,7 @@ fn the_page_in_chromium() {
 /// playback following the narration, and the sync check.
 #[test]
 fn the_page_s_controls_in_chromium() {
-    if !chromium() {
+    if !chromium("the studio's page") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -578,22 +581,8 @@ fn the_page_s_controls_in_chromium() {
     let project = dir.path().join("project.json");
     let original = std::fs::read(&project).unwrap();
     let s = Studio::start(&project, &[]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/studio_in_chromium.py");
-    let out = dir.path().join("browser");
-    let run = Command::new("python3")
-        .arg(&script)
-        .args([&s.url(), out.to_str().unwrap(), "--tour"])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let report = drive(&s, &dir.path().join("browser"), &["--tour"]);
     let tour = &report["tour"];
-    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
     let nudge = tour["nudge"].as_array().unwrap();
     let frame = 1.0 / 30.0;
     let moved = nudge[1].as_f64().unwrap() - nudge[0].as_f64().unwrap();

@@ -333,11 +333,13 @@ async fn audio(State(s): State<Shared>, headers: HeaderMap) -> Response {
         Some("webm") => "audio/webm",
         _ => "application/octet-stream",
     };
-    let range = headers
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let range = range_of(&headers);
     send_file(&path, kind, range.as_deref(), None).await
+}
+
+fn range_of(headers: &HeaderMap) -> Option<String> {
+    let range = headers.get(header::RANGE)?.to_str().ok()?;
+    Some(range.to_string())
 }
 
 /// A file's bytes, whole or the one range asked for.
@@ -482,10 +484,7 @@ async fn render_file(
         Some("webm") => "video/webm",
         _ => "video/x-matroska",
     };
-    let range = headers
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let range = range_of(&headers);
     send_file(&path, kind, range.as_deref(), Some(&name)).await
 }
 

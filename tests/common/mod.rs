@@ -606,3 +606,24 @@ pub fn write_logo(path: &Path, width: u32, height: u32) {
     .save(path)
     .unwrap();
 }
+
+/// Whether headless Chromium is installed; where it is not, says what is skipped, unless
+/// GPUCAST_REQUIRE_CHROMIUM=1 (CI) makes that a failure.
+pub fn chromium(skipping: &str) -> bool {
+    let have = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .any(|b| {
+            Command::new("sh")
+                .args(["-c", &format!("command -v {b}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if !have {
+        assert!(
+            std::env::var("GPUCAST_REQUIRE_CHROMIUM").is_err(),
+            "GPUCAST_REQUIRE_CHROMIUM is set but no chromium is installed"
+        );
+        eprintln!("chromium not installed: skipping {skipping}");
+    }
+    have
+}
