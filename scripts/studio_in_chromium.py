@@ -13,6 +13,8 @@ to open), clicks and types through the page's own controls, and writes what it s
     and the status the page showed;
   - with --bad-edit SLIDE WORD: that word's end typed before its start, Save clicked, the
     status and the problems listed (then undone);
+  - with --playback S: S seconds played from the start at 960 px, sampled every 20 ms: the
+    share of samples whose frame on screen is the distinct frame due at the narration's time;
   - with --tour: the other controls, each checked by what it changed: a start nudged one
     frame by the arrow key, a slide split at a word and merged back, a colour changed in
     Looks (the frame redrawn), undo and redo, a second of playback (the frames following the
@@ -238,6 +240,7 @@ def main():
     ap.add_argument("--bad-edit", nargs=2)
     ap.add_argument("--render", action="store_true")
     ap.add_argument("--tour", action="store_true")
+    ap.add_argument("--playback", type=float, default=0)
     ap.add_argument("--screenshot")
     ap.add_argument("--shot-at", type=float, help="the time shown in the screenshot")
     a = ap.parse_args()
@@ -295,6 +298,21 @@ def main():
             report["bad_status"] = b.js('document.getElementById("status").textContent')
             b.js(CLICK % "undo")
             b.wait("!studio.pending && studio.draft && studio.draft.valid")
+        if a.playback:
+            b.js('document.getElementById("size").value = "960"')
+            b.js(SCRUB % 0.0)
+            b.wait(SHOWN % (0.0, "960"))
+            b.js(CLICK % "play")
+            report["playback"] = b.js("""new Promise((done) => {
+              const a = document.getElementById("narration"), n = {samples: 0, due: 0};
+              const t0 = performance.now();
+              const tick = setInterval(() => {
+                if (a.paused || !studio.shown) return;
+                n.samples++;
+                if (runOf(frameAt(a.currentTime)) === runOf(studio.shown.frame)) n.due++;
+                if (performance.now() - t0 > %d) { clearInterval(tick); a.pause(); done(n); }
+              }, 20);
+            })""" % int(a.playback * 1000), timeout=a.playback + 60)
         if a.tour:
             report["tour"] = tour(b)
         if a.render:

@@ -122,6 +122,7 @@ async function save() {
 
 const frames = new Map();   // "draft:run:width" -> object URL
 const blobs = new Map();    // object URL -> the PNG as received
+const decoded = new Map();  // object URL -> an image holding it decoded
 let wanted = null;          // the latest time asked for
 let fetching = false;
 
@@ -161,6 +162,11 @@ async function fetchFrame(t) {
   const blob = await r.blob();
   const url = URL.createObjectURL(blob);
   blobs.set(url, blob);
+  // Decoded now, off the moment it is shown: swapping it in costs nothing then.
+  const img = new Image();
+  img.src = url;
+  await img.decode().catch(() => {});
+  decoded.set(url, img);
   studio.shownDraft = draft;
   const key = `${draft}:${runOf(frame)}:${width() || "full"}`;
   if (frames.has(key)) forget(url); else frames.set(key, url);
@@ -208,6 +214,7 @@ async function pump() {
 function forget(url) {
   URL.revokeObjectURL(url);
   blobs.delete(url);
+  decoded.delete(url);
 }
 
 function display(url, t, started, f) {
