@@ -303,6 +303,20 @@ fn saves_only_what_checks_and_never_over_a_change() {
     assert_eq!(status, 409, "{v}");
     assert!(v["error"].as_str().unwrap().contains("changed on disk"));
     assert_eq!(std::fs::read_to_string(&fx.project).unwrap(), theirs);
+    // Read again (a page reloaded), their version may be saved over knowingly.
+    let r = s.call("GET", "/api/project", b"");
+    assert_eq!(String::from_utf8(r.body).unwrap(), theirs);
+    let mine = theirs.replace("theirs", "mine");
+    let r = http(
+        &s.addr,
+        "PUT",
+        &format!("/api/project?token={}", s.token),
+        &[("Host", &s.addr), ("If-Match", &r.headers["etag"])],
+        mine.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(std::fs::read_to_string(&fx.project).unwrap(), mine);
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), theirs);
     // Nothing half-written is left in the folder.
     let names = files_in(fx.dir.path());
     assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");

@@ -148,7 +148,7 @@ async fn info(State(s): State<Shared>) -> Response {
     .into_response()
 }
 
-/// The project file as last read or saved; its version in `ETag`.
+/// The project file as it is on disk; its version in `ETag`.
 async fn get_project(State(s): State<Shared>) -> Response {
     let (text, version) = s.session.disk();
     let mut res = text.into_response();

@@ -137,9 +137,16 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// The file as last read or saved, and its version.
+    /// The project file as it is on disk now, and its version: read again, so that a page
+    /// reloaded after someone else's edit shows it and may then save over it knowingly. The
+    /// text last read stands in when the file cannot be read.
     pub fn disk(&self) -> (String, String) {
-        let s = self.state.lock().unwrap();
+        let now = read_text(&self.path).ok();
+        let mut s = self.state.lock().unwrap();
+        if let Some(text) = now {
+            s.version = version_of(text.as_bytes());
+            s.disk = text;
+        }
         (s.disk.clone(), s.version.clone())
     }
 

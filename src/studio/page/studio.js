@@ -757,7 +757,9 @@ async function start() {
   studio.version = (r.headers.get("etag") || "").replace(/"/g, "");
   studio.project = JSON.parse(await r.text());
   studio.savedJson = JSON.stringify(studio.project);
-  const d = await (await fetch(api("/api/draft"))).json();
+  // The file as it is now is what the preview shows first (the server may hold an older
+  // page's draft).
+  const d = await (await fetch(api("/api/draft"), { method: "PUT", body: text() })).json();
   audio.src = api("/api/audio");
   renderLooks(info);
   $("scrub").max = d.timeline ? d.timeline.duration : 1;
