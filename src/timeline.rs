@@ -218,15 +218,20 @@ impl Timeline {
         }
     }
 
-    /// The key of one frame (for `gpucast frame`).
-    pub fn key_at(&self, frame: u64) -> Option<&FrameKey> {
+    /// The run (distinct frame) that frame `frame` belongs to.
+    pub fn run_at(&self, frame: u64) -> Option<usize> {
         let i = self
             .runs
             .partition_point(|r| r.start_frame + r.frames <= frame);
         self.runs
             .get(i)
-            .filter(|r| r.start_frame <= frame)
-            .map(|r| &r.key)
+            .is_some_and(|r| r.start_frame <= frame)
+            .then_some(i)
+    }
+
+    /// The key of one frame (for `gpucast frame`).
+    pub fn key_at(&self, frame: u64) -> Option<&FrameKey> {
+        self.run_at(frame).map(|i| &self.runs[i].key)
     }
 }
 

@@ -77,6 +77,13 @@ impl Drop for Studio {
     }
 }
 
+/// `PUT /api/project` of `text`, saying which version of the file it replaces.
+fn save_as(s: &Studio, version: &str, text: &str) -> Reply {
+    let path = format!("/api/project?token={}", s.token);
+    let headers = [("Host", s.addr.as_str()), ("If-Match", version)];
+    http(&s.addr, "PUT", &path, &headers, text.as_bytes())
+}
+
 struct Reply {
     status: u16,
     headers: HashMap<String, String>,
@@ -273,13 +280,7 @@ fn saves_only_what_checks_and_never_over_a_change() {
     p["slides"][0]["words"][1]["end"] = (start + 0.2).into();
     p["slides"][0]["words"][1]["text"] = "fixed".into();
     let text = serde_json::to_string_pretty(&p).unwrap();
-    let r = http(
-        &s.addr,
-        "PUT",
-        &format!("/api/project?token={}", s.token),
-        &[("Host", &s.addr), ("If-Match", &etag)],
-        text.as_bytes(),
-    );
+    let r = save_as(&s, &etag, &text);
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(std::fs::read_to_string(&fx.project).unwrap(), text);
     let bak = fx.dir.path().join("project.json.bak");
@@ -288,13 +289,7 @@ fn saves_only_what_checks_and_never_over_a_change() {
     let words = project_words(&fx.project);
     assert_eq!(words[1].0, "fixed");
     // The old version is stale now.
-    let r = http(
-        &s.addr,
-        "PUT",
-        &format!("/api/project?token={}", s.token),
-        &[("Host", &s.addr), ("If-Match", &etag)],
-        text.as_bytes(),
-    );
+    let r = save_as(&s, &etag, &text);
     assert_eq!(r.status, 409);
     // Someone else changes the file: the studio refuses to write over it.
     let theirs = text.replace("fixed", "theirs");
@@ -307,13 +302,7 @@ fn saves_only_what_checks_and_never_over_a_change() {
     let r = s.call("GET", "/api/project", b"");
     assert_eq!(String::from_utf8(r.body).unwrap(), theirs);
     let mine = theirs.replace("theirs", "mine");
-    let r = http(
-        &s.addr,
-        "PUT",
-        &format!("/api/project?token={}", s.token),
-        &[("Host", &s.addr), ("If-Match", &r.headers["etag"])],
-        mine.as_bytes(),
-    );
+    let r = save_as(&s, &r.headers["etag"], &mine);
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(std::fs::read_to_string(&fx.project).unwrap(), mine);
     assert_eq!(std::fs::read_to_string(&bak).unwrap(), theirs);

@@ -80,17 +80,8 @@ pub(super) fn run(
         .map_err(|e| anyhow::anyhow!("cannot decode audio {}: {e:#}", audio.display()))?;
     let seconds = db.len() as f64 * gpucast::sync::features::HOP;
     let text_slides = gpucast::sync::project::time_text_slides(&mut raw, &audio, &voice)?;
-    let words = gpucast::sync::project::timed_words(&raw);
-    anyhow::ensure!(
-        !words.is_empty(),
-        "the project has no timed words to measure"
-    );
-    let mut measured = gpucast::sync::project::measure(&raw, &db);
-    let mut unsnapped = None;
-    if snap {
-        let texts: Vec<&str> = words.iter().map(|w| w.1.as_str()).collect();
-        unsnapped = gpucast::sync::snap(&mut measured.repaired, &texts, &audio, &voice)?;
-    }
+    let (measured, unsnapped) =
+        gpucast::sync::project::measure_and_snap(&raw, &db, &audio, &voice, snap)?;
     let report = gpucast::sync::project::report(&raw, &measured, fps_of(&raw));
     match &text_slides {
         Ok(0) => {}

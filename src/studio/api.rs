@@ -423,16 +423,10 @@ async fn sync(State(s): State<Shared>) -> Response {
 }
 
 async fn start_render(State(s): State<Shared>, body: Bytes) -> Response {
-    let request: renders::Request = if body.is_empty() {
-        match serde_json::from_str("{}") {
-            Ok(r) => r,
-            Err(e) => return error(StatusCode::BAD_REQUEST, format!("{e}")),
-        }
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(r) => r,
-            Err(e) => return error(StatusCode::BAD_REQUEST, format!("render options: {e}")),
-        }
+    let body: &[u8] = if body.is_empty() { b"{}" } else { &body };
+    let request: renders::Request = match serde_json::from_slice(body) {
+        Ok(r) => r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("render options: {e}")),
     };
     let draft = s.session.draft();
     if draft.prepared.is_none() {

@@ -128,12 +128,9 @@ fn check_sync(session: &session::Session, voice: &str) -> anyhow::Result<serde_j
         .ok_or_else(|| anyhow::anyhow!("the project has problems; fix them first"))?;
     let raw = crate::project::parse(&session.path, &draft.text)?;
     let audio = p.project.audio.clone();
-    let words = sync::project::timed_words(&raw);
-    anyhow::ensure!(!words.is_empty(), "the project has no timed words to check");
     let db = sync::loudness(&audio)?;
-    let mut measured = sync::project::measure(&raw, &db);
-    let texts: Vec<&str> = words.iter().map(|w| w.1.as_str()).collect();
-    let unsnapped = sync::snap(&mut measured.repaired, &texts, &audio, voice)?;
+    let (measured, unsnapped) = sync::project::measure_and_snap(&raw, &db, &audio, voice, true)?;
+    let words = sync::project::timed_words(&raw);
     let frame = 1.0 / p.project.fps.as_f64();
     let off: Vec<_> = words
         .iter()

@@ -295,14 +295,9 @@ impl Session {
         let frame = crate::frame_index_at(p, seconds)?;
         let run = p
             .timeline
-            .runs
-            .partition_point(|r| r.start_frame + r.frames <= frame);
-        let key = &p
-            .timeline
-            .runs
-            .get(run)
-            .context("frame outside the timeline")?
-            .key;
+            .run_at(frame)
+            .context("frame outside the timeline")?;
+        let key = &p.timeline.runs[run].key;
         let full = p.project.width;
         let width = width.unwrap_or(full).clamp(16, full);
         let mut d = self.drawing.lock().unwrap();

@@ -64,6 +64,30 @@ pub fn measure(raw: &RawProject, db: &[f32]) -> Measured {
     offset::measure(&spans, db)
 }
 
+/// The project's timed words measured against the narration's loudness `db` and, with `snap`,
+/// each put on the voice (`super::snap`). Also returns why nothing was snapped, if espeak
+/// could not speak.
+pub fn measure_and_snap(
+    raw: &RawProject,
+    db: &[f32],
+    audio: &Path,
+    voice: &str,
+    snap: bool,
+) -> anyhow::Result<(Measured, Option<String>)> {
+    let words = timed_words(raw);
+    anyhow::ensure!(
+        !words.is_empty(),
+        "the project has no timed words to measure"
+    );
+    let mut measured = measure(raw, db);
+    let mut unsnapped = None;
+    if snap {
+        let texts: Vec<&str> = words.iter().map(|w| w.1.as_str()).collect();
+        unsnapped = super::snap(&mut measured.repaired, &texts, audio, voice)?;
+    }
+    Ok((measured, unsnapped))
+}
+
 /// The report on a measurement (and on the snap that may have followed it).
 pub fn report(raw: &RawProject, m: &Measured, fps: f64) -> Report {
     let words = timed_words(raw);
