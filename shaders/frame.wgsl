@@ -29,9 +29,10 @@ struct Params {
     mode: u32,
     // Where the colour atlas starts in `atlas`, in words.
     color_base: u32,
+    // Where the live layers' table starts in `background`, in words, and how many there are.
+    layers_at: u32,
+    layer_count: u32,
     _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
 }
 
 // Keep in sync with `scene::GlyphInstance`.
@@ -75,13 +76,14 @@ struct SlideInfo {
 // `look_base` the colours of the slide's looks.
 @group(0) @binding(4) var<storage, read> tiles: array<u32>;
 @group(0) @binding(5) var<storage, read> slides: array<SlideInfo>;
-// Per frame of the batch, 14 words: slide, fade (0 = blank frame: background only), opacity
+// Per frame of the batch, 15 words: slide, fade (0 = blank frame: background only), opacity
 // (f32 bits), offset of its word states (2 bits per word, 16 words per u32) in this same array,
 // the wiped word (0xffffffff: none), the column (i32 bits) from which it shows its upcoming
 // look rather than its current one, and the backdrop: where the background faded from and the
 // one faded to start in `background` or `video` (in pixels), and how far, 0 to 255 (255: `to`
 // alone); then the popping word (0xffffffff: none), its pop step, and the step other current
-// words draw at; then the word whose box glides (0xffffffff: none) and 1 + its glide step.
+// words draw at; then the word whose box glides (0xffffffff: none) and 1 + its glide step;
+// then where the frame's live layer values start in this same array (one word each).
 @group(0) @binding(6) var<storage, read> frames: array<u32>;
 @group(0) @binding(7) var<storage, read_write> out: array<u32>;
 // The video backgrounds' frames this batch shows, opaque RGBA8 like `background`, uploaded per
@@ -99,7 +101,17 @@ fn layer_pixel(base: u32, p: u32) -> u32 {
 
 const TILE: u32 = 16u;
 // Words per frame header in `frames`: keep in sync with tables::HEADER_WORDS.
-const HEADER: u32 = 14u;
+const HEADER: u32 = 15u;
+// Words per live layer in the table at `params.layers_at` (src/render/gpu/tables.rs,
+// `layer_table`): kind | above << 8, x, y, width, height (x, y as i32 bits), where its values
+// start, its picture (in `background`, in words) or colour, its track's colour, then a
+// waveform's bars, pitch, bar width, lead and thickness.
+const LAYER_WORDS: u32 = 16u;
+const PICTURE: u32 = 0u;
+const PROGRESS: u32 = 1u;
+const BARS: u32 = 2u;
+const MIRROR: u32 = 3u;
+const LINE: u32 = 4u;
 // `paint` bit of box bodies: full coverage over the instance, no atlas texel.
 const STEADY: u32 = 8u;
 const SOLID: u32 = 1024u;
@@ -142,6 +154,121 @@ fn chroma_round(x: i32) -> u32 {
     return u32(clamp(128 + ((x + (1 << 17u)) >> 18u), 0, 255));
 }
 
+// Straight RGBA8 as premultiplied colour (xyz) and alpha (w).
+fn solid(c: u32) -> vec4<u32> {
+    let a = c >> 24u;
+    let rgb = unpack(c);
+    return vec4<u32>(div255(rgb.x * a), div255(rgb.y * a), div255(rgb.z * a), a);
+}
+
+// The line's row at column `lx`, as layers::draw's `line_y`.
+fn line_y(t: u32, lx: i32, height: i32, vals: u32) -> i32 {
+    let bars = i32(background[t + 8u]);
+    let pitch = i32(background[t + 9u]);
+    let first = i32(background[t + 11u]) + pitch / 2;
+    var i = 0;
+    var f = 0;
+    if lx <= first {
+        i = 0;
+    } else {
+        i = (lx - first) / pitch;
+        f = (lx - first) % pitch;
+    }
+    if i >= bars - 1 {
+        i = bars - 1;
+        f = 0;
+    }
+    let at = vals + 1u;
+    let v0 = i32(frames[at + u32(i)]);
+    let p0 = height / 2 + select(v0, -v0, i % 2 == 0);
+    if f == 0 {
+        return p0;
+    }
+    let v1 = i32(frames[at + u32(i + 1)]);
+    let p1 = height / 2 + select(v1, -v1, (i + 1) % 2 == 0);
+    return p0 + (p1 - p0) * f / pitch;
+}
+
+// Layer `t`'s premultiplied colour and alpha at (lx, ly) inside it, as layers::draw's `source`.
+fn layer_source(t: u32, lx: i32, ly: i32, vals: u32) -> vec4<u32> {
+    let kind = background[t] & 0xffu;
+    let width = i32(background[t + 3u]);
+    let height = i32(background[t + 4u]);
+    if kind == PICTURE {
+        let p = background[background[t + 6u] + u32(ly * width + lx)];
+        return vec4<u32>(unpack(p), p >> 24u);
+    }
+    if kind == PROGRESS {
+        return solid(select(background[t + 7u], background[t + 6u], lx < i32(frames[vals + 1u])));
+    }
+    let pitch = i32(background[t + 9u]);
+    var inside = false;
+    if kind == LINE {
+        let here = line_y(t, lx, height, vals);
+        let before = line_y(t, max(lx - 1, 0), height, vals);
+        let thick = i32(background[t + 12u]);
+        let top = min(here, before) - thick / 2;
+        let bottom = max(here, before) - thick / 2 + thick;
+        inside = ly >= top && ly < bottom;
+    } else {
+        let rel = lx - i32(background[t + 11u]);
+        let bars = i32(background[t + 8u]);
+        if rel >= 0 && rel < pitch * bars && rel % pitch < i32(background[t + 10u]) {
+            let h = i32(frames[vals + 1u + u32(rel / pitch)]);
+            if kind == BARS {
+                inside = ly >= height - h;
+            } else {
+                let top = (height - h) / 2;
+                inside = ly >= top && ly < top + h;
+            }
+        }
+    }
+    if !inside {
+        return vec4<u32>(0u);
+    }
+    return solid(background[t + 6u]);
+}
+
+// The live layers `above` (1) or under (0) the text over the block's pixels, as layers::draw.
+fn draw_layers(px: ptr<function, array<u32, 16>>, x0: u32, y0: u32, values: u32, above: u32) {
+    for (var l = 0u; l < params.layer_count; l++) {
+        let t = params.layers_at + l * LAYER_WORDS;
+        if (background[t] >> 8u) != above {
+            continue;
+        }
+        let vals = values + background[t + 5u];
+        let level = frames[vals];
+        if level == 0u {
+            continue;
+        }
+        let lx0 = bitcast<i32>(background[t + 1u]);
+        let ly0 = bitcast<i32>(background[t + 2u]);
+        let w = i32(background[t + 3u]);
+        let h = i32(background[t + 4u]);
+        if lx0 >= i32(x0 + BLOCK_W) || lx0 + w <= i32(x0) || ly0 >= i32(y0 + 2u) || ly0 + h <= i32(y0) {
+            continue;
+        }
+        for (var i = 0u; i < 16u; i++) {
+            let x = i32(x0 + (i % BLOCK_W));
+            let y = i32(y0 + i / BLOCK_W);
+            if x >= i32(params.width) || x < lx0 || x >= lx0 + w || y < ly0 || y >= ly0 + h {
+                continue;
+            }
+            let src = layer_source(t, x - lx0, y - ly0, vals);
+            if src.w == 0u {
+                continue;
+            }
+            let a = div255(src.w * level);
+            let d = (*px)[i];
+            let dc = unpack(d);
+            let o = vec3<u32>(div255(src.x * level), div255(src.y * level), div255(src.z * level))
+                + (dc * (255u - a) + vec3<u32>(127u)) / 255u;
+            let oa = a + div255((d >> 24u) * (255u - a));
+            (*px)[i] = o.x | (o.y << 8u) | (o.z << 16u) | (oa << 24u);
+        }
+    }
+}
+
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let x0 = gid.x * BLOCK_W;
@@ -164,6 +291,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let pop_rest = frames[f * HEADER + 11u];
     let glide_word = frames[f * HEADER + 12u];
     let glide_step = frames[f * HEADER + 13u];
+    let values = frames[f * HEADER + 14u];
 
     // The block's pixels, premultiplied RGBA (r in the low byte); columns past the width stay
     // black and are cropped on the CPU.
@@ -189,6 +317,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         } else {
             px[i] = 0u;
         }
+    }
+    if !transparent {
+        draw_layers(&px, x0, y0, values, 0u);
     }
 
     if fade != 0u {
@@ -269,6 +400,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                 }
             }
         }
+    }
+
+    if !transparent {
+        draw_layers(&px, x0, y0, values, 1u);
     }
 
     let base = f * params.frame_bytes;

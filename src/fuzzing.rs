@@ -101,10 +101,14 @@ pub fn import(data: &[u8]) {
     };
     match crate::project::from_raw(imported.project, base(), file, Some(NARRATION)) {
         Ok(project) => {
-            crate::timeline::plan(&project, &|_, _| crate::timeline::WordPlace {
-                width: 100.0,
-                line: 0,
-            });
+            crate::timeline::plan(
+                &project,
+                &|_, _| crate::timeline::WordPlace {
+                    width: 100.0,
+                    line: 0,
+                },
+                &|_, _| {},
+            );
         }
         Err(e) => panic!("the importer wrote a project that does not resolve: {e:#}"),
     }
@@ -114,7 +118,11 @@ fn draw(project: &crate::project::Project) {
     let Ok(scene) = crate::scene::Scene::build(project) else {
         return;
     };
-    let timeline = crate::timeline::plan(project, &|s, w| scene.place(s, w));
+    let Ok(motion) = crate::layers::Motion::measure(project, &scene.layers) else {
+        return;
+    };
+    let timeline =
+        crate::timeline::plan(project, &|s, w| scene.place(s, w), &|f, v| motion.at(f, v));
     if u64::from(project.width) * u64::from(project.height) > DRAW_PIXELS {
         return;
     }

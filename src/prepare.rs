@@ -99,7 +99,8 @@ pub fn prepare_source(source: &Source) -> anyhow::Result<Prepared> {
 /// out and planned.
 pub fn prepare_project(project: Project) -> anyhow::Result<Prepared> {
     let scene = Scene::build(&project)?;
-    let timeline = timeline::plan(&project, &|s, w| scene.place(s, w));
+    let motion = crate::layers::Motion::measure(&project, &scene.layers)?;
+    let timeline = timeline::plan(&project, &|s, w| scene.place(s, w), &|f, v| motion.at(f, v));
     Ok(Prepared {
         project,
         timeline,

@@ -26,9 +26,9 @@ pub struct Scene {
     pub backgrounds: Vec<std::sync::Arc<Vec<u8>>>,
     /// Per background, the clip where it is a video.
     pub videos: Vec<Option<crate::project::VideoBackground>>,
-    /// The project's image layers, laid over every background: over the stills here, over a
-    /// video's frames as they are decoded.
-    pub overlay: Option<std::sync::Arc<crate::layers::Overlay>>,
+    /// The project's layers: the still ones flattened (`baked`), laid over every background
+    /// (the stills here, a video's frames as they are decoded), and those drawn per frame.
+    pub layers: crate::layers::Layers,
     pub atlas: Atlas,
     pub slides: Vec<SlideScene>,
     /// Characters no available font could draw (each warned about once).
@@ -99,16 +99,14 @@ impl Scene {
     /// images that cannot be decoded, before any frame is drawn.
     pub fn build(project: &Project) -> anyhow::Result<Scene> {
         let all = project.backgrounds().0;
-        let overlay =
-            crate::layers::Overlay::build(&project.layers, project.width, project.height)?
-                .map(std::sync::Arc::new);
+        let layers = crate::layers::Layers::build(project)?;
         let backgrounds = all
             .iter()
             .map(|b| match b {
                 Background::Video(_) => Ok(Default::default()),
                 _ => {
                     let mut px = fit_background(b, project.width, project.height)?;
-                    if let Some(o) = &overlay {
+                    if let Some(o) = &layers.baked {
                         o.lay_over(&mut px, project.width);
                     }
                     Ok(std::sync::Arc::new(px))
@@ -128,7 +126,7 @@ impl Scene {
             height: project.height,
             backgrounds,
             videos,
-            overlay,
+            layers,
             atlas: layout.atlas,
             slides: layout.slides,
             missing_glyphs: layout.missing_glyphs,

@@ -329,6 +329,7 @@ mod tests {
                 frames: end - s,
                 key: FrameKey::Blank {
                     backdrop: crate::timeline::Backdrop::only(0),
+                    layers: Vec::new(),
                 },
             });
         }

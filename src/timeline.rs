@@ -69,10 +69,15 @@ impl Backdrop {
 /// Everything that decides a frame's pixels. Equal keys draw identical frames.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FrameKey {
-    /// Only the background: outside every slide, or a slide's text fully faded out.
-    Blank { backdrop: Backdrop },
+    /// The background and layers, no text: outside every slide, or a slide's text fully faded
+    /// out.
+    Blank {
+        backdrop: Backdrop,
+        layers: LayerValues,
+    },
     Slide {
         backdrop: Backdrop,
+        layers: LayerValues,
         slide: usize,
         /// Text opacity, 0 (never stored: that is `Blank`) to 255.
         fade: u8,
@@ -86,6 +91,9 @@ pub enum FrameKey {
         glide: Option<Pop>,
     },
 }
+
+/// What the scene's live layers show in a frame (`layers::Motion`): empty where there are none.
+pub type LayerValues = Vec<u16>;
 
 /// How far the current word has popped (or its box glided): `step` of `project::POP_STEPS`
 /// (0: its own size; the word before's place).
@@ -111,7 +119,14 @@ fn pop_step(since: f64, pop: f64) -> Option<u32> {
 impl FrameKey {
     pub fn backdrop(&self) -> Backdrop {
         match self {
-            FrameKey::Blank { backdrop } | FrameKey::Slide { backdrop, .. } => *backdrop,
+            FrameKey::Blank { backdrop, .. } | FrameKey::Slide { backdrop, .. } => *backdrop,
+        }
+    }
+
+    /// The live layers' values.
+    pub fn layers(&self) -> &[u16] {
+        match self {
+            FrameKey::Blank { layers, .. } | FrameKey::Slide { layers, .. } => layers,
         }
     }
 
@@ -258,8 +273,13 @@ pub struct WordPlace {
     pub line: u32,
 }
 
-/// Plans every frame of the project; `slot(slide, word)` is where layout placed a word.
-pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordPlace) -> Timeline {
+/// Plans every frame of the project; `slot(slide, word)` is where layout placed a word, and
+/// `layers(frame, values)` gives what its live layers show.
+pub fn plan(
+    project: &Project,
+    slot: &dyn Fn(usize, usize) -> WordPlace,
+    layers: &dyn Fn(u64, &mut LayerValues),
+) -> Timeline {
     let fps = project.fps;
     let frame_count = project.frame_count();
     let mut runs: Vec<Run> = Vec::new();
@@ -317,7 +337,9 @@ pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordPlace) -> Time
     let layer = |k: usize, frame: u64| clip_frame(slide_bg[k], since[k], frame);
     let mut shown = 0; // slides whose first frame has come
     let mut slide_i = 0;
+    let mut values = LayerValues::new();
     for frame in 0..frame_count {
+        layers(frame, &mut values);
         while shown < slides.len() && slides[shown].first <= frame {
             shown += 1;
         }
@@ -350,7 +372,10 @@ pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordPlace) -> Time
                 let slide = &project.slides[slide_i];
                 let fade = fade_level(slide.start, slide.end, slide.style.fade, frame, fps);
                 if fade == 0 {
-                    FrameKey::Blank { backdrop }
+                    FrameKey::Blank {
+                        backdrop,
+                        layers: values.clone(),
+                    }
                 } else {
                     let states: Vec<WordState> = sf
                         .words
@@ -408,6 +433,7 @@ pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordPlace) -> Time
                     });
                     FrameKey::Slide {
                         backdrop,
+                        layers: values.clone(),
                         slide: slide_i,
                         fade,
                         states,
@@ -417,7 +443,10 @@ pub fn plan(project: &Project, slot: &dyn Fn(usize, usize) -> WordPlace) -> Time
                     }
                 }
             }
-            _ => FrameKey::Blank { backdrop },
+            _ => FrameKey::Blank {
+                backdrop,
+                layers: values.clone(),
+            },
         };
         push(frame, key);
     }
@@ -542,6 +571,7 @@ mod tests {
 
     const BLANK: FrameKey = FrameKey::Blank {
         backdrop: Backdrop::only(0),
+        layers: Vec::new(),
     };
 
     fn states_at(t: &Timeline, frame: u64) -> Option<Vec<WordState>> {
@@ -568,7 +598,7 @@ mod tests {
             vec![(0.0, 2.0, vec![(0.3, 0.62), (0.66, 1.1)])],
             0.0,
         );
-        let t = plan(&p, &slot100);
+        let t = plan(&p, &slot100, &|_, _| {});
         assert_eq!(t.frame_count, 60);
         use WordState::*;
         assert_eq!(states_at(&t, 8).unwrap(), vec![Upcoming, Upcoming]);
@@ -593,7 +623,7 @@ mod tests {
             den: 1001,
         };
         let p = project(fps, 10.0, vec![(0.0, 10.0, vec![(1.0, 2.0)])], 0.0);
-        let t = plan(&p, &slot100);
+        let t = plan(&p, &slot100, &|_, _| {});
         // round(10 × 29.97002997) = 300
         assert_eq!(t.frame_count, 300);
         // 1.0 s × 29.97 = 29.97 -> frame 30; frame 29 shows t = 0.9676 s
@@ -612,7 +642,7 @@ mod tests {
             vec![(0.5, 1.5, vec![(0.6, 0.8)]), (2.0, 4.0, vec![(2.1, 2.5)])],
             0.0,
         );
-        let t = plan(&p, &slot100);
+        let t = plan(&p, &slot100, &|_, _| {});
         assert_eq!(t.key_at(14), Some(&BLANK));
         assert!(matches!(
             t.key_at(15),
@@ -635,7 +665,7 @@ mod tests {
     fn fades_in_and_out_linearly() {
         // fade 0.1 s = 3 frames at 30 fps
         let p = project(FPS30, 2.0, vec![(0.0, 1.0, vec![(0.5, 0.6)])], 0.1);
-        let t = plan(&p, &slot100);
+        let t = plan(&p, &slot100, &|_, _| {});
         let fade = |f| match t.key_at(f) {
             Some(FrameKey::Slide { fade, .. }) => *fade,
             _ => 0,
@@ -662,7 +692,7 @@ mod tests {
             ],
             0.25,
         );
-        let t = plan(&p, &slot100);
+        let t = plan(&p, &slot100, &|_, _| {});
         let mut next = 0;
         for r in &t.runs {
             assert_eq!(r.start_frame, next);
@@ -678,7 +708,7 @@ mod tests {
     #[test]
     fn stills_count_each_distinct_frame_up_to_a_second() {
         let p = project(FPS30, 3.0, vec![(0.0, 3.0, vec![(0.1, 0.5)])], 0.0);
-        let mut t = plan(&p, &slot100);
+        let mut t = plan(&p, &slot100, &|_, _| {});
         let key = t.runs[0].key.clone();
         let run = |start_frame, frames| Run {
             start_frame,

@@ -114,7 +114,7 @@ fn slides_without_their_own_background_keep_one_run() {
         "the same colour is one background"
     );
     let fading = p.timeline.runs.iter().any(|r| match &r.key {
-        gpucast::timeline::FrameKey::Blank { backdrop }
+        gpucast::timeline::FrameKey::Blank { backdrop, .. }
         | gpucast::timeline::FrameKey::Slide { backdrop, .. } => backdrop.from != backdrop.to,
     });
     assert!(!fading);

@@ -414,14 +414,16 @@ fn gpu_matches_cpu() {
         let mut keys: Vec<FrameKey> = p.timeline.runs.iter().map(|r| r.key.clone()).collect();
         // A batch that mixes blank frames, slides and fade levels out of timeline order, with
         // the background alone of every backdrop a slide frame shows.
-        let backdrop = |k: &FrameKey| match k {
-            FrameKey::Blank { backdrop } | FrameKey::Slide { backdrop, .. } => *backdrop,
-        };
-        let mut backdrops: Vec<_> = keys.iter().map(backdrop).collect();
+        let mut backdrops: Vec<_> = keys.iter().map(FrameKey::backdrop).collect();
         backdrops.sort_by_key(|b| (b.from, b.to, b.mix));
         backdrops.dedup();
-        for b in backdrops {
-            keys.push(FrameKey::Blank { backdrop: b });
+        // With the layers hidden: the background alone.
+        let hidden = vec![0u16; p.scene.layers.values];
+        for &b in &backdrops {
+            keys.push(FrameKey::Blank {
+                backdrop: b,
+                layers: hidden.clone(),
+            });
         }
         let third = keys.len() / 3;
         keys.rotate_left(third);
@@ -451,7 +453,12 @@ fn gpu_matches_cpu() {
         let blank = |b| {
             let i = keys
                 .iter()
-                .position(|k| *k == FrameKey::Blank { backdrop: b })
+                .position(|k| {
+                    *k == FrameKey::Blank {
+                        backdrop: b,
+                        layers: hidden.clone(),
+                    }
+                })
                 .unwrap();
             &got[i]
         };
@@ -459,7 +466,7 @@ fn gpu_matches_cpu() {
             .iter()
             .zip(&got)
             .filter(|(k, g)| {
-                matches!(k, FrameKey::Slide { .. }) && g.data != blank(backdrop(k)).data
+                matches!(k, FrameKey::Slide { .. }) && g.data != blank(k.backdrop()).data
             })
             .count();
         let slides = keys

@@ -101,10 +101,10 @@ fn a_still_layer_adds_no_distinct_frame() {
     let after = gpucast::prepare(&fx.project).unwrap();
     assert_eq!(after.timeline.runs, before.timeline.runs);
     assert_eq!(after.project.layers.len(), 1);
-    assert_eq!(
-        (after.project.layers[0].x, after.project.layers[0].y),
-        (7, 7)
-    );
+    let l = &after.project.layers[0];
+    assert_eq!(l.place.corner(l.size.unwrap(), (320, 180)), Some((7, 7)));
+    // Laid over the background once: nothing is drawn per frame.
+    assert!(after.scene.layers.live.is_empty());
 }
 
 #[test]

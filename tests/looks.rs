@@ -50,6 +50,7 @@ fn gaps_in_states(p: &gpucast::Prepared, slide: usize) -> Vec<(Vec<u32>, Vec<u32
         &Default::default(),
         &FrameKey::Blank {
             backdrop: gpucast::timeline::Backdrop::only(0),
+            layers: Vec::new(),
         },
     )
     .unwrap()
@@ -626,6 +627,7 @@ fn all_in_state(
     use gpucast::timeline::{Backdrop, FrameKey};
     let key = FrameKey::Slide {
         backdrop: Backdrop::only(0),
+        layers: Vec::new(),
         slide,
         fade: 255,
         states: vec![state; p.scene.slides[slide].slots.len()],

@@ -107,6 +107,41 @@ pub fn build(project: &Project) -> anyhow::Result<Layout> {
     })
 }
 
+/// Lays out one block of text (a text layer) as a slide of its own in `style`, in a frame of
+/// `size`, with an atlas of its own: the layer is drawn once from it, not per frame.
+pub fn title(style: &Style, text: &str, size: (u32, u32)) -> anyhow::Result<(SlideScene, Atlas)> {
+    let mut fonts = Fonts::new();
+    let faces = fonts.faces(style).map_err(anyhow::Error::msg)?;
+    let mut atlas = atlas::AtlasBuilder::new();
+    let mut missing = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let shown = style.shown(text);
+    let texts: Vec<&str> = shown.split_whitespace().collect();
+    let looks = vec![style.looks; texts.len()];
+    let ctx = SlideContext {
+        index: 0,
+        width: size.0 as f32,
+        height: size.1 as f32,
+        style,
+        looks: &looks,
+        faces: &faces,
+        label: None,
+        translation: None,
+    };
+    let scene = layout_slide(
+        &ctx,
+        &texts,
+        &mut fonts.system,
+        &mut atlas,
+        &mut missing,
+        &mut warnings,
+    );
+    for w in warnings {
+        log::warn!("{}: {w}", style.field);
+    }
+    Ok((scene, atlas.finish()))
+}
+
 /// How far synthetic bold grows each glyph's outline, in pixels: about the difference between
 /// DejaVu Sans's regular and bold stems at the style's size; 0 when bold is the bold face.
 fn thickening(style: &Style) -> f32 {

@@ -199,7 +199,6 @@ pub(crate) fn resolve(
         }
     }
     let background = backgrounds::background(&mut c, "background", raw.background, base);
-    let layers = layers::layers(&mut c, raw.layers, base, (width, height));
     let music = raw.music.and_then(|m| {
         music::music(
             &mut c,
@@ -219,6 +218,7 @@ pub(crate) fn resolve(
         None => look.style.unwrap_or_default(),
     };
     let project_style = under.merged(&raw.style.unwrap_or_default());
+    let layers = layers::layers(&mut c, raw.layers, base, &project_style, (width, height));
     let duration = audio_info.as_ref().map(|a| a.duration);
     let emphasis = emphasis::Emphasis::new(
         &mut c,

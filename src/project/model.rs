@@ -335,17 +335,82 @@ pub struct Music {
     pub looped: bool,
 }
 
-/// An image drawn over the background for the whole video, `width`×`height` pixels with its
-/// top-left corner at (`x`, `y`) (it may reach past the frame's edges), its alpha times
-/// `opacity`.
+/// A layer drawn over the background: under the captions, or over them (`above`), from
+/// `start` to `end` seconds, fading in and out over `fade` seconds.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ImageLayer {
-    pub path: PathBuf,
-    pub x: i32,
-    pub y: i32,
-    pub width: u32,
-    pub height: u32,
+pub struct Layer {
+    pub kind: LayerKind,
+    /// Where it goes; a text layer's size is known only once laid out.
+    pub place: Place,
+    /// `[width, height]` in pixels: None for text (its own).
+    pub size: Option<(u32, u32)>,
+    pub start: f64,
+    /// Seconds; infinity: to the end of the video.
+    pub end: f64,
+    pub fade: f64,
+    pub above: bool,
+    /// Its alpha times this, 0 to 1.
     pub opacity: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerKind {
+    /// A picture (a logo, cover art, a watermark), PNG alpha kept.
+    Image { path: PathBuf },
+    /// A title or lower third, laid out as a slide in `style` and drawn in its spoken look.
+    Text { text: String, style: Box<Style> },
+    /// The narration's loudness, spread over `bars` bands of its spectrum.
+    Waveform {
+        shape: WaveShape,
+        bars: u32,
+        color: [u8; 4],
+        /// 0 (none) to 1: how much of a bar's height the next frame keeps, as it falls.
+        smoothing: f64,
+    },
+    /// A bar filling from the left as the video plays, over its track.
+    Progress { color: [u8; 4], track: [u8; 4] },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaveShape {
+    /// Bars standing on the layer's bottom edge.
+    Bars,
+    /// Bars growing up and down from the middle.
+    Mirror,
+    /// A line through the bars' tops, alternately above and below the middle.
+    Line,
+}
+
+/// Where a layer's top-left corner goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Place {
+    At(i32, i32),
+    /// At fractions of the room around it (0: left or top, 1: right or bottom), `margin`
+    /// pixels from the edges.
+    Anchor {
+        x: f64,
+        y: f64,
+        margin: f64,
+    },
+    /// Where its style's alignment and margins put it (text only).
+    Style,
+}
+
+impl Place {
+    /// The top-left corner of a `size` layer in a `frame`.
+    pub fn corner(&self, size: (u32, u32), frame: (u32, u32)) -> Option<(i32, i32)> {
+        match *self {
+            Place::At(x, y) => Some((x, y)),
+            Place::Anchor { x, y, margin } => {
+                let room = |frame: u32, side: u32| frame as f64 - 2.0 * margin - side as f64;
+                Some((
+                    (margin + x * room(frame.0, size.0)).round() as i32,
+                    (margin + y * room(frame.1, size.1)).round() as i32,
+                ))
+            }
+            Place::Style => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -358,8 +423,8 @@ pub struct Project {
     pub background: Background,
     pub music: Option<Music>,
     pub slides: Vec<Slide>,
-    /// Images drawn over every background, under the captions, in order.
-    pub layers: Vec<ImageLayer>,
+    /// Drawn over every background in order: under the captions, or over them.
+    pub layers: Vec<Layer>,
     /// Problems that were repaired rather than rejected (clamped word ends, ...).
     pub warnings: Vec<String>,
 }
@@ -375,7 +440,19 @@ impl Project {
         let mut files: Vec<&Path> = vec![&self.audio];
         files.extend(self.backgrounds().0.iter().filter_map(|b| b.file()));
         files.extend(self.music.iter().map(|m| m.file.as_path()));
-        files.extend(self.layers.iter().map(|l| l.path.as_path()));
+        for l in &self.layers {
+            match &l.kind {
+                LayerKind::Image { path } => files.push(path),
+                LayerKind::Text { style, .. } => {
+                    for font in [Some(&style.font), style.bold_font.as_ref()] {
+                        if let Some(FontChoice::File(f)) = font {
+                            files.push(f);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         for slide in &self.slides {
             for font in [Some(&slide.style.font), slide.style.bold_font.as_ref()] {
                 if let Some(FontChoice::File(f)) = font {

@@ -37,7 +37,7 @@ pub struct RawProject {
     pub layers: Option<Vec<RawLayer>>,
 }
 
-/// A layer over the background: an image (a logo, cover art, a watermark).
+/// A layer over the background: an image, a text, the narration's waveform or a progress bar.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLayer {
@@ -45,17 +45,52 @@ pub struct RawLayer {
     pub kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// A text's style (as the captions'), or a waveform's shape (`bars`, `mirror`, `line`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<RawLayerStyle>,
     /// `[x, y]` of its top-left corner, or an anchor (`top-left`, `bottom`, `center`...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<RawPosition>,
     /// Pixels between an anchored layer and the frame's edges.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub margin: Option<f64>,
-    /// `[width, height]` in pixels; the image's own size when absent.
+    /// `[width, height]` in pixels; an image's own size when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<[f64; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
+    /// Seconds: when it comes on screen and leaves (default: the whole video).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+    /// Seconds it takes to fade in and out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fade: Option<f64>,
+    /// Drawn over the captions rather than under them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub above: Option<bool>,
+    /// A waveform's bars.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bars: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// A waveform's smoothing, 0 to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smoothing: Option<f64>,
+    /// A progress bar's unfilled part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+}
+
+/// A text layer's style, or a waveform's shape.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum RawLayerStyle {
+    Shape(String),
+    Style(Box<RawStyle>),
 }
 
 /// Where a layer goes: its top-left corner in pixels, or an anchor.
@@ -497,12 +532,16 @@ impl RawProject {
             out.extend(background(&slide.background));
             out.extend(fonts(&slide.style));
         }
-        out.extend(
-            self.layers
-                .iter()
-                .flatten()
-                .filter_map(|l| l.file.as_deref()),
-        );
+        for layer in self.layers.iter().flatten() {
+            out.extend(layer.file.as_deref());
+            if let Some(RawLayerStyle::Style(s)) = &layer.style {
+                out.extend(
+                    [s.font.as_deref(), s.bold_font.as_deref()]
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+        }
         out
     }
 }

@@ -168,7 +168,7 @@ impl Backdrops {
                 Arc::new(decoder.as_mut().expect("opened").frame(frame as usize)?)
             }
         };
-        if let Some(o) = &self.scene.overlay {
+        if let Some(o) = &self.scene.layers.baked {
             o.lay_over(Arc::make_mut(&mut px).as_mut_slice(), w);
         }
         clip.last = Some((frame, px.clone()));

@@ -215,8 +215,8 @@ impl CpuRenderer {
         backdrop == Backdrop::only(backdrop.to) && !self.backdrops.is_video(backdrop.to)
     }
 
-    /// A frame drawn whole, in one pass: the backdrop and any text.
-    fn whole(&self, layers: &Layers, text: Option<Text<'_>>) -> Yuv420 {
+    /// A frame drawn whole, in one pass: the backdrop, the live layers and any text.
+    fn whole(&self, layers: &Layers, text: Option<Text<'_>>, values: &[u16]) -> Yuv420 {
         let (w, h) = (self.scene.width, self.scene.height);
         let mut frame = Yuv420 {
             width: w,
@@ -229,41 +229,31 @@ impl CpuRenderer {
             x1: w,
             y1: h,
         };
-        self.draw_bands(&mut frame, all, layers, text);
+        self.draw_bands(&mut frame, all, layers, text, values);
         frame
     }
 
-    /// A frame of the background alone.
+    /// A frame of the background alone (still layers included, live ones not).
     fn blank(&mut self, backdrop: Backdrop, layers: &Layers) -> Yuv420 {
         if !self.keeps(backdrop) {
-            return self.whole(layers, None);
+            return self.whole(layers, None, &[]);
         }
         if !self.blank.contains_key(&backdrop.to) {
-            let frame = self.whole(layers, None);
+            let frame = self.whole(layers, None, &[]);
             self.blank.insert(backdrop.to, frame);
         }
         self.blank[&backdrop.to].clone()
     }
 
-    /// A slide frame drawn whole: the background frame with the text's rectangle drawn over it,
-    /// or, where the background is drawn anew anyway, everything in one pass.
-    fn full_frame(&mut self, backdrop: Backdrop, layers: &Layers, text: Text<'_>) -> Yuv420 {
-        if !self.keeps(backdrop) {
-            return self.whole(layers, Some(text));
-        }
-        let mut frame = self.blank(backdrop, layers);
-        let rect = self.slides[text.slide]
-            .as_ref()
-            .expect("prepared")
-            .text_rect;
-        if !rect.is_empty() {
-            self.draw_bands(&mut frame, rect, layers, Some(text));
-        }
-        frame
-    }
-
     /// Redraws `rect` of `frame`, in bands of rows across the worker threads.
-    fn draw_bands(&self, frame: &mut Yuv420, rect: Rect, layers: &Layers, text: Option<Text<'_>>) {
+    fn draw_bands(
+        &self,
+        frame: &mut Yuv420,
+        rect: Rect,
+        layers: &Layers,
+        text: Option<Text<'_>>,
+        values: &[u16],
+    ) {
         let w = frame.width as usize;
         let cw = w / 2;
         let (yp, up, vp) = frame.planes_mut();
@@ -284,7 +274,7 @@ impl CpuRenderer {
                     if part.is_empty() {
                         return;
                     }
-                    let rgba = self.compose(part, Some(layers), text);
+                    let rgba = self.compose(part, Some(layers), text, values);
                     color::rgba_to_yuv_region(
                         &rgba,
                         (part.x1 - part.x0) as usize,
@@ -298,9 +288,16 @@ impl CpuRenderer {
         });
     }
 
-    /// The premultiplied RGBA pixels of `rect`: the background (none: transparent), then every
-    /// glyph touching it.
-    fn compose(&self, rect: Rect, layers: Option<&Layers>, text: Option<Text<'_>>) -> Vec<u8> {
+    /// The premultiplied RGBA pixels of `rect`: the background (none: transparent, and no
+    /// layers), the live layers under the text as `values` say, every glyph touching it, the
+    /// layers above.
+    fn compose(
+        &self,
+        rect: Rect,
+        layers: Option<&Layers>,
+        text: Option<Text<'_>>,
+        values: &[u16],
+    ) -> Vec<u8> {
         let scene = &*self.scene;
         let (rw, rh) = (rect.x1 - rect.x0, rect.y1 - rect.y0);
         let mut data = Vec::with_capacity((rw * rh * 4) as usize);
@@ -325,7 +322,12 @@ impl CpuRenderer {
                 data.extend_from_slice(&to[span]);
             }
         }
-        self.draw_text(rect, data, text)
+        let live = &scene.layers.live;
+        let area = (rect.x0, rect.y0, rect.x1, rect.y1);
+        crate::layers::draw(live, false, values, area, &mut data);
+        let mut data = self.draw_text(rect, data, text);
+        crate::layers::draw(live, true, values, area, &mut data);
+        data
     }
 
     /// Draws the text of `text` touching `rect` over `data`, the premultiplied pixels of `rect`.
@@ -405,48 +407,85 @@ impl CpuRenderer {
         prev: Option<(&FrameKey, &Yuv420)>,
     ) -> anyhow::Result<Yuv420> {
         let layers = self.backdrops.layers(key.backdrop())?;
-        let backdrop = key.backdrop();
-        let Some(text) = key.text() else {
-            return Ok(self.blank(backdrop, &layers));
-        };
-        self.prepare_slide(text.slide);
-        // The frame before showed the same slide at the same fade over the same backdrop: only
-        // the words whose look changed are drawn again.
-        let before = prev.and_then(|(k, f)| Some((k.text()?, k.backdrop(), f)));
-        if let Some((pt, pb, prev)) = before {
-            if pt.slide == text.slide && pt.fade == text.fade && pb == backdrop {
-                let mut frame = prev.clone();
-                let rects = &self.slides[text.slide]
-                    .as_ref()
-                    .expect("prepared")
-                    .word_rects;
-                let on = |p: Option<Pop>, i: usize| p.is_some_and(|p| p.word as usize == i);
-                let wiped = |w: Option<Wipe>, i: usize| w.is_some_and(|w| w.word as usize == i);
-                for (i, (a, b)) in pt.states.iter().zip(text.states).enumerate() {
-                    let r = rects[i];
-                    let rewiped =
-                        pt.wipe != text.wipe && (wiped(pt.wipe, i) || wiped(text.wipe, i));
-                    let repopped = (pt.pop != text.pop && (on(pt.pop, i) || on(text.pop, i)))
-                        || (pt.glide != text.glide && (on(pt.glide, i) || on(text.glide, i)));
-                    if (a == b && !rewiped && !repopped) || r.is_empty() {
-                        continue;
-                    }
-                    let rgba = self.compose(r, Some(&layers), Some(text));
-                    let width = frame.width as usize;
-                    color::rgba_to_yuv_region(
-                        &rgba,
-                        (r.x1 - r.x0) as usize,
-                        (r.y1 - r.y0) as usize,
-                        frame.planes_mut(),
-                        width,
-                        r.x0 as usize,
-                        r.y0 as usize,
-                    );
-                }
-                return Ok(frame);
-            }
+        let (backdrop, text, values) = (key.backdrop(), key.text(), key.layers());
+        if let Some(t) = text {
+            self.prepare_slide(t.slide);
         }
-        Ok(self.full_frame(backdrop, &layers, text))
+        let (w, h) = (self.scene.width, self.scene.height);
+        let live = &self.scene.layers.live;
+        let live_rect = |l: &crate::layers::Live| {
+            crate::layers::Layers::rect(l, (w, h))
+                .map(|(x0, y0, x1, y1)| even((x0, y0, x1, y1), (w, h)))
+        };
+        // The frame before showed the same backdrop, and the same slide at the same fade (or no
+        // text either): only what changed is drawn again, the words whose look changed and the
+        // live layers whose values did.
+        let same = prev.filter(|(k, _)| {
+            k.backdrop() == backdrop
+                && match (k.text(), text) {
+                    (Some(a), Some(b)) => a.slide == b.slide && a.fade == b.fade,
+                    (None, None) => true,
+                    _ => false,
+                }
+                && k.layers().len() == values.len()
+        });
+        let mut rects = Vec::new();
+        let mut frame = match same {
+            Some((pk, prev)) => {
+                if let (Some(pt), Some(text)) = (pk.text(), text) {
+                    let word_rects = &self.slides[text.slide]
+                        .as_ref()
+                        .expect("prepared")
+                        .word_rects;
+                    let on = |p: Option<Pop>, i: usize| p.is_some_and(|p| p.word as usize == i);
+                    let wiped = |w: Option<Wipe>, i: usize| w.is_some_and(|w| w.word as usize == i);
+                    for (i, (a, b)) in pt.states.iter().zip(text.states).enumerate() {
+                        let rewiped =
+                            pt.wipe != text.wipe && (wiped(pt.wipe, i) || wiped(text.wipe, i));
+                        let repopped = (pt.pop != text.pop && (on(pt.pop, i) || on(text.pop, i)))
+                            || (pt.glide != text.glide && (on(pt.glide, i) || on(text.glide, i)));
+                        if a != b || rewiped || repopped {
+                            rects.push(word_rects[i]);
+                        }
+                    }
+                }
+                let before = pk.layers();
+                for l in live {
+                    let span = l.at..l.at + l.values();
+                    if before[span.clone()] != values[span] {
+                        rects.extend(live_rect(l));
+                    }
+                }
+                prev.clone()
+            }
+            // A backdrop drawn anew anyway (a cross-fade, a clip's frame): all in one pass.
+            None if !self.keeps(backdrop) => return Ok(self.whole(&layers, text, values)),
+            None => {
+                if let Some(t) = text {
+                    rects.push(self.slides[t.slide].as_ref().expect("prepared").text_rect);
+                }
+                for l in live {
+                    if values.get(l.at).is_some_and(|&level| level > 0) {
+                        rects.extend(live_rect(l));
+                    }
+                }
+                self.blank(backdrop, &layers)
+            }
+        };
+        for r in rects.into_iter().filter(|r| !r.is_empty()) {
+            self.draw_bands(&mut frame, r, &layers, text, values);
+        }
+        Ok(frame)
+    }
+}
+
+/// `(x0, y0, x1, y1)` grown to even corners inside a `frame`: whole chroma samples.
+fn even((x0, y0, x1, y1): (u32, u32, u32, u32), (w, h): (u32, u32)) -> Rect {
+    Rect {
+        x0: x0 & !1,
+        y0: y0 & !1,
+        x1: ((x1 + 1) & !1).min(w),
+        y1: ((y1 + 1) & !1).min(h),
     }
 }
 
@@ -476,7 +515,7 @@ impl CpuRenderer {
                         x1: w,
                         y1: y0 + (band.len() / (w as usize * 4)) as u32,
                     };
-                    let mut px = self.compose(rect, base, text);
+                    let mut px = self.compose(rect, base, text, key.layers());
                     for p in px.chunks_exact_mut(4) {
                         // Premultiplied to straight, rounded: a = 0 stays (0, 0, 0, 0).
                         let a = p[3] as u32;
@@ -582,7 +621,7 @@ mod tests {
             y1: h,
         };
         let layers = r.backdrops.layers(backdrop).unwrap();
-        let rgba = r.compose(whole, Some(&layers), text);
+        let rgba = r.compose(whole, Some(&layers), text, key.layers());
         let mut f = Yuv420 {
             width: w,
             height: h,
@@ -613,7 +652,7 @@ mod tests {
               {"start": 2.5, "end": 4, "text": "Second slide, right aligned", "style": {"align": "right"}}]}"##;
         let project = from_json(json, dir.path(), 4.0);
         let scene = Arc::new(Scene::build(&project).unwrap());
-        let timeline = crate::timeline::plan(&project, &|s, w| scene.place(s, w));
+        let timeline = crate::timeline::plan(&project, &|s, w| scene.place(s, w), &|_, _| {});
         let opts = RenderOptions {
             threads: 2,
             batch: 3,

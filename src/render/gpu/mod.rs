@@ -205,6 +205,13 @@ impl GpuRenderer {
         atlas.resize(atlas.len().next_multiple_of(4).max(4), 0);
         let color_base = u32::try_from(atlas.len() / 4).context("glyph atlas too large")?;
         atlas.extend_from_slice(&scene.atlas.color);
+        let stills: Vec<&[u8]> = scene.backgrounds.iter().map(|b| b.as_slice()).collect();
+        let mut stills = stills.concat();
+        // The live layers' table and pictures follow the backgrounds.
+        let layers_at = u32::try_from(stills.len() / 4).context("backgrounds too large")?;
+        let table = tables::layer_table(&scene, layers_at);
+        stills.extend_from_slice(bytemuck::cast_slice(&table));
+        stills.resize(stills.len().max(4), 0);
         let params = Params {
             width: geo.width,
             height: geo.height,
@@ -215,7 +222,9 @@ impl GpuRenderer {
             inv255: 1.0 / 255.0,
             mode,
             color_base,
-            _pad: [0; 3],
+            layers_at,
+            layer_count: scene.layers.live.len() as u32,
+            _pad: 0,
         };
         let storage = wgpu::BufferUsages::STORAGE;
         let init = |label: &str, contents: &[u8], usage| {
@@ -230,9 +239,6 @@ impl GpuRenderer {
             bytemuck::bytes_of(&params),
             wgpu::BufferUsages::UNIFORM,
         );
-        let stills: Vec<&[u8]> = scene.backgrounds.iter().map(|b| b.as_slice()).collect();
-        let mut stills = stills.concat();
-        stills.resize(stills.len().max(4), 0);
         let background = init("backgrounds", &stills, storage);
         let still_at = scene
             .backgrounds
@@ -253,8 +259,10 @@ impl GpuRenderer {
         let glyphs = init("glyphs", bytemuck::cast_slice(&tables.glyphs), storage);
         let tiles = init("tiles", bytemuck::cast_slice(&tables.tiles), storage);
         let slides = init("slides", bytemuck::cast_slice(&tables.slides), storage);
-        let state_bytes =
-            4 * batch as u64 * (HEADER_WORDS + tables::state_words(tables.max_words.max(1))) as u64;
+        let state_bytes = 4
+            * batch as u64
+            * (HEADER_WORDS + tables::state_words(tables.max_words.max(1)) + scene.layers.values)
+                as u64;
         let frame_states = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("frame states"),
             size: state_bytes,

@@ -13,8 +13,10 @@ pub const TILE: u32 = 16;
 /// Pixels per invocation along x: Y rows are whole u32 words. Keep in sync with `BLOCK_W`.
 pub const BLOCK_W: u32 = 8;
 /// u32 words of per-frame header in the frame-state buffer (slide, fade, opacity, states offset,
-/// wiped word, wipe column, backdrop from, to, mix).
-pub const HEADER_WORDS: usize = 14;
+/// wiped word, wipe column, backdrop from, to, mix, pop and glide, live layer values offset).
+pub const HEADER_WORDS: usize = 15;
+/// u32 words per live layer in the layer table. Keep in sync with `LAYER_WORDS`.
+pub const LAYER_WORDS: usize = 16;
 /// Word states packed per u32 (2 bits each).
 pub const STATES_PER_WORD: usize = 16;
 
@@ -34,7 +36,10 @@ pub struct Params {
     pub mode: u32,
     /// Where the colour atlas starts in the atlas buffer, in u32 words (one RGBA texel each).
     pub color_base: u32,
-    pub _pad: [u32; 3],
+    /// Where the live layers' table starts in the backgrounds buffer, in u32 words.
+    pub layers_at: u32,
+    pub layer_count: u32,
+    pub _pad: u32,
 }
 
 /// Keep in sync with shaders/frame.wgsl.
@@ -241,6 +246,58 @@ impl SlideTables {
     }
 }
 
+/// The live layers' table, then their pictures, for the backgrounds buffer from word `base`:
+/// `LAYER_WORDS` per layer, as shaders/frame.wgsl reads them.
+pub fn layer_table(scene: &Scene, base: u32) -> Vec<u32> {
+    use crate::layers::Paint;
+    use crate::project::WaveShape;
+    let live = &scene.layers.live;
+    let mut table = vec![0u32; live.len() * LAYER_WORDS];
+    let mut pictures: Vec<u32> = Vec::new();
+    let pictures_at = base + table.len() as u32;
+    for (l, row) in live.iter().zip(table.chunks_exact_mut(LAYER_WORDS)) {
+        let (kind, paint, track, wave) = match &l.paint {
+            Paint::Picture(px) => {
+                let at = pictures_at + pictures.len() as u32;
+                pictures.extend(
+                    px.chunks_exact(4)
+                        .map(|p| u32::from_le_bytes([p[0], p[1], p[2], p[3]])),
+                );
+                (0, at, 0, None)
+            }
+            Paint::Progress { color, track } => (
+                1,
+                u32::from_le_bytes(*color),
+                u32::from_le_bytes(*track),
+                None,
+            ),
+            Paint::Wave(w) => {
+                let kind = match w.shape {
+                    WaveShape::Bars => 2,
+                    WaveShape::Mirror => 3,
+                    WaveShape::Line => 4,
+                };
+                (kind, u32::from_le_bytes(w.color), 0, Some(w))
+            }
+        };
+        row[..8].copy_from_slice(&[
+            kind | (l.above as u32) << 8,
+            l.x as u32,
+            l.y as u32,
+            l.width,
+            l.height,
+            l.at as u32,
+            paint,
+            track,
+        ]);
+        if let Some(w) = wave {
+            row[8..13].copy_from_slice(&[w.bars, w.pitch, w.bar_width, w.lead, w.thickness]);
+        }
+    }
+    table.extend(pictures);
+    table
+}
+
 /// u32 words one frame's states take in the frame-state buffer.
 pub fn state_words(words: usize) -> usize {
     words.div_ceil(STATES_PER_WORD)
@@ -258,7 +315,18 @@ pub fn pack_frames(
     layer_at: &dyn Fn(u16, u32) -> anyhow::Result<u32>,
 ) -> anyhow::Result<Vec<u32>> {
     let mut data = vec![0u32; keys.len() * HEADER_WORDS];
+    let count = scene.layers.values;
     for (i, key) in keys.iter().enumerate() {
+        // The live layers' values (none in the key: all hidden).
+        let values = key.layers();
+        anyhow::ensure!(
+            values.is_empty() || values.len() == count,
+            "frame key has {} layer values for {count}",
+            values.len()
+        );
+        data[i * HEADER_WORDS + 14] = data.len() as u32;
+        data.extend(values.iter().map(|&v| v as u32));
+        data.resize(data.len() + count - values.len(), 0);
         let backdrop = key.backdrop();
         anyhow::ensure!(
             (backdrop.from.max(backdrop.to) as usize) < scene.backgrounds.len(),
@@ -315,7 +383,7 @@ pub fn pack_frames(
         // The popping word and its step (none: an index no word has), and the step every
         // other current word draws at.
         let current = crate::timeline::WordState::Current as usize;
-        data[i * HEADER_WORDS + 9..(i + 1) * HEADER_WORDS].copy_from_slice(&[
+        data[i * HEADER_WORDS + 9..i * HEADER_WORDS + 14].copy_from_slice(&[
             pop.map_or(u32::MAX, |p| p.word),
             pop.map_or(0, |p| p.step),
             scene.pop_step_of(slide, u32::MAX, current, None),
