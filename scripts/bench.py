@@ -23,6 +23,9 @@ the video stream's size and its PSNR against the drawn frames (where they were w
 every frame then differs, and the encoder alone is timed on those same frames. A 1080p clip:
 `python3 scripts/make_footage.py clip.mp4 --size 1920x1080 --seconds 10`.
 
+--project FILE [FILE...] times those projects as they are (the audiogram example, say) instead of
+fixtures: `--project assets/audiogram/project.json`.
+
 --styles renders the same fixture in each named look (STYLES below, laid over the fixture's
 style): each against the encoder alone on that look's own frames. `look:NAME` (NAME one of
 assets/looks/) sets the project's `look` instead, the fixture's state looks taken out so that
@@ -245,9 +248,12 @@ def bench_shards(a, work):
     print(f"| fixture | single render | {n} parts, total (overhead) | slowest part | join (of single) | "
           f"on {n} machines: slowest part + join (speed-up) |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for seconds in a.seconds:
-        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else ""))
-        if not os.path.exists(os.path.join(fx, "project.json")):
+    targets = [(None, os.path.abspath(p)) for p in a.project] if a.project else [(s, None) for s in a.seconds]
+    for seconds, given in targets:
+        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else "")) if given is None else \
+            os.path.join(work, os.path.basename(os.path.dirname(given)))
+        os.makedirs(fx, exist_ok=True)
+        if given is None and not os.path.exists(os.path.join(fx, "project.json")):
             pace = ["--wpm", str(a.wpm)] if a.wpm else []
             subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds), *pace], check=True,
                            stdout=subprocess.DEVNULL)
@@ -276,6 +282,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, nargs="+", default=[20, 60, 300])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--project", nargs="+", default=None,
+                    help="time these projects as written instead of fixtures")
     ap.add_argument("--wpm", type=float, default=None,
                     help="the fixture's words a minute (make_fixture.py's default, 150, when not given)")
     ap.add_argument("--backends", nargs="+", default=["cpu", "gpu"])
@@ -311,16 +319,21 @@ def main():
     probe = subprocess.run([a.gpucast, "probe"], capture_output=True, text=True).stdout
     has_gpu = "none found" not in probe.split("Video encoders")[0]
     rows = []
-    for seconds in a.seconds:
-        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else ""))
-        if not os.path.exists(os.path.join(fx, "project.json")):
+    targets = [(None, os.path.abspath(p)) for p in a.project] if a.project else [(s, None) for s in a.seconds]
+    for seconds, given in targets:
+        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else "")) if given is None else \
+            os.path.join(work, os.path.basename(os.path.dirname(given)))
+        os.makedirs(fx, exist_ok=True)
+        if given is None and not os.path.exists(os.path.join(fx, "project.json")):
             pace = ["--wpm", str(a.wpm)] if a.wpm else []
             subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds), *pace], check=True,
                            stdout=subprocess.DEVNULL)
         for style in a.styles:
-            project = styled(os.path.join(fx, "project.json"), style, a.background_video)
+            project = given or styled(os.path.join(fx, "project.json"), style, a.background_video)
             summary = subprocess.run([a.gpucast, "validate", project], capture_output=True, text=True, check=True).stdout
             frames = int(summary.split("frames")[1].split()[0])
+            if given:
+                seconds = frames / 30.0
             distinct = int(summary.split("distinct")[1].split()[0])
             y4m_size = frames * (1920 * 1080 * 3 // 2 + 6)
             piped = y4m_size > mem_total_bytes() * 0.4
@@ -369,6 +382,8 @@ def main():
             label = "encoder alone" + (" (piped)" if piped else "")
             if a.background_video:
                 style += " over video"
+            if given:
+                style = os.path.relpath(given, ROOT)
             rows.append((seconds, style, label, base, 1.0, frames / base, alone_rss, frames, distinct,
                          *measured["alone"]))
             for name, cmd in variants:

@@ -337,6 +337,39 @@ fn cases() -> Vec<Case> {
         {"type": "image", "file": "logo.png", "position": [-20, 150], "size": [60, 40], "opacity": 0.6}
     ]);
     std::fs::write(&case.project, v.to_string()).unwrap();
+    // Layers drawn per frame, over a voice: a logo fading in and out, waveforms of every shape
+    // (one above the captions, over them), a progress bar, a title fading in over the text.
+    add(
+        "live-layers",
+        (322, 180),
+        &|dir| {
+            common::write_logo(&dir.join("logo.png"), 40, 20);
+            json!({"color": "#182030"})
+        },
+        json!({"font_size": 24, "margin": 12, "fade": 0.2}),
+        json!([
+            {"start": 0.2, "end": 1.4, "words": words(0.2, 1.4, 5)},
+            {"start": 1.6, "end": 2.9, "words": words(1.6, 2.9, 5)}
+        ]),
+    );
+    let case = out.last().unwrap();
+    common::write_pcm(
+        &case.dir.path().join("narration.wav"),
+        &common::voice(3.0, 0.3, 2.6),
+    );
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&case.project).unwrap()).unwrap();
+    v["layers"] = json!([
+        {"type": "image", "file": "logo.png", "position": [281, -5], "start": 0.5, "end": 2.5, "fade": 0.4},
+        {"type": "waveform", "style": "mirror", "bars": 21, "color": "#80c0ffc0", "position": [5, 40], "size": [312, 70]},
+        {"type": "waveform", "style": "bars", "bars": 9, "color": "#ffffff", "position": [-7, 120], "size": [100, 50], "opacity": 0.7},
+        {"type": "waveform", "style": "line", "bars": 13, "color": "#ffd54a", "position": [30, 60], "size": [260, 80], "above": true},
+        {"type": "progress", "color": "#ff4040", "track": "#ffffff30", "size": [322, 5]},
+        {"type": "text", "text": "Episode 42", "start": 0.1, "fade": 0.5, "above": true,
+         "style": {"font_size": 20, "vertical_align": "top", "margin": 8,
+                   "spoken": {"color": "#ffffffd0", "outline": {"width": 2, "color": "#000000"}}}}
+    ]);
+    std::fs::write(&case.project, v.to_string()).unwrap();
     out
 }
 

@@ -1,7 +1,10 @@
-//! Image layers (`layers`): read back from rendered frames. A logo's pixels are the image's,
-//! laid over the background at its place; anchors put it within its margin of the edges; a
-//! still layer adds no distinct frame; it lies over a video background's frames too; bad layers
-//! are named by their path. GPU against CPU: tests/gpu.rs ("video-backgrounds" has layers).
+//! Layers (`layers`), read back from rendered frames. A logo's pixels are the image's, laid
+//! over the background at its place; anchors put it within its margin of the edges; a still
+//! layer adds no distinct frame; it lies over a video background's frames too. A waveform's
+//! bars follow the narration's loudness as this test measures it and lie flat (and still) in
+//! silence; a progress bar's filled width is t / duration of its width; a title shows inside
+//! its time range only; bad layers are named by their path. GPU against CPU: tests/gpu.rs
+//! ("video-backgrounds" and "live-layers").
 
 mod common;
 
@@ -146,8 +149,45 @@ fn bad_layers_are_named() {
     std::fs::write(fx.dir.path().join("not.png"), b"not an image").unwrap();
     for (layer, needle) in [
         (
-            json!({"type": "waveform"}),
-            "layers[0].type: \"waveform\" is not a layer type",
+            json!({"type": "sparkles"}),
+            "layers[0].type: \"sparkles\" is not a layer type",
+        ),
+        (
+            json!({"type": "waveform", "bars": 0}),
+            "layers[0].bars: 0: a whole number from 1 to 256",
+        ),
+        (
+            json!({"type": "waveform", "style": "zigzag"}),
+            "layers[0].style: \"zigzag\" is not one of bars, mirror, line",
+        ),
+        (
+            json!({"type": "waveform", "bars": 200, "size": [100, 40]}),
+            "layers[0].size: 100 pixels wide cannot hold 200 bars",
+        ),
+        (
+            json!({"type": "progress", "file": "logo.png"}),
+            "layers[0].file: not a field of this type of layer",
+        ),
+        (
+            json!({"type": "progress", "color": "blue"}),
+            "layers[0].color: \"blue\" is not a color",
+        ),
+        (json!({"type": "text"}), "layers[0].text: required"),
+        (
+            json!({"type": "text", "text": "Hi", "size": [10, 10]}),
+            "layers[0].size: a text layer is the size of its text",
+        ),
+        (
+            json!({"type": "text", "text": "Hi", "style": {"font_size": -3}}),
+            "layers[0].style.font_size",
+        ),
+        (
+            json!({"type": "progress", "start": 2, "end": 1}),
+            "layers[0].end: 1 is not after start (2)",
+        ),
+        (
+            json!({"type": "progress", "fade": -1}),
+            "layers[0].fade: -1",
         ),
         (json!({"file": "logo.png"}), "layers[0].type: required"),
         (json!({"type": "image"}), "layers[0].file: required"),
@@ -172,11 +212,166 @@ fn bad_layers_are_named() {
             "layers[0].opacity: 1.5: 0 to 1",
         ),
         (
-            json!({"type": "image", "file": "logo.png", "start": 2}),
-            "unknown field `start`",
+            json!({"type": "image", "file": "logo.png", "begin": 2}),
+            "unknown field `begin`",
         ),
     ] {
         with_layers(&fx, json!({"color": "#000000"}), json!([layer]));
         assert_invalid(&fx.project, needle);
+    }
+}
+
+/// The fixture's narration replaced by a voice-like sound from `from` to `to` seconds.
+fn with_voice(fx: &Fixture, seconds: f64, from: f64, to: f64) -> Vec<i16> {
+    let samples = voice(seconds, from, to);
+    write_pcm(&fx.dir.path().join("narration.wav"), &samples);
+    samples
+}
+
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
+}
+
+#[test]
+fn a_waveform_follows_the_narration_and_rests_in_silence() {
+    let seconds = 4.0;
+    let fx = fixture(320, 180, seconds, r#", "vertical_align": "bottom""#);
+    let samples = with_voice(&fx, seconds, 0.6, 3.0);
+    // 16 bars of 14 pixels, 20 apart, standing on the bottom of a 60-pixel band at the top.
+    with_layers(
+        &fx,
+        json!({"color": "#000000"}),
+        json!([{"type": "waveform", "bars": 16, "color": "#ffffff", "position": [0, 0],
+                "size": [320, 60]}]),
+    );
+    let frames = rgba_frames(&fx.project);
+    let count = (seconds * 30.0) as usize;
+    // Each bar's height: the white pixels in the column through its middle.
+    let heights: Vec<Vec<u32>> = (0..count)
+        .map(|i| {
+            let f = frame(&frames, i);
+            (0..16)
+                .map(|b| {
+                    (0..60)
+                        .filter(|&y| f.get_pixel(b * 20 + 7, y).0[..3] == [255; 3])
+                        .count() as u32
+                })
+                .collect()
+        })
+        .collect();
+    // The loudness this test measures: RMS over each frame's own thirtieth of a second.
+    let rate = RATE as f64;
+    let rms: Vec<f64> = (0..count)
+        .map(|i| {
+            let centre = i as f64 / 30.0 * rate;
+            let span = (centre - rate / 60.0).max(0.0) as usize
+                ..((centre + rate / 60.0) as usize).min(samples.len());
+            let n = span.len() as f64;
+            (samples[span]
+                .iter()
+                .map(|&s| (s as f64 / 32768.0).powi(2))
+                .sum::<f64>()
+                / n)
+                .sqrt()
+        })
+        .collect();
+    let spoken: Vec<usize> = (0..count).filter(|&i| rms[i] > 0.0).collect();
+    let mean: Vec<f64> = spoken
+        .iter()
+        .map(|&i| heights[i].iter().sum::<u32>() as f64 / 16.0)
+        .collect();
+    let loud: Vec<f64> = spoken.iter().map(|&i| rms[i]).collect();
+    let r = correlation(&mean, &loud);
+    assert!(
+        r > 0.9,
+        "bar heights against the narration's RMS: correlation {r:.3}"
+    );
+    // In silence (before the voice, and once the bars have fallen after it) every bar is the
+    // least one, 2 pixels, and the frames' layer values are equal: still frames.
+    let p = gpucast::prepare(&fx.project).unwrap();
+    for i in (0..15).chain(105..count) {
+        assert!(
+            heights[i].iter().all(|&h| h == 2),
+            "frame {i}: {:?}",
+            heights[i]
+        );
+        assert_eq!(
+            p.timeline.key_at(i as u64).unwrap().layers(),
+            p.timeline.key_at(0).unwrap().layers(),
+            "frame {i}"
+        );
+    }
+    // While the voice sounds the bars move.
+    let moving = (20..90).filter(|&i| heights[i] != heights[i - 1]).count();
+    assert!(moving > 60, "{moving} of 70 spoken frames changed");
+}
+
+#[test]
+fn a_progress_bar_fills_as_the_video_plays() {
+    let seconds = 3.0;
+    let fx = fixture(320, 180, seconds, r#", "vertical_align": "bottom""#);
+    with_layers(
+        &fx,
+        json!({"color": "#000000"}),
+        json!([{"type": "progress", "color": "#ff0000", "track": "#0000ff",
+                "position": [10, 4], "size": [300, 6]}]),
+    );
+    let frames = rgba_frames(&fx.project);
+    for i in 0..(seconds * 30.0) as usize {
+        let f = frame(&frames, i);
+        for y in 4..10 {
+            let filled = (10..310)
+                .filter(|&x| f.get_pixel(x, y).0[..3] == [255, 0, 0])
+                .count();
+            let track = (10..310)
+                .filter(|&x| f.get_pixel(x, y).0[..3] == [0, 0, 255])
+                .count();
+            let want = 300.0 * (i as f64 / 30.0) / seconds;
+            assert!(
+                (filled as f64 - want).abs() <= 1.0,
+                "frame {i}: {filled} filled, {want:.1} due"
+            );
+            assert_eq!(filled + track, 300, "frame {i}");
+        }
+        assert_eq!(f.get_pixel(5, 6).0[..3], [0, 0, 0], "outside the bar");
+    }
+}
+
+#[test]
+fn a_title_shows_inside_its_time_range_only() {
+    let seconds = 3.0;
+    let fx = fixture(320, 180, seconds, r#", "vertical_align": "bottom""#);
+    with_layers(
+        &fx,
+        json!({"color": "#102030"}),
+        json!([{"type": "text", "text": "Episode 42", "start": 1.0, "end": 2.0,
+                "style": {"font_size": 30, "vertical_align": "top",
+                          "spoken": {"color": "#ffd54a"}}}]),
+    );
+    let p = gpucast::prepare(&fx.project).unwrap();
+    let live = &p.scene.layers.live[0];
+    assert!(live.y < 60 && live.width > 60, "{live:?}");
+    let frames = rgba_frames(&fx.project);
+    for i in 0..(seconds * 30.0) as usize {
+        let f = frame(&frames, i);
+        let lit = (0..live.height)
+            .flat_map(|y| (0..live.width).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                f.get_pixel(live.x as u32 + x, live.y as u32 + y).0[..3] != [0x10, 0x20, 0x30]
+            })
+            .count();
+        let inside = (30..60).contains(&i);
+        assert_eq!(lit > 0, inside, "frame {i}: {lit} pixels of the title");
+        if inside {
+            // The title's colour shows whole (no fade asked for).
+            assert!((0..live.height).any(|y| (0..live.width).any(|x| {
+                f.get_pixel(live.x as u32 + x, live.y as u32 + y).0[..3] == [0xff, 0xd5, 0x4a]
+            })));
+        }
     }
 }

@@ -29,14 +29,35 @@ pub fn draw(
         let y0 = (l.y.max(ry0 as i32)) as i64;
         let x1 = (l.x as i64 + l.width as i64).min(rx1 as i64);
         let y1 = (l.y as i64 + l.height as i64).min(ry1 as i64);
-        for y in y0..y1 {
-            for x in x0..x1 {
-                let (lx, ly) = ((x - l.x as i64) as i32, (y - l.y as i64) as i32);
-                let Some((c, a)) = source(l, lx, ly, v) else {
-                    continue;
-                };
-                let at = (((y - ry0 as i64) as usize) * rw + (x - rx0 as i64) as usize) * 4;
-                over(&mut data[at..at + 4], c, a, level);
+        let mut put = |x: i64, y: i64, c: [u32; 3], a: u32| {
+            let at = (((y - ry0 as i64) as usize) * rw + (x - rx0 as i64) as usize) * 4;
+            over(&mut data[at..at + 4], c, a, level);
+        };
+        if let Paint::Picture(px) = &l.paint {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    let (lx, ly) = ((x - l.x as i64) as usize, (y - l.y as i64) as usize);
+                    let p = &px[(ly * l.width as usize + lx) * 4..][..4];
+                    if p[3] != 0 {
+                        put(x, y, [p[0] as u32, p[1] as u32, p[2] as u32], p[3] as u32);
+                    }
+                }
+            }
+            continue;
+        }
+        // Solid shapes: what each column covers is one run of rows.
+        for x in x0..x1 {
+            let lx = (x - l.x as i64) as i32;
+            let Some((top, bottom, color)) = column(l, lx, v) else {
+                continue;
+            };
+            let Some((c, a)) = solid(color) else {
+                continue;
+            };
+            let from = y0.max(l.y as i64 + top as i64);
+            let to = y1.min(l.y as i64 + bottom as i64);
+            for y in from..to {
+                put(x, y, c, a);
             }
         }
     }
@@ -66,23 +87,23 @@ fn solid(c: [u8; 4]) -> Option<([u32; 3], u32)> {
     })
 }
 
-/// The layer's premultiplied colour and alpha at (`lx`, `ly`) inside it, `v` its values.
-fn source(l: &Live, lx: i32, ly: i32, v: &[u16]) -> Option<([u32; 3], u32)> {
+/// The rows `[top, bottom)` a solid layer covers in its column `lx`, and their colour; `v` its
+/// values.
+fn column(l: &Live, lx: i32, v: &[u16]) -> Option<(i32, i32, [u8; 4])> {
+    let height = l.height as i32;
     match &l.paint {
-        Paint::Picture(px) => {
-            let p = &px[((ly as usize) * l.width as usize + lx as usize) * 4..][..4];
-            (p[3] != 0).then(|| ([p[0] as u32, p[1] as u32, p[2] as u32], p[3] as u32))
+        Paint::Picture(_) => None,
+        Paint::Progress { color, track } => {
+            Some((0, height, if lx < v[1] as i32 { *color } else { *track }))
         }
-        Paint::Progress { color, track } => solid(if lx < v[1] as i32 { *color } else { *track }),
-        Paint::Wave(w) => w
-            .covers(lx, ly, l.height as i32, &v[1..])
-            .then(|| solid(w.color))?,
+        Paint::Wave(w) => w.column(lx, height, &v[1..]).map(|(t, b)| (t, b, w.color)),
     }
 }
 
 impl Wave {
-    /// Whether (`lx`, `ly`) of a `height` layer is inside the waveform of `heights`.
-    fn covers(&self, lx: i32, ly: i32, height: i32, heights: &[u16]) -> bool {
+    /// The rows `[top, bottom)` of a `height` layer the waveform of `heights` covers in its
+    /// column `lx`.
+    fn column(&self, lx: i32, height: i32, heights: &[u16]) -> Option<(i32, i32)> {
         let (pitch, lead) = (self.pitch as i32, self.lead as i32);
         match self.shape {
             WaveShape::Bars | WaveShape::Mirror => {
@@ -91,14 +112,14 @@ impl Wave {
                     || rel >= pitch * self.bars as i32
                     || rel % pitch >= self.bar_width as i32
                 {
-                    return false;
+                    return None;
                 }
                 let h = heights[(rel / pitch) as usize] as i32;
                 match self.shape {
-                    WaveShape::Bars => ly >= height - h,
+                    WaveShape::Bars => Some((height - h, height)),
                     _ => {
                         let top = (height - h) / 2;
-                        ly >= top && ly < top + h
+                        Some((top, top + h))
                     }
                 }
             }
@@ -106,9 +127,7 @@ impl Wave {
                 let here = self.line_y(lx, height, heights);
                 let before = self.line_y((lx - 1).max(0), height, heights);
                 let t = self.thickness as i32;
-                let top = here.min(before) - t / 2;
-                let bottom = here.max(before) - t / 2 + t;
-                ly >= top && ly < bottom
+                Some((here.min(before) - t / 2, here.max(before) - t / 2 + t))
             }
         }
     }

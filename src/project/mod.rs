@@ -218,7 +218,11 @@ pub(crate) fn resolve(
         None => look.style.unwrap_or_default(),
     };
     let project_style = under.merged(&raw.style.unwrap_or_default());
-    let layers = layers::layers(&mut c, raw.layers, base, &project_style, (width, height));
+    let raw_layers = match (raw.layers, preset) {
+        (None, Some(p)) => Some((p.layers)()),
+        (given, _) => given,
+    };
+    let layers = layers::layers(&mut c, raw_layers, base, &project_style, (width, height));
     let duration = audio_info.as_ref().map(|a| a.duration);
     let emphasis = emphasis::Emphasis::new(
         &mut c,

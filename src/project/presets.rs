@@ -1,7 +1,7 @@
 //! Named starting points for a project's look: a frame size and style defaults that the file's
 //! own values override field by field.
 
-use super::raw::{RawLook, RawSafeArea, RawStyle};
+use super::raw::{RawLayer, RawLayerStyle, RawLook, RawPosition, RawSafeArea, RawStyle};
 
 pub struct Preset {
     pub name: &'static str,
@@ -17,6 +17,8 @@ pub struct Preset {
     /// frames left blank between slides; `None` and 0 where the look has no such rule.
     pub seconds: Option<(f64, f64)>,
     pub gap_frames: u32,
+    /// The layers a project without `layers` of its own gets.
+    pub layers: fn() -> Vec<RawLayer>,
 }
 
 pub const PRESETS: &[Preset] = &[
@@ -30,6 +32,7 @@ pub const PRESETS: &[Preset] = &[
         max_lines: 3,
         seconds: None,
         gap_frames: 0,
+        layers: Vec::new,
     },
     Preset {
         name: "shorts",
@@ -41,6 +44,7 @@ pub const PRESETS: &[Preset] = &[
         max_lines: 3,
         seconds: None,
         gap_frames: 0,
+        layers: Vec::new,
     },
     Preset {
         name: "square",
@@ -52,6 +56,7 @@ pub const PRESETS: &[Preset] = &[
         max_lines: 4,
         seconds: None,
         gap_frames: 0,
+        layers: Vec::new,
     },
     Preset {
         name: "highlight",
@@ -63,6 +68,7 @@ pub const PRESETS: &[Preset] = &[
         max_lines: 3,
         seconds: None,
         gap_frames: 0,
+        layers: Vec::new,
     },
     Preset {
         name: "broadcast",
@@ -74,6 +80,19 @@ pub const PRESETS: &[Preset] = &[
         max_lines: 2,
         seconds: Some((5.0 / 6.0, 7.0)),
         gap_frames: 2,
+        layers: Vec::new,
+    },
+    Preset {
+        name: "audiogram",
+        about: "1080x1080 podcast clip: the narration's waveform in the middle, captions below, a progress bar; add cover art and a title as layers",
+        width: 1080,
+        height: 1080,
+        style: audiogram,
+        max_words: 12,
+        max_lines: 2,
+        seconds: None,
+        gap_frames: 0,
+        layers: audiogram_layers,
     },
 ];
 
@@ -152,4 +171,42 @@ fn look(weight: &str, color: &str) -> RawLook {
         color: Some(color.into()),
         ..RawLook::default()
     }
+}
+
+fn audiogram() -> RawStyle {
+    RawStyle {
+        font_size: Some(60.0),
+        margin: Some(80.0),
+        align: Some("center".into()),
+        vertical_align: Some("bottom".into()),
+        safe_area: Some(RawSafeArea {
+            bottom: Some(60.0),
+            ..RawSafeArea::default()
+        }),
+        upcoming: Some(look("bold", "#ffffff8c")),
+        current: Some(look("bold", "#ffd54a")),
+        spoken: Some(look("bold", "#ffffff")),
+        ..RawStyle::default()
+    }
+}
+
+/// The waveform across the middle and a progress bar along the bottom edge.
+fn audiogram_layers() -> Vec<RawLayer> {
+    vec![
+        RawLayer {
+            kind: Some("waveform".into()),
+            style: Some(RawLayerStyle::Shape("mirror".into())),
+            bars: Some(48.0),
+            color: Some("#ffffffd9".into()),
+            position: Some(RawPosition::Anchor("center".into())),
+            size: Some([920.0, 240.0]),
+            ..RawLayer::default()
+        },
+        RawLayer {
+            kind: Some("progress".into()),
+            color: Some("#ffd54a".into()),
+            size: Some([1080.0, 10.0]),
+            ..RawLayer::default()
+        },
+    ]
 }

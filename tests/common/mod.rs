@@ -100,6 +100,12 @@ pub fn write_wav(path: &Path, seconds: f64, clicks: &[f64]) {
             }
         }
     }
+    write_pcm(path, &samples);
+}
+
+/// Mono 16-bit PCM at `RATE`.
+pub fn write_pcm(path: &Path, samples: &[i16]) {
+    let n = samples.len();
     let mut b = Vec::with_capacity(44 + 2 * n);
     b.extend_from_slice(b"RIFF");
     b.extend_from_slice(&(36 + 2 * n as u32).to_le_bytes());
@@ -117,6 +123,26 @@ pub fn write_wav(path: &Path, seconds: f64, clicks: &[f64]) {
         b.extend_from_slice(&s.to_le_bytes());
     }
     std::fs::write(path, b).unwrap();
+}
+
+/// `seconds` of samples at `RATE`: silence, except from `from` to `to` a voice-like sound (a
+/// 180 Hz buzz with its harmonics) whose loudness rises and falls like syllables.
+pub fn voice(seconds: f64, from: f64, to: f64) -> Vec<i16> {
+    (0..(seconds * RATE as f64).round() as usize)
+        .map(|i| {
+            let t = i as f64 / RATE as f64;
+            if t < from || t >= to {
+                return 0;
+            }
+            let tau = std::f64::consts::TAU;
+            let syllables = (tau * 2.3 * (t - from)).sin().abs().powf(1.5);
+            let phrase = 0.35 + 0.65 * (tau * 0.31 * (t - from)).sin().abs();
+            let buzz: f64 = (1..=8)
+                .map(|h| (tau * 180.0 * h as f64 * t).sin() / h as f64)
+                .sum();
+            (buzz * 0.3 * syllables * phrase * 32000.0).clamp(-32767.0, 32767.0) as i16
+        })
+        .collect()
 }
 
 pub fn gpucast(args: &[&str]) -> Output {
