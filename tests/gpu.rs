@@ -318,6 +318,21 @@ fn cases() -> Vec<Case> {
              "background": {"image": "bg.png"}}
         ]),
     );
+    // Layers drawn per frame, over a voice: a logo fading in and out, waveforms of every shape
+    // (one above the captions, over them), a progress bar, a title fading in over the text.
+    add(
+        "live-layers",
+        (322, 180),
+        &|dir| {
+            common::write_logo(&dir.join("logo.png"), 40, 20);
+            json!({"color": "#182030"})
+        },
+        json!({"font_size": 24, "margin": 12, "fade": 0.2}),
+        json!([
+            {"start": 0.2, "end": 1.4, "words": words(0.2, 1.4, 5)},
+            {"start": 1.6, "end": 2.9, "words": words(1.6, 2.9, 5)}
+        ]),
+    );
     // The speaker's name above the first slide, boxed, in a look of its own.
     let case = out.iter().find(|c| c.name == "word-looks").unwrap();
     let mut v: serde_json::Value =
@@ -337,22 +352,7 @@ fn cases() -> Vec<Case> {
         {"type": "image", "file": "logo.png", "position": [-20, 150], "size": [60, 40], "opacity": 0.6}
     ]);
     std::fs::write(&case.project, v.to_string()).unwrap();
-    // Layers drawn per frame, over a voice: a logo fading in and out, waveforms of every shape
-    // (one above the captions, over them), a progress bar, a title fading in over the text.
-    add(
-        "live-layers",
-        (322, 180),
-        &|dir| {
-            common::write_logo(&dir.join("logo.png"), 40, 20);
-            json!({"color": "#182030"})
-        },
-        json!({"font_size": 24, "margin": 12, "fade": 0.2}),
-        json!([
-            {"start": 0.2, "end": 1.4, "words": words(0.2, 1.4, 5)},
-            {"start": 1.6, "end": 2.9, "words": words(1.6, 2.9, 5)}
-        ]),
-    );
-    let case = out.last().unwrap();
+    let case = out.iter().find(|c| c.name == "live-layers").unwrap();
     common::write_pcm(
         &case.dir.path().join("narration.wav"),
         &common::voice(3.0, 0.3, 2.6),

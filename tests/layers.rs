@@ -287,6 +287,7 @@ fn a_waveform_follows_the_narration_and_rests_in_silence() {
         .collect();
     let loud: Vec<f64> = spoken.iter().map(|&i| rms[i]).collect();
     let r = correlation(&mean, &loud);
+    eprintln!("bar heights against the RMS: correlation {r:.3}");
     assert!(
         r > 0.9,
         "bar heights against the narration's RMS: correlation {r:.3}"
