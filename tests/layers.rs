@@ -63,9 +63,13 @@ fn a_logo_is_the_image_at_its_place() {
         json!({"color": "#204060"}),
         json!([
             {"type": "image", "file": "logo.png", "position": [7, 9], "opacity": 0.8},
-            {"type": "image", "file": "logo.png", "position": "bottom-right", "margin": 10}
+            {"type": "image", "file": "logo.png", "position": "bottom-right", "margin": 10},
+            // From half a second on, drawn per frame rather than flattened: the same pixels.
+            {"type": "image", "file": "logo.png", "position": [150, 9], "start": 0.5}
         ]),
     );
+    let p = gpucast::prepare(&fx.project).unwrap();
+    assert_eq!(p.scene.layers.live.len(), 1, "the timed logo is drawn per frame");
     let frames = rgba_frames(&fx.project);
     let logo = image::open(fx.dir.path().join("logo.png"))
         .unwrap()
@@ -75,7 +79,9 @@ fn a_logo_is_the_image_at_its_place() {
         let f = frame(&frames, i);
         let mut worst = 0u8;
         for (lx, ly, p) in logo.enumerate_pixels() {
-            for (x0, y0, opacity) in [(7, 9, 0.8), (320 - 10 - 40, 180 - 10 - 20, 1.0)] {
+            let timed = (i >= 15).then_some((150, 9, 1.0));
+            let places = [(7, 9, 0.8), (320 - 10 - 40, 180 - 10 - 20, 1.0)];
+            for (x0, y0, opacity) in places.into_iter().chain(timed) {
                 let want = expected(bg, *p, opacity);
                 let got = f.get_pixel(x0 + lx, y0 + ly);
                 for c in 0..3 {
@@ -88,6 +94,9 @@ fn a_logo_is_the_image_at_its_place() {
         assert_eq!(f.get_pixel(6, 9).0[..3], bg);
         assert_eq!(f.get_pixel(47, 9).0[..3], bg);
         assert_eq!(f.get_pixel(269, 149).0[..3], bg);
+        if i < 15 {
+            assert_eq!(f.get_pixel(189, 28).0[..3], bg, "frame {i}: before its start");
+        }
     }
 }
 

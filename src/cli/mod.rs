@@ -802,6 +802,10 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             out!("  words      {}", pr.word_count());
             out!("  frames     {}", p.timeline.frame_count);
             out!("  distinct   {}", p.timeline.distinct_frames());
+            if !pr.layers.is_empty() {
+                let live = p.scene.layers.live.len();
+                out!("  layers     {} ({live} drawn per frame)", pr.layers.len());
+            }
             let warnings = p.warnings();
             if !warnings.is_empty() {
                 out!("  warnings   {}", warnings.len());
