@@ -69,7 +69,11 @@ fn a_logo_is_the_image_at_its_place() {
         ]),
     );
     let p = gpucast::prepare(&fx.project).unwrap();
-    assert_eq!(p.scene.layers.live.len(), 1, "the timed logo is drawn per frame");
+    assert_eq!(
+        p.scene.layers.live.len(),
+        1,
+        "the timed logo is drawn per frame"
+    );
     let frames = rgba_frames(&fx.project);
     let logo = image::open(fx.dir.path().join("logo.png"))
         .unwrap()
@@ -95,7 +99,11 @@ fn a_logo_is_the_image_at_its_place() {
         assert_eq!(f.get_pixel(47, 9).0[..3], bg);
         assert_eq!(f.get_pixel(269, 149).0[..3], bg);
         if i < 15 {
-            assert_eq!(f.get_pixel(189, 28).0[..3], bg, "frame {i}: before its start");
+            assert_eq!(
+                f.get_pixel(189, 28).0[..3],
+                bg,
+                "frame {i}: before its start"
+            );
         }
     }
 }
@@ -384,4 +392,32 @@ fn a_title_shows_inside_its_time_range_only() {
             })));
         }
     }
+}
+
+/// `gpucast render assets/audiogram/project.json` makes the clip the README shows: every frame
+/// there, nearly all distinct, the waveform moving with the voice and the progress bar filling.
+#[test]
+fn the_audiogram_example_renders() {
+    let (p, video) = render_bundled("audiogram");
+    assert_eq!((video.width, video.height), (1080, 1080));
+    assert_eq!(video.frames.len() as u64, p.timeline.frame_count);
+    assert!(p.timeline.distinct_frames() as u64 > p.timeline.frame_count * 9 / 10);
+    assert_eq!(
+        p.scene.layers.live.len(),
+        3,
+        "a title, the waveform, the progress bar"
+    );
+    // The progress bar's filled part (yellow: high luma) along the bottom rows.
+    let filled = |i: usize| {
+        let y = &video.frames[i].1;
+        (0..1080).filter(|&x| y[1075 * 1080 + x] > 150).count()
+    };
+    let last = video.frames.len() - 1;
+    assert!(filled(0) < 5, "{}", filled(0));
+    assert!(
+        (filled(last / 2) as i64 - 540).abs() < 8,
+        "{}",
+        filled(last / 2)
+    );
+    assert!(filled(last) > 1060, "{}", filled(last));
 }
