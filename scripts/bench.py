@@ -243,21 +243,31 @@ def bench_import(a, work):
           f"peak RSS {max(r[1] for r in runs):.0f} MB")
 
 
+def targets(a, work):
+    """(seconds, project or None, work folder) for each fixture length, or each --project as it
+    is (seconds None until measured); fixtures are written on first use."""
+    if a.project:
+        for p in a.project:
+            fx = os.path.join(work, os.path.basename(os.path.dirname(os.path.abspath(p))))
+            os.makedirs(fx, exist_ok=True)
+            yield None, os.path.abspath(p), fx
+        return
+    for seconds in a.seconds:
+        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else ""))
+        if not os.path.exists(os.path.join(fx, "project.json")):
+            pace = ["--wpm", str(a.wpm)] if a.wpm else []
+            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds), *pace], check=True,
+                           stdout=subprocess.DEVNULL)
+        yield seconds, None, fx
+
+
 def bench_shards(a, work):
     n = a.shards
     print(f"| fixture | single render | {n} parts, total (overhead) | slowest part | join (of single) | "
           f"on {n} machines: slowest part + join (speed-up) |")
     print("| --- | --- | --- | --- | --- | --- |")
-    targets = [(None, os.path.abspath(p)) for p in a.project] if a.project else [(s, None) for s in a.seconds]
-    for seconds, given in targets:
-        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else "")) if given is None else \
-            os.path.join(work, os.path.basename(os.path.dirname(given)))
-        os.makedirs(fx, exist_ok=True)
-        if given is None and not os.path.exists(os.path.join(fx, "project.json")):
-            pace = ["--wpm", str(a.wpm)] if a.wpm else []
-            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds), *pace], check=True,
-                           stdout=subprocess.DEVNULL)
-        project = os.path.join(fx, "project.json")
+    for seconds, given, fx in targets(a, work):
+        project = given or os.path.join(fx, "project.json")
         single, parts, joins = [], [[] for _ in range(n)], []
         for _ in range(a.runs):
             single.append(timed([a.gpucast, "render", project, "-o", f"{fx}/whole.mp4", "-q", "--backend", "cpu"])[0])
@@ -273,7 +283,8 @@ def bench_shards(a, work):
         p = [statistics.median(t) for t in parts]
         j = statistics.median(joins)
         total, slowest = sum(p), max(p)
-        print(f"| {int(seconds)} s | {s:.2f} s | {total:.2f} s ({(total / s - 1) * 100:+.1f}%) | {slowest:.2f} s | "
+        name = os.path.relpath(given, ROOT) if given else f"{int(seconds)} s"
+        print(f"| {name} | {s:.2f} s | {total:.2f} s ({(total / s - 1) * 100:+.1f}%) | {slowest:.2f} s | "
               f"{j:.2f} s ({j / s * 100:.1f}%) | {slowest + j:.2f} s ({s / (slowest + j):.2f}x) |")
         print(json.dumps({"seconds": seconds, "single": single, "parts": parts, "join": joins}), file=sys.stderr)
 
@@ -319,15 +330,7 @@ def main():
     probe = subprocess.run([a.gpucast, "probe"], capture_output=True, text=True).stdout
     has_gpu = "none found" not in probe.split("Video encoders")[0]
     rows = []
-    targets = [(None, os.path.abspath(p)) for p in a.project] if a.project else [(s, None) for s in a.seconds]
-    for seconds, given in targets:
-        fx = os.path.join(work, f"fx{int(seconds)}" + (f"-{a.wpm:g}wpm" if a.wpm else "")) if given is None else \
-            os.path.join(work, os.path.basename(os.path.dirname(given)))
-        os.makedirs(fx, exist_ok=True)
-        if given is None and not os.path.exists(os.path.join(fx, "project.json")):
-            pace = ["--wpm", str(a.wpm)] if a.wpm else []
-            subprocess.run([sys.executable, a.fixture_gen, fx, "--seconds", str(seconds), *pace], check=True,
-                           stdout=subprocess.DEVNULL)
+    for seconds, given, fx in targets(a, work):
         for style in a.styles:
             project = given or styled(os.path.join(fx, "project.json"), style, a.background_video)
             summary = subprocess.run([a.gpucast, "validate", project], capture_output=True, text=True, check=True).stdout

@@ -120,6 +120,16 @@ impl Scene {
                 _ => None,
             })
             .collect();
+        // Backgrounds and layer pictures share one GPU buffer.
+        let pictures: u64 = backgrounds.iter().map(|b| b.len() as u64).sum::<u64>()
+            + layers.picture_bytes();
+        anyhow::ensure!(
+            pictures <= crate::project::limits::BACKGROUND_BYTES,
+            "layers: the backgrounds and layer pictures take {} MiB together, over the limit of \
+             {} MiB: draw the layers smaller, or choose a smaller video size",
+            pictures >> 20,
+            crate::project::limits::BACKGROUND_BYTES >> 20
+        );
         let layout = layout::build(project)?;
         Ok(Scene {
             width: project.width,

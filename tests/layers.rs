@@ -206,6 +206,10 @@ fn bad_layers_are_named() {
             json!({"type": "progress", "fade": -1}),
             "layers[0].fade: -1",
         ),
+        (
+            json!({"type": "image", "file": "logo.png", "size": [8192, 8192]}),
+            "layers: the images take 256 MiB at their sizes, over the limit of 128 MiB",
+        ),
         (json!({"file": "logo.png"}), "layers[0].type: required"),
         (json!({"type": "image"}), "layers[0].file: required"),
         (

@@ -231,6 +231,19 @@ impl Layers {
         })
     }
 
+    /// Bytes of the pictures the renderers hold: the flattened still ones and the live ones.
+    pub fn picture_bytes(&self) -> u64 {
+        let live: usize = self
+            .live
+            .iter()
+            .map(|l| match &l.paint {
+                Paint::Picture(px) => px.len(),
+                _ => 0,
+            })
+            .sum();
+        live as u64 + self.baked.as_ref().map_or(0, |o| o.pixels.len() as u64)
+    }
+
     /// The live layers' rectangles inside a `frame`, as (x0, y0, x1, y1).
     pub fn rect(live: &Live, frame: (u32, u32)) -> Option<(u32, u32, u32, u32)> {
         let x0 = live.x.clamp(0, frame.0 as i32) as u32;

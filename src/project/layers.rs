@@ -49,7 +49,8 @@ pub(super) fn layers(
         );
         return Vec::new();
     }
-    raw.into_iter()
+    let layers: Vec<Layer> = raw
+        .into_iter()
         .enumerate()
         .filter_map(|(i, l)| {
             layer(
@@ -61,7 +62,27 @@ pub(super) fn layers(
                 (width, height),
             )
         })
-        .collect()
+        .collect();
+    // Pictures are held at their drawn size, in memory and in the GPU buffer the backgrounds
+    // share.
+    let bytes: u64 = layers
+        .iter()
+        .filter(|l| matches!(l.kind, LayerKind::Image { .. }))
+        .filter_map(|l| l.size)
+        .map(|(w, h)| w as u64 * h as u64 * 4)
+        .sum();
+    if bytes > limits::BACKGROUND_BYTES {
+        c.err(
+            "layers",
+            format!(
+                "the images take {} MiB at their sizes, over the limit of {} MiB for pictures \
+                 and backgrounds together: draw them smaller",
+                bytes >> 20,
+                limits::BACKGROUND_BYTES >> 20
+            ),
+        );
+    }
+    layers
 }
 
 fn layer(
