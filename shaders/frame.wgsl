@@ -6,10 +6,11 @@
 // CPU crops the padding when it copies frames out.
 //
 // Per pixel it reproduces the CPU renderer (src/render/cpu.rs) bit for bit, as far as f32
-// arithmetic allows: background, then each glyph bitmap of the pixel's tile in scene order that
+// arithmetic allows: background, the live layers under the text (src/layers/draw.rs, in
+// integers), then each glyph bitmap of the pixel's tile in scene order that
 // its word's state draws (in the colour of its layer in that state's look), composited like tiny-skia's high-precision pipeline (premultiplied
 // sprite value from integer div255, times opacity in f32, source-over, rounded back to u8 after
-// every glyph), then RGB -> YUV with the integer formula of src/render/color.rs.
+// every glyph), the live layers above the text, then RGB -> YUV with the integer formula of src/render/color.rs.
 //
 // Every struct here is mirrored by a #[repr(C)] struct in src/render/gpu/mod.rs: keep in sync.
 

@@ -4,7 +4,9 @@
 //! only combine this scene with a `FrameKey` (and a video background's frames, which
 //! `render::backdrop` decodes). The compositing rule both must follow, per pixel:
 //! `out = bg + (color − bg) × a`, with `a = coverage/255 × color.alpha/255 × fade/255`, in the
-//! sRGB-encoded values (no linearisation), then converted with `color::rgb_to_yuv`; a colour
+//! sRGB-encoded values (no linearisation), then converted with `color::rgb_to_yuv`; the live
+//! layers (`layers::draw`) are drawn over the backdrop before the text and, `above`, after it,
+//! from the key's layer values; a colour
 //! glyph's fill brings its own premultiplied colour and alpha, scaled by `color.alpha/255` (the
 //! state's colour only dims it); `bg` is the
 //! key's backdrop: one background, or two mixed per channel as

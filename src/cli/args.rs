@@ -42,7 +42,7 @@ pub(super) struct ImportArgs {
     /// The script: its spelling wins over the recogniser's; blank lines or `---` break slides.
     #[arg(long, value_name = "SCRIPT")]
     pub(super) text: Option<PathBuf>,
-    /// Look and frame size: lecture, shorts, square, highlight, broadcast.
+    /// Look and frame size: lecture, shorts, square, highlight, broadcast, audiogram.
     #[arg(long)]
     pub(super) preset: Option<String>,
     /// Most lines of text on a slide (default: the preset's).

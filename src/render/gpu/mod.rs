@@ -7,8 +7,9 @@
 //! - Uploads: background, atlas and every slide's tables (glyphs, tile bins, looks) once per
 //!   renderer. All slides go into one concatenated buffer up front rather than lazily per slide:
 //!   the tables are small (32 bytes a glyph plus the bins), it keeps the bind group fixed, and a
-//!   batch may then mix slides and blank frames freely. Per batch only the frame-state buffer
-//!   (header + 2 bits per word per frame) is written.
+//!   batch may then mix slides and blank frames freely. The live layers' table and pictures
+//!   follow the backgrounds in their buffer. Per batch only the frame-state buffer (header + 2
+//!   bits per word + the live layers' values, per frame) is written.
 //! - Exactly one `queue.submit` per batch (counted by `submissions`), and at most `RING` batches
 //!   in flight, each with its own MAP_READ staging buffer, so batch n+1 is drawn while batch n is
 //!   copied out.
