@@ -124,7 +124,8 @@ impl Scene {
             .collect();
         // Backgrounds and layer pictures share one GPU buffer.
         let pictures: u64 = backgrounds.iter().map(|b| b.len() as u64).sum::<u64>()
-            + layers.picture_bytes();
+            + layers.picture_bytes()
+            + (layers.live.len() * 64) as u64;
         anyhow::ensure!(
             pictures <= crate::project::limits::BACKGROUND_BYTES,
             "layers: the backgrounds and layer pictures take {} MiB together, over the limit of \

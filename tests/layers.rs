@@ -125,6 +125,15 @@ fn a_still_layer_adds_no_distinct_frame() {
     assert_eq!(l.place.corner(l.size.unwrap(), (320, 180)), Some((7, 7)));
     // Laid over the background once: nothing is drawn per frame.
     assert!(after.scene.layers.live.is_empty());
+    // Fading in from the first frame, it is drawn per frame.
+    with_layers(
+        &fx,
+        json!({"image": "background.png"}),
+        json!([{"type": "image", "file": "logo.png", "fade": 1.0}]),
+    );
+    let fading = gpucast::prepare(&fx.project).unwrap();
+    assert_eq!(fading.scene.layers.live.len(), 1);
+    assert_eq!(fading.timeline.key_at(0).unwrap().layers(), [0]);
 }
 
 #[test]

@@ -184,7 +184,8 @@ impl Layers {
                 },
                 p => p,
             };
-            let whole = layer.start <= 0.0 && layer.end.is_infinite() && !layer.above;
+            let whole =
+                layer.start <= 0.0 && layer.end.is_infinite() && layer.fade == 0.0 && !layer.above;
             let covered = |l: &Live| {
                 !l.above
                     && l.x < x + width as i32

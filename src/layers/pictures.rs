@@ -82,6 +82,25 @@ pub fn text(
             )
         },
     );
+    // Cut to the frame: where its style put it, to what lies inside the frame; moved, to a
+    // frame's size from its top-left corner (more could never show at once).
+    let bounds = match layer.place {
+        crate::project::Place::Style => (
+            bounds.0.max(0),
+            bounds.1.max(0),
+            bounds.2.min(frame.0 as i32),
+            bounds.3.min(frame.1 as i32),
+        ),
+        _ => (
+            bounds.0,
+            bounds.1,
+            bounds.2.min(bounds.0.saturating_add(frame.0 as i32)),
+            bounds.3.min(bounds.1.saturating_add(frame.1 as i32)),
+        ),
+    };
+    if bounds.2 <= bounds.0 || bounds.3 <= bounds.1 {
+        return Ok(None);
+    }
     let (width, height) = ((bounds.2 - bounds.0) as u32, (bounds.3 - bounds.1) as u32);
     let mut pixels = vec![0u8; (width * height * 4) as usize];
     let opacity = (layer.opacity * 255.0).round() as u32;
@@ -89,7 +108,15 @@ pub fn text(
         let color = slide.looks[g.look()][spoken].layer_color(g.layer());
         let dim = div255(color[3] as u32 * opacity);
         for row in 0..g.height {
+            let y = g.y + row as i32;
+            if y < bounds.1 || y >= bounds.3 {
+                continue;
+            }
             for col in 0..g.width {
+                let x = g.x + col as i32;
+                if x < bounds.0 || x >= bounds.2 {
+                    continue;
+                }
                 let t = g.texel(&atlas, col, row);
                 // Premultiplied: a colour glyph's own, or the look's colour at the coverage.
                 let src = if g.is_color() {
@@ -106,9 +133,7 @@ pub fn text(
                 if src[3] == 0 {
                     continue;
                 }
-                let x = (g.x - bounds.0) as u32 + col;
-                let y = (g.y - bounds.1) as u32 + row;
-                let at = ((y * width + x) * 4) as usize;
+                let at = (((y - bounds.1) as usize) * width as usize + (x - bounds.0) as usize) * 4;
                 let under = &mut pixels[at..at + 4];
                 for c in 0..4 {
                     under[c] = (src[c] + div255(under[c] as u32 * (255 - src[3]))) as u8;

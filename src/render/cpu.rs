@@ -586,9 +586,9 @@ impl Renderer for CpuRenderer {
             let frame = self.render_key(key, prev)?;
             out.push(frame);
         }
-        // Only the last frame is kept for the next batch, and only when a slide shows.
+        // Only the last frame is kept for the next batch.
         self.prev = match (keys.last(), out.last()) {
-            (Some(k @ FrameKey::Slide { .. }), Some(f)) => Some((k.clone(), f.clone())),
+            (Some(k), Some(f)) => Some((k.clone(), f.clone())),
             _ => None,
         };
         Ok(out.into_iter().map(Frame::Yuv420).collect())
