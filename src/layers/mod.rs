@@ -137,6 +137,11 @@ impl Layers {
         let mut still: Vec<pictures::Picture> = Vec::new();
         let mut values = 0;
         for (index, layer) in project.layers.iter().enumerate() {
+            // Solid colours take the layer's opacity here; pictures when they are drawn.
+            let dim = |c: &[u8; 4]| {
+                let alpha = (c[3] as f64 * layer.opacity).round() as u8;
+                [c[0], c[1], c[2], alpha]
+            };
             let (x, y, width, height, paint) = match &layer.kind {
                 LayerKind::Image { path } => {
                     let size = layer.size.expect("an image's size is known");
@@ -153,8 +158,8 @@ impl Layers {
                     let size = layer.size.expect("a progress bar's size is known");
                     let (x, y) = layer.place.corner(size, frame).expect("not a text");
                     let paint = Paint::Progress {
-                        color: *color,
-                        track: *track,
+                        color: dim(color),
+                        track: dim(track),
                     };
                     (x, y, size.0, size.1, paint)
                 }
@@ -163,26 +168,9 @@ impl Layers {
                 } => {
                     let size = layer.size.expect("a waveform's size is known");
                     let (x, y) = layer.place.corner(size, frame).expect("not a text");
-                    let alpha = (color[3] as f64 * layer.opacity).round() as u8;
-                    let color = [color[0], color[1], color[2], alpha];
-                    let wave = Wave::new(*shape, *bars, size, color);
+                    let wave = Wave::new(*shape, *bars, size, dim(color));
                     (x, y, size.0, size.1, Paint::Wave(wave))
                 }
-            };
-            let opacity = |c: [u8; 4]| {
-                [
-                    c[0],
-                    c[1],
-                    c[2],
-                    (c[3] as f64 * layer.opacity).round() as u8,
-                ]
-            };
-            let paint = match paint {
-                Paint::Progress { color, track } => Paint::Progress {
-                    color: opacity(color),
-                    track: opacity(track),
-                },
-                p => p,
             };
             let whole =
                 layer.start <= 0.0 && layer.end.is_infinite() && layer.fade == 0.0 && !layer.above;
@@ -245,13 +233,9 @@ impl Layers {
         live as u64 + self.baked.as_ref().map_or(0, |o| o.pixels.len() as u64)
     }
 
-    /// The live layers' rectangles inside a `frame`, as (x0, y0, x1, y1).
+    /// A live layer's rectangle inside a `frame`, as (x0, y0, x1, y1).
     pub fn rect(live: &Live, frame: (u32, u32)) -> Option<(u32, u32, u32, u32)> {
-        let x0 = live.x.clamp(0, frame.0 as i32) as u32;
-        let y0 = live.y.clamp(0, frame.1 as i32) as u32;
-        let x1 = (live.x as i64 + live.width as i64).clamp(0, frame.0 as i64) as u32;
-        let y1 = (live.y as i64 + live.height as i64).clamp(0, frame.1 as i64) as u32;
-        (x0 < x1 && y0 < y1).then_some((x0, y0, x1, y1))
+        clip((live.x, live.y, live.width, live.height), frame)
     }
 }
 
@@ -269,15 +253,10 @@ pub struct Overlay {
 impl Overlay {
     /// The pictures, in order, over a `frame`; None when none shows in it.
     fn flatten(pictures: &[pictures::Picture], frame: (u32, u32)) -> Option<Overlay> {
-        let (width, height) = frame;
-        let inside = |p: &pictures::Picture| {
-            let x0 = p.x.clamp(0, width as i32) as u32;
-            let y0 = p.y.clamp(0, height as i32) as u32;
-            let x1 = (p.x as i64 + p.width as i64).clamp(0, width as i64) as u32;
-            let y1 = (p.y as i64 + p.height as i64).clamp(0, height as i64) as u32;
-            (x0 < x1 && y0 < y1).then_some((x0, y0, x1, y1))
-        };
-        let spans: Vec<_> = pictures.iter().filter_map(inside).collect();
+        let spans: Vec<_> = pictures
+            .iter()
+            .filter_map(|p| clip((p.x, p.y, p.width, p.height), frame))
+            .collect();
         let &first = spans.first()?;
         let (x0, y0, x1, y1) = spans.iter().fold(first, |a, b| {
             (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3))
@@ -332,6 +311,18 @@ impl Overlay {
             }
         }
     }
+}
+
+/// The part of `(x, y, width, height)` inside a `frame`, as (x0, y0, x1, y1); None if none.
+fn clip(
+    (x, y, width, height): (i32, i32, u32, u32),
+    frame: (u32, u32),
+) -> Option<(u32, u32, u32, u32)> {
+    let x0 = x.clamp(0, frame.0 as i32) as u32;
+    let y0 = y.clamp(0, frame.1 as i32) as u32;
+    let x1 = (x as i64 + width as i64).clamp(0, frame.0 as i64) as u32;
+    let y1 = (y as i64 + height as i64).clamp(0, frame.1 as i64) as u32;
+    (x0 < x1 && y0 < y1).then_some((x0, y0, x1, y1))
 }
 
 fn div255(v: u32) -> u32 {

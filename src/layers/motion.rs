@@ -88,16 +88,6 @@ impl Motion {
         })
     }
 
-    /// No live layers: frames hold no values.
-    pub fn none() -> Motion {
-        Motion {
-            fps: Fps { num: 1, den: 1 },
-            duration: 1.0,
-            items: Vec::new(),
-            values: 0,
-        }
-    }
-
     /// The values of frame `frame`, into `out` (cleared first).
     pub fn at(&self, frame: u64, out: &mut Vec<u16>) {
         out.clear();
